@@ -1,0 +1,80 @@
+"""Options and helpers shared by every subcommand."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from itamctl.fileio import write_atomic
+
+
+def registry_option(func: Callable) -> Callable:
+    return click.option(
+        "--registry", "registry",
+        type=click.Path(path_type=Path, file_okay=True, dir_okay=True),
+        default=Path("registry"), show_default=True, envvar="ITAMCTL_REGISTRY",
+        help="Folder holding the registry's YAML files (env: ITAMCTL_REGISTRY).",
+    )(func)
+
+
+def format_option(*formats: str, auto_github: bool = False) -> Callable:
+    """``--format``; with ``auto_github`` the default is ``github`` under GitHub Actions."""
+    default_help = "text, or github when GITHUB_ACTIONS=true" if auto_github else "text"
+    return click.option(
+        "--format", "fmt", type=click.Choice(formats), default=None,
+        help=f"Output format [default: {default_help}].",
+        callback=lambda ctx, param, value: value or _default_format(formats, auto_github),
+    )
+
+
+def _default_format(formats: tuple[str, ...], auto_github: bool) -> str:
+    if auto_github and "github" in formats and os.environ.get("GITHUB_ACTIONS") == "true":
+        return "github"
+    return "text"
+
+
+def parse_date(ctx: Any, param: Any, value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+    except ValueError:
+        return _bad_date(value)
+
+
+def _bad_date(value: str) -> date:
+    raise click.BadParameter(f"{value!r} is not a date in the form YYYY-MM-DD")
+
+
+def as_of_option(func: Callable) -> Callable:
+    """``--as-of DATE``: the only place that reads the clock is the default here."""
+    return click.option(
+        "--as-of", "as_of", callback=lambda c, p, v: parse_date(c, p, v) or date.today(),
+        metavar="YYYY-MM-DD", default=None,
+        help="Compute as of this date [default: today].",
+    )(func)
+
+
+def output_options(func: Callable) -> Callable:
+    func = click.option("--force", is_flag=True, help="Overwrite --output if it exists.")(func)
+    return click.option(
+        "--output", "-o", "output", type=click.Path(path_type=Path, dir_okay=False),
+        default=None, help="Write to this file (atomically) instead of standard output.",
+    )(func)
+
+
+def use_colour() -> bool:
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+
+
+def emit(text: str, output: Path | None = None, force: bool = False) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomic(output, text, overwrite=force)

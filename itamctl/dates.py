@@ -1,0 +1,60 @@
+"""Calendar helpers: month arithmetic and fiscal years. Nothing here reads the clock."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` moved by whole months, clamped to the end of shorter months."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def months_between(start: date, end: date) -> int:
+    """Whole calendar months from ``start``'s month to ``end``'s month (end - start)."""
+    return (end.year - start.year) * 12 + (end.month - start.month)
+
+
+def parse_month_day(text: str) -> tuple[int, int]:
+    month, day = (int(part) for part in text.split("-"))
+    return month, day
+
+
+@dataclass(frozen=True, slots=True)
+class FiscalYear:
+    """A fiscal year; ``label`` is the calendar year in which it starts."""
+
+    label: str
+    start: date
+    end: date  # inclusive
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+    def next(self, fy_start: tuple[int, int]) -> FiscalYear:
+        return fiscal_year_of(add_months(self.start, 12), fy_start)
+
+
+def _fy_start_in(year: int, fy_start: tuple[int, int]) -> date:
+    month, day = fy_start
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def fiscal_year_of(day: date, fy_start: tuple[int, int]) -> FiscalYear:
+    """The fiscal year containing ``day`` for a year starting on ``fy_start`` (month, day)."""
+    start = _fy_start_in(day.year, fy_start)
+    if day < start:
+        start = _fy_start_in(day.year - 1, fy_start)
+    following = _fy_start_in(start.year + 1, fy_start)
+    return FiscalYear(str(start.year), start, date.fromordinal(following.toordinal() - 1))
+
+
+def first_fiscal_year_on_or_after(day: date, fy_start: tuple[int, int]) -> FiscalYear:
+    """The first fiscal year that begins on or after ``day``."""
+    current = fiscal_year_of(day, fy_start)
+    return current if current.start == day else current.next(fy_start)

@@ -1,0 +1,416 @@
+"""Safe YAML loading with line positions.
+
+Registry files are parsed with libyaml's event parser (fast, C) and turned into
+plain Python values by a small composer of our own, which lets us enforce a safe
+subset and remember where every key and value sits:
+
+* YAML 1.2 core-schema scalars: ``yes``/``no``/``on``/``off`` stay strings,
+  dates stay strings (no implicit datetimes), numbers with a fraction or
+  exponent become :class:`decimal.Decimal` (never float);
+* duplicate keys, anchors and aliases, explicit tags, non-scalar keys,
+  non-finite numbers, excessive nesting and oversized files are findings;
+* binary data, invalid UTF-8, tabs and any other syntax error become
+  diagnostics with file and line, never exceptions;
+* a UTF-8 byte order mark and CRLF line endings are accepted;
+* symbolic links that leave the registry folder are not followed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from itamctl.diagnostics import Diagnostic, Severity
+
+try:  # libyaml is the fast path; the pure-Python parser is a correct fallback.
+    from yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml.loader import Loader as _Parser  # type: ignore[assignment]
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 32
+YAML_SUFFIXES = (".yaml", ".yml")
+
+JsonPath = tuple[str | int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Position:
+    line: int  # 1-based
+    column: int  # 1-based
+
+
+@dataclass(frozen=True)
+class Document:
+    """One YAML document: its data and where each part of it came from."""
+
+    file: str
+    index: int
+    data: dict[str, Any]
+    start: Position
+    values: Mapping[JsonPath, Position] = field(repr=False)
+    keys: Mapping[JsonPath, Position] = field(repr=False)
+
+    @property
+    def kind(self) -> Any:
+        return self.data.get("kind")
+
+    @property
+    def id(self) -> Any:
+        return self.data.get("id")
+
+    def position(self, path: JsonPath = (), *, key: bool = False) -> Position:
+        """Where ``path`` is, or the nearest enclosing part that exists.
+
+        With ``key=True`` the position of the mapping key is preferred (useful
+        for "unknown field" findings); otherwise the value's position.
+        """
+        path = tuple(path)
+        while path:
+            table = self.keys if key else self.values
+            if path in table:
+                return table[path]
+            other = self.values if key else self.keys
+            if path in other:
+                return other[path]
+            path = path[:-1]
+        return self.start
+
+    def diagnostic(
+        self,
+        path: JsonPath,
+        rule: str,
+        message: str,
+        severity: Severity = Severity.ERROR,
+        *,
+        key: bool = False,
+    ) -> Diagnostic:
+        pos = self.position(path, key=key)
+        return Diagnostic(self.file, pos.line, pos.column, rule, severity, message)
+
+
+@dataclass
+class LoadResult:
+    documents: list[Document]
+    diagnostics: list[Diagnostic]
+    files: list[str]
+
+
+# --- YAML 1.2 core schema -------------------------------------------------
+
+_NULL = {"", "~", "null", "Null", "NULL"}
+_TRUE = {"true", "True", "TRUE"}
+_FALSE = {"false", "False", "FALSE"}
+_INT10 = re.compile(r"[-+]?[0-9]+\Z")
+_INT8 = re.compile(r"0o[0-7]+\Z")
+_INT16 = re.compile(r"0x[0-9a-fA-F]+\Z")
+_FLOAT = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?\Z")
+_NONFINITE = re.compile(r"[-+]?\.(inf|Inf|INF)\Z|\.(nan|NaN|NAN)\Z")
+
+
+class _Problem(Exception):
+    """A finding that stops composing the current document."""
+
+    def __init__(self, rule: str, message: str, mark: Any) -> None:
+        super().__init__(message)
+        self.rule = rule
+        self.message = message
+        self.mark = mark
+
+
+def _pos(mark: Any) -> Position:
+    return Position(mark.line + 1, mark.column + 1)
+
+
+def _resolve_plain(value: str, mark: Any) -> Any:
+    if value in _NULL:
+        return None
+    if value in _TRUE:
+        return True
+    if value in _FALSE:
+        return False
+    if _INT10.match(value):
+        return int(value)
+    if _INT8.match(value):
+        return int(value[2:], 8)
+    if _INT16.match(value):
+        return int(value[2:], 16)
+    if _FLOAT.match(value):
+        return Decimal(value)
+    if _NONFINITE.match(value):
+        raise _Problem("yaml.number", f"non-finite number {value!r} is not allowed", mark)
+    return value
+
+
+class _Composer:
+    """Builds plain Python values from parser events, recording positions."""
+
+    def __init__(self, parser: Any) -> None:
+        self.parser = parser
+        self.values: dict[JsonPath, Position] = {}
+        self.keys: dict[JsonPath, Position] = {}
+        self.warnings: list[tuple[str, str, Any]] = []
+
+    def _next(self) -> Any:
+        return self.parser.get_event()
+
+    def compose(self, path: JsonPath, depth: int) -> Any:
+        event = self._next()
+        self.values[path] = _pos(event.start_mark)
+        if isinstance(event, yaml.AliasEvent):
+            raise _Problem(
+                "yaml.alias", "aliases (*name) are not allowed: write the value out", event.start_mark
+            )
+        if getattr(event, "anchor", None) is not None:
+            raise _Problem(
+                "yaml.anchor",
+                f"anchors (&{event.anchor}) are not allowed: write values out in full",
+                event.start_mark,
+            )
+        tag = getattr(event, "tag", None)
+        if tag is not None and tag != "!":
+            raise _Problem("yaml.tag", f"tags ({tag}) are not allowed", event.start_mark)
+        if depth > MAX_DEPTH:
+            raise _Problem(
+                "yaml.depth", f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
+            )
+        if isinstance(event, yaml.ScalarEvent):
+            if event.style is None and event.implicit[0]:
+                return _resolve_plain(event.value, event.start_mark)
+            return event.value
+        if isinstance(event, yaml.SequenceStartEvent):
+            items = []
+            while not isinstance(self.parser.peek_event(), yaml.SequenceEndEvent):
+                items.append(self.compose((*path, len(items)), depth + 1))
+            self._next()
+            return items
+        if isinstance(event, yaml.MappingStartEvent):
+            result: dict[str, Any] = {}
+            while not isinstance(self.parser.peek_event(), yaml.MappingEndEvent):
+                key_event = self.parser.peek_event()
+                if not isinstance(key_event, yaml.ScalarEvent):
+                    raise _Problem(
+                        "yaml.key", "mapping keys must be plain scalars", key_event.start_mark
+                    )
+                key_value = self.compose((*path, "\0key"), depth + 1)
+                key = key_value if isinstance(key_value, str) else key_event.value
+                if key in result:
+                    first = self.keys[(*path, key)]
+                    raise _Problem(
+                        "yaml.duplicate_key",
+                        f"duplicate key '{key}' (first defined at line {first.line})",
+                        key_event.start_mark,
+                    )
+                self.keys[(*path, key)] = _pos(key_event.start_mark)
+                result[key] = self.compose((*path, key), depth + 1)
+            self.values.pop((*path, "\0key"), None)
+            self._next()
+            return result
+        raise _Problem("yaml.syntax", f"unexpected {type(event).__name__}", event.start_mark)
+
+
+def parse_text(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
+    """Parse YAML text into documents; all problems come back as diagnostics."""
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+
+    def report(rule: str, message: str, line: int | None, column: int | None) -> None:
+        diagnostics.append(Diagnostic(file, line, column, rule, Severity.ERROR, message))
+
+    parser = _Parser(text)
+    index = 0
+    try:
+        parser.get_event()  # StreamStart
+        while not isinstance(parser.peek_event(), yaml.StreamEndEvent):
+            start = parser.get_event()  # DocumentStart
+            composer = _Composer(parser)
+            start_pos = _pos(start.start_mark)
+            try:
+                data = composer.compose((), 0)
+            except _Problem as problem:
+                pos = _pos(problem.mark)
+                report(problem.rule, problem.message, pos.line, pos.column)
+                _skip_document(parser)
+                index += 1
+                continue
+            parser.get_event()  # DocumentEnd
+            if data is None:
+                index += 1
+                continue
+            root = composer.values.get((), start_pos)
+            if not isinstance(data, dict):
+                kind = "a list" if isinstance(data, list) else "a single value"
+                report(
+                    "yaml.not_mapping",
+                    f"a document must be a mapping of fields (apiVersion, kind, id, ...), not {kind}",
+                    root.line,
+                    root.column,
+                )
+            else:
+                documents.append(
+                    Document(file, index, data, root, composer.values, composer.keys)
+                )
+            index += 1
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = exc.problem or "invalid YAML"
+        if exc.context:
+            problem = f"{problem} ({exc.context})"
+        if "'\\t'" in problem:
+            problem += "; indent with spaces, not tabs"
+        report("yaml.syntax", problem, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+    except yaml.YAMLError as exc:  # reader errors carry a character offset instead of a mark
+        offset = getattr(exc, "position", None)
+        line = column = None
+        if isinstance(offset, int):
+            line = text.count("\n", 0, offset) + 1
+            column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        reason = getattr(exc, "reason", None) or str(exc)
+        report("yaml.syntax", f"unreadable YAML: {reason}", line, column)
+    finally:
+        dispose = getattr(parser, "dispose", None)
+        if dispose:
+            dispose()
+    return documents, diagnostics
+
+
+def _skip_document(parser: Any) -> None:
+    """After a finding, skip to the end of the current document."""
+    depth = 0
+    while True:
+        event = parser.get_event()
+        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
+            depth += 1
+        elif isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+            depth -= 1
+        elif (isinstance(event, yaml.DocumentEndEvent) and depth <= 0) or isinstance(event, yaml.StreamEndEvent):
+            return
+
+
+def decode(data: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
+    """Bytes to text: UTF-8 (with or without BOM) only; binary data is refused."""
+    if b"\0" in data:
+        line = data.count(b"\n", 0, data.index(b"\0")) + 1
+        return None, [
+            Diagnostic(
+                file, line, None, "yaml.encoding", Severity.ERROR,
+                "file contains NUL bytes: binary data, not a YAML text file",
+            )
+        ]
+    try:
+        return data.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        return None, [
+            Diagnostic(
+                file, line, column, "yaml.encoding", Severity.ERROR,
+                f"invalid UTF-8 (byte 0x{data[exc.start]:02x}); save the file as UTF-8",
+            )
+        ]
+
+
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """The path as users should see it: relative to the working directory when possible."""
+    cwd = cwd or Path.cwd()
+    try:
+        return path.relative_to(cwd).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def iter_registry_files(root: Path) -> Iterator[tuple[Path, Diagnostic | None]]:
+    """YAML files under ``root`` in a stable order; links leaving the root are reported."""
+    real_root = root.resolve()
+    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        base = Path(dirpath)
+        for name in dirnames:
+            link = base / name
+            if link.is_symlink() and not _inside(link, real_root):
+                yield link, _link_warning(link, "folder")
+        for name in sorted(filenames):
+            if name.startswith(".") or not name.endswith(YAML_SUFFIXES):
+                continue
+            path = base / name
+            if path.is_symlink() and not _inside(path, real_root):
+                yield path, _link_warning(path, "file")
+                continue
+            yield path, None
+
+
+def _inside(path: Path, real_root: Path) -> bool:
+    try:
+        path.resolve().relative_to(real_root)
+    except (ValueError, OSError):
+        return False
+    return True
+
+
+def _link_warning(path: Path, what: str) -> Diagnostic:
+    return Diagnostic(
+        display_path(path), None, None, "yaml.symlink", Severity.WARNING,
+        f"symbolic link to a {what} outside the registry; not followed",
+    )
+
+
+def load_file(path: Path, file: str | None = None) -> tuple[list[Document], list[Diagnostic]]:
+    file = file or display_path(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return [], [
+                Diagnostic(
+                    file, None, None, "yaml.too_large", Severity.ERROR,
+                    f"file is {size} bytes; the limit is {MAX_FILE_BYTES} "
+                    "(split it into several files)",
+                )
+            ]
+        data = path.read_bytes()
+    except OSError as exc:
+        return [], [
+            Diagnostic(file, None, None, "yaml.unreadable", Severity.ERROR,
+                       f"cannot read file: {exc.strerror or exc}")
+        ]
+    text, problems = decode(data, file)
+    if text is None:
+        return [], problems
+    if not text.strip():
+        return [], [Diagnostic(file, None, None, "yaml.empty", Severity.WARNING, "file is empty")]
+    documents, problems = parse_text(text, file)
+    if not documents and not problems and not _has_content(text):
+        problems = [Diagnostic(file, None, None, "yaml.empty", Severity.WARNING,
+                               "file holds no document")]
+    return documents, problems
+
+
+def _has_content(text: str) -> bool:
+    for line in text.splitlines():
+        stripped = line.strip()
+        if stripped and not stripped.startswith("#") and stripped not in ("---", "..."):
+            return True
+    return False
+
+
+def load_registry(root: Path) -> LoadResult:
+    """Load every ``*.yaml``/``*.yml`` file under ``root``."""
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    files: list[str] = []
+    for path, problem in iter_registry_files(root):
+        if problem is not None:
+            diagnostics.append(problem)
+            continue
+        file = display_path(path)
+        files.append(file)
+        docs, problems = load_file(path, file)
+        documents.extend(docs)
+        diagnostics.extend(problems)
+    return LoadResult(documents, diagnostics, files)

@@ -1,0 +1,525 @@
+"""The typed, immutable registry built from schema-valid documents.
+
+Every item keeps the :class:`~itamctl.loader.Document` it came from, so any
+later finding can point at the file and line of the value it is about
+(``item.doc.diagnostic(("warranty", "end"), rule, message)``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from itamctl.dates import parse_month_day
+from itamctl.diagnostics import Diagnostic, Severity
+from itamctl.loader import Document
+from itamctl.money import FxTable, Money
+
+STATUSES = ("planned", "ordered", "in_stock", "deployed", "in_repair", "retired", "disposed")
+#: Statuses in which an asset is in service: the policy rules apply to these.
+IN_SERVICE = frozenset({"in_stock", "deployed", "in_repair"})
+#: Statuses of assets that are gone or going: exempt from policy, out of forecasts.
+RETIRED = frozenset({"retired", "disposed"})
+
+DEFAULT_POLICY = MappingProxyType(
+    {
+        "expired_warranty": "error",
+        "expired_license_in_use": "error",
+        "license_overallocated": "error",
+        "notice_passed": "warning",
+        "expiring_soon": "warning",
+        "eol_passed": "warning",
+        "waiver_lapsed": "warning",
+    }
+)
+DEFAULT_ALERT_DAYS = (90, 30)
+
+
+def _date(value: Any) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else None
+
+
+def _extra(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType({k: v for k, v in data.items() if k.startswith("x-")})
+
+
+@dataclass(frozen=True, slots=True)
+class Depreciation:
+    method: str = "none"  # straight_line | declining_balance | macrs | none
+    life_months: int | None = None
+    salvage: Money | None = None
+    factor: Decimal = Decimal(2)
+    class_years: int | None = None
+    convention: str = "half_year"
+
+    @classmethod
+    def parse(cls, data: Mapping[str, Any] | None, currency: str) -> Depreciation | None:
+        if not data:
+            return None
+        return cls(
+            method=data.get("method", "straight_line"),
+            life_months=data.get("life_months"),
+            salvage=Money.parse(data["salvage"], currency) if "salvage" in data else None,
+            factor=Decimal(data.get("factor", 2)),
+            class_years=data.get("class_years"),
+            convention=data.get("convention", "half_year"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Waiver:
+    rule: str
+    until: date
+    reason: str
+    index: int  # position in the item's `waivers` list, for pointing at it
+
+
+@dataclass(frozen=True, slots=True)
+class Category:
+    name: str
+    depreciation: Depreciation | None = None
+    warranty_months: int | None = None
+    life_months: int | None = None
+    replacement_cost: Money | None = None
+    description: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ServiceLevel:
+    name: str
+    maintenance_factor: Decimal = Decimal(1)
+    description: str | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    currency: str = "EUR"
+    organization: str | None = None
+    fiscal_year_start: tuple[int, int] = (1, 1)
+    fx: FxTable = field(default_factory=lambda: FxTable("EUR", []))
+    categories: Mapping[str, Category] = field(default_factory=dict)
+    service_levels: Mapping[str, ServiceLevel] = field(default_factory=dict)
+    alert_days: tuple[int, ...] = DEFAULT_ALERT_DAYS
+    policy: Mapping[str, str] = field(default_factory=lambda: DEFAULT_POLICY)
+    audit_interval_months: int | None = None
+    doc: Document | None = field(default=None, compare=False, repr=False)
+
+    def severity(self, rule: str) -> Severity | None:
+        """The configured severity of a policy rule; ``None`` when it is off."""
+        level = self.policy.get(rule, DEFAULT_POLICY.get(rule, "error"))
+        return None if level == "off" else Severity(level)
+
+    @classmethod
+    def from_document(cls, doc: Document) -> Settings:
+        d = doc.data
+        currency = d["currency"]
+        fx_entries = []
+        for entry in d.get("fx", []):
+            rates = {k: Decimal(v) for k, v in entry.items() if k != "date"}
+            fx_entries.append((date.fromisoformat(entry["date"]), rates))
+        categories = {
+            name: Category(
+                name=name,
+                depreciation=Depreciation.parse(spec.get("depreciation"), currency),
+                warranty_months=spec.get("warranty_months"),
+                life_months=spec.get("life_months"),
+                replacement_cost=(
+                    Money.parse(spec["replacement_cost"], currency)
+                    if "replacement_cost" in spec else None
+                ),
+                description=spec.get("description"),
+            )
+            for name, spec in (d.get("categories") or {}).items()
+        }
+        levels = {
+            name: ServiceLevel(
+                name, Decimal(spec.get("maintenance_factor", 1)), spec.get("description")
+            )
+            for name, spec in (d.get("service_levels") or {}).items()
+        }
+        policy = dict(DEFAULT_POLICY)
+        policy.update(d.get("policy") or {})
+        return cls(
+            currency=currency,
+            organization=d.get("organization"),
+            fiscal_year_start=parse_month_day(d.get("fiscal_year_start", "01-01")),
+            fx=FxTable(currency, fx_entries),
+            categories=MappingProxyType(categories),
+            service_levels=MappingProxyType(levels),
+            alert_days=tuple((d.get("alerts") or {}).get("days", DEFAULT_ALERT_DAYS)),
+            policy=MappingProxyType(policy),
+            audit_interval_months=(d.get("audit") or {}).get("interval_months"),
+            doc=doc,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Purchase:
+    date: date | None
+    cost: Money | None
+    vendor: str | None = None
+    order_ref: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Warranty:
+    end: date | None
+    provider: str | None = None
+    start: date | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Maintenance:
+    date: date
+    kind: str
+    cost: Money | None
+    vendor: str | None
+    under_warranty: bool
+    note: str | None
+    ticket: str | None
+    index: int  # position in the asset's `maintenance` list
+
+
+@dataclass(frozen=True, slots=True)
+class Disposal:
+    date: date
+    method: str
+    cost: Money | None
+    proceeds: Money | None
+    note: str | None = None
+
+
+def _common(d: Mapping[str, Any]) -> dict[str, Any]:
+    alerts = d.get("alerts")
+    return {
+        "alert_days": tuple(alerts["days"]) if alerts and "days" in alerts else None,
+        "waivers": tuple(
+            Waiver(w["rule"], date.fromisoformat(w["until"]), w["reason"], i)
+            for i, w in enumerate(d.get("waivers") or [])
+        ),
+        "tags": tuple(d.get("tags") or ()),
+        "notes": d.get("notes"),
+        "extra": _extra(d),
+    }
+
+
+@dataclass(frozen=True)
+class Item:
+    """What every item has: an id, a name and the document it came from."""
+
+    id: str
+    name: str
+    doc: Document = field(compare=False, repr=False)
+
+    @property
+    def kind(self) -> str:
+        return type(self).__name__
+
+    @property
+    def file(self) -> str:
+        return self.doc.file
+
+    def diagnostic(self, path, rule, message, severity=Severity.ERROR, *, key=False) -> Diagnostic:
+        return self.doc.diagnostic(tuple(path), rule, message, severity, key=key)
+
+
+@dataclass(frozen=True)
+class Asset(Item):
+    category: str = ""
+    status: str = "planned"
+    manufacturer: str | None = None
+    model: str | None = None
+    serial: str | None = None
+    owner: str | None = None
+    location: str | None = None
+    cost_center: str | None = None
+    service_level: str | None = None
+    purchase: Purchase | None = None
+    warranty: Warranty | None = None
+    depreciation: Depreciation | None = None
+    end_of_life: date | None = None
+    replacement_cost: Money | None = None
+    maintenance: tuple[Maintenance, ...] = ()
+    disposal: Disposal | None = None
+    last_audit: date | None = None
+    description: str | None = None
+    alert_days: tuple[int, ...] | None = None
+    waivers: tuple[Waiver, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def in_service(self) -> bool:
+        return self.status in IN_SERVICE
+
+    @property
+    def retired(self) -> bool:
+        return self.status in RETIRED
+
+    @classmethod
+    def from_document(cls, doc: Document, currency: str) -> Asset:
+        d = doc.data
+
+        def money(value: Any) -> Money | None:
+            return None if value is None else Money.parse(value, currency)
+
+        p = d.get("purchase")
+        w = d.get("warranty")
+        disp = d.get("disposal")
+        return cls(
+            id=d["id"], name=d["name"], doc=doc,
+            category=d["category"], status=d["status"],
+            manufacturer=d.get("manufacturer"), model=d.get("model"), serial=d.get("serial"),
+            owner=d.get("owner"), location=d.get("location"), cost_center=d.get("cost_center"),
+            service_level=d.get("service_level"),
+            purchase=Purchase(_date(p.get("date")), money(p.get("cost")), p.get("vendor"),
+                              p.get("order_ref")) if p else None,
+            warranty=Warranty(_date(w.get("end")), w.get("provider"), _date(w.get("start")))
+            if w else None,
+            depreciation=Depreciation.parse(d.get("depreciation"), currency),
+            end_of_life=_date(d.get("end_of_life")),
+            replacement_cost=money(d.get("replacement_cost")),
+            maintenance=tuple(
+                Maintenance(date.fromisoformat(m["date"]), m["kind"], money(m.get("cost")),
+                            m.get("vendor"), bool(m.get("under_warranty", False)),
+                            m.get("note"), m.get("ticket"), i)
+                for i, m in enumerate(d.get("maintenance") or [])
+            ),
+            disposal=Disposal(date.fromisoformat(disp["date"]), disp["method"],
+                              money(disp.get("cost")), money(disp.get("proceeds")),
+                              disp.get("note")) if disp else None,
+            last_audit=_date(d.get("last_audit")),
+            description=d.get("description"),
+            **_common(d),
+        )
+
+
+@dataclass(frozen=True)
+class License(Item):
+    vendor: str | None = None
+    type: str = "subscription"  # subscription | perpetual
+    seats: int | None = None  # None: unlimited
+    cost: Money | None = None
+    per_seat: bool = False
+    billing: str = "once"
+    start: date | None = None
+    end: date | None = None
+    renewal: str = "none"
+    notice_days: int | None = None
+    assigned_to: tuple[str, ...] = ()
+    key_ref: str | None = None
+    reference: str | None = None
+    alert_days: tuple[int, ...] | None = None
+    waivers: tuple[Waiver, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def payment(self) -> Money | None:
+        """What one billing period costs in all (cost × seats when per seat)."""
+        if self.cost is None:
+            return None
+        if self.per_seat:
+            return Money(self.cost.amount * (self.seats or 0), self.cost.currency)
+        return self.cost
+
+    @classmethod
+    def from_document(cls, doc: Document, currency: str) -> License:
+        d = doc.data
+        return cls(
+            id=d["id"], name=d["name"], doc=doc,
+            vendor=d.get("vendor"), type=d["type"], seats=d.get("seats"),
+            cost=Money.parse(d["cost"], currency) if "cost" in d else None,
+            per_seat=bool(d.get("per_seat", False)),
+            billing=d.get("billing", "once"),
+            start=_date(d.get("start")), end=_date(d.get("end")),
+            renewal=d.get("renewal", "none"),
+            notice_days=d.get("notice_days"),
+            assigned_to=tuple(d.get("assigned_to") or ()),
+            key_ref=d.get("key_ref"), reference=d.get("reference"),
+            **_common(d),
+        )
+
+
+@dataclass(frozen=True)
+class Contract(Item):
+    vendor: str | None = None
+    type: str = "support"
+    start: date | None = None
+    end: date | None = None
+    renewal: str = "none"
+    renewal_months: int | None = None
+    notice_days: int | None = None
+    cost: Money | None = None
+    billing: str = "once"
+    covers: tuple[str, ...] = ()
+    reference: str | None = None
+    owner: str | None = None
+    alert_days: tuple[int, ...] | None = None
+    waivers: tuple[Waiver, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def payment(self) -> Money | None:
+        return self.cost
+
+    @classmethod
+    def from_document(cls, doc: Document, currency: str) -> Contract:
+        d = doc.data
+        return cls(
+            id=d["id"], name=d["name"], doc=doc,
+            vendor=d.get("vendor"), type=d["type"],
+            start=_date(d.get("start")), end=_date(d.get("end")),
+            renewal=d.get("renewal", "none"), renewal_months=d.get("renewal_months"),
+            notice_days=d.get("notice_days"),
+            cost=Money.parse(d["cost"], currency) if "cost" in d else None,
+            billing=d.get("billing", "once"), covers=tuple(d.get("covers") or ()),
+            reference=d.get("reference"), owner=d.get("owner"),
+            **_common(d),
+        )
+
+
+@dataclass(frozen=True)
+class Person(Item):
+    email: str | None = None
+    team: str | None = None
+    location: str | None = None
+    active: bool = True
+    notes: str | None = None
+
+    @classmethod
+    def from_document(cls, doc: Document, currency: str) -> Person:
+        d = doc.data
+        return cls(d["id"], d["name"], doc, d.get("email"), d.get("team"), d.get("location"),
+                   bool(d.get("active", True)), d.get("notes"))
+
+
+@dataclass(frozen=True)
+class Location(Item):
+    address: str | None = None
+    country: str | None = None
+    notes: str | None = None
+
+    @classmethod
+    def from_document(cls, doc: Document, currency: str) -> Location:
+        d = doc.data
+        return cls(d["id"], d["name"], doc, d.get("address"), d.get("country"), d.get("notes"))
+
+
+@dataclass(frozen=True)
+class Vendor(Item):
+    url: str | None = None
+    contact: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    notes: str | None = None
+
+    @classmethod
+    def from_document(cls, doc: Document, currency: str) -> Vendor:
+        d = doc.data
+        return cls(d["id"], d["name"], doc, d.get("url"), d.get("contact"), d.get("email"),
+                   d.get("phone"), d.get("notes"))
+
+
+ITEM_TYPES: Mapping[str, type[Item]] = MappingProxyType(
+    {"Asset": Asset, "License": License, "Contract": Contract, "Person": Person,
+     "Location": Location, "Vendor": Vendor}
+)
+
+
+@dataclass(frozen=True)
+class Registry:
+    """Everything in a registry, typed. Collections are sorted by id and read-only."""
+
+    root: Path
+    settings: Settings
+    assets: tuple[Asset, ...] = ()
+    licenses: tuple[License, ...] = ()
+    contracts: tuple[Contract, ...] = ()
+    people: tuple[Person, ...] = ()
+    locations: tuple[Location, ...] = ()
+    vendors: tuple[Vendor, ...] = ()
+    #: Every id in the registry, including those of documents that failed
+    #: validation (so that references to them are not reported twice).
+    known_ids: Mapping[str, str] = field(default_factory=dict)
+    #: Every document loaded (valid or not), in file order.
+    documents: tuple[Document, ...] = field(default=(), repr=False)
+    files: tuple[str, ...] = ()
+
+    @cached_property
+    def by_id(self) -> Mapping[str, Item]:
+        index: dict[str, Item] = {}
+        for item in self.items():
+            index.setdefault(item.id, item)
+        return MappingProxyType(index)
+
+    def get(self, item_id: str) -> Item | None:
+        return self.by_id.get(item_id)
+
+    def items(self) -> Iterable[Item]:
+        yield from self.assets
+        yield from self.licenses
+        yield from self.contracts
+        yield from self.people
+        yield from self.locations
+        yield from self.vendors
+
+
+def build_registry(
+    root: Path,
+    valid: Iterable[Document],
+    all_documents: Iterable[Document],
+    files: Iterable[str] = (),
+) -> tuple[Registry, list[Diagnostic]]:
+    """Typed registry from schema-valid documents; Settings problems are findings."""
+    valid = list(valid)
+    all_documents = tuple(all_documents)
+    diagnostics: list[Diagnostic] = []
+    settings_docs = [d for d in valid if d.kind == "Settings"]
+    settings_any = [d for d in all_documents if d.data.get("kind") == "Settings"]
+    if settings_docs:
+        settings = Settings.from_document(settings_docs[0])
+        for extra in settings_docs[1:]:
+            first = settings_docs[0]
+            diagnostics.append(extra.diagnostic(
+                ("kind",), "settings_duplicate",
+                f"a registry has one Settings document; the first is in {first.file}:{first.start.line}",
+            ))
+    else:
+        settings = Settings()
+        if not settings_any:
+            diagnostics.append(Diagnostic(
+                str(root), None, None, "settings_missing", Severity.ERROR,
+                "no Settings document (kind: Settings) in the registry; "
+                "its currency, fiscal year and policy are needed",
+            ))
+    buckets: dict[str, list[Item]] = {kind: [] for kind in ITEM_TYPES}
+    for doc in valid:
+        cls = ITEM_TYPES.get(doc.kind)
+        if cls is not None:
+            buckets[doc.kind].append(cls.from_document(doc, settings.currency))
+    known: dict[str, str] = {}
+    for doc in all_documents:
+        if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("kind"), str):
+            known.setdefault(doc.data["id"], doc.data["kind"])
+
+    def ordered(kind: str) -> tuple:
+        return tuple(sorted(buckets[kind], key=lambda item: item.id))
+
+    registry = Registry(
+        root=root, settings=settings,
+        assets=ordered("Asset"), licenses=ordered("License"), contracts=ordered("Contract"),
+        people=ordered("Person"), locations=ordered("Location"), vendors=ordered("Vendor"),
+        known_ids=MappingProxyType(known), documents=all_documents, files=tuple(files),
+    )
+    return registry, diagnostics

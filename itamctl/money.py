@@ -1,0 +1,90 @@
+"""Money: exact decimals with a currency, and dated exchange rates.
+
+Amounts are :class:`decimal.Decimal` from the YAML file to the report; they are
+rounded half-up to cents only where a figure is reported (:func:`cents`), and
+JSON carries them as strings (:func:`money_str`).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+CENT = Decimal("0.01")
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    amount: Decimal
+    currency: str
+
+    @classmethod
+    def parse(cls, value: object, default_currency: str) -> Money:
+        """A registry money value: a number (report currency) or ``"<amount> <CUR>"``."""
+        if isinstance(value, str):
+            amount, _, currency = value.strip().partition(" ")
+            return cls(Decimal(amount), currency.strip() or default_currency)
+        if isinstance(value, bool) or not isinstance(value, int | Decimal):
+            raise TypeError(f"not a money value: {value!r}")
+        return cls(Decimal(value), default_currency)
+
+    def __str__(self) -> str:
+        return f"{cents(self.amount)} {self.currency}"
+
+
+def cents(amount: Decimal) -> Decimal:
+    """Round half-up to cents: only where a figure is reported."""
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def money_str(amount: Decimal) -> str:
+    """Money for JSON and CSV: a string with two decimals, e.g. ``"958.33"``."""
+    return f"{cents(amount):f}"
+
+
+class MissingRate(LookupError):
+    def __init__(self, currency: str, on: date) -> None:
+        super().__init__(f"no exchange rate for {currency} dated on or before {on.isoformat()}")
+        self.currency = currency
+        self.on = on
+
+
+class FxTable:
+    """Dated rates: 1 unit of a currency = ``rate`` units of the report currency."""
+
+    def __init__(self, currency: str, entries: Iterable[tuple[date, Mapping[str, Decimal]]]) -> None:
+        self.currency = currency
+        self._dates: dict[str, list[date]] = {}
+        self._rates: dict[str, list[Decimal]] = {}
+        for day, rates in sorted(entries, key=lambda entry: entry[0]):
+            for code, rate in rates.items():
+                self._dates.setdefault(code, []).append(day)
+                self._rates.setdefault(code, []).append(Decimal(rate))
+
+    def currencies(self) -> set[str]:
+        return set(self._dates)
+
+    def rate(self, currency: str, on: date) -> Decimal:
+        """The latest rate dated on or before ``on``."""
+        if currency == self.currency:
+            return Decimal(1)
+        dates = self._dates.get(currency, [])
+        i = bisect.bisect_right(dates, on)
+        if i == 0:
+            raise MissingRate(currency, on)
+        return self._rates[currency][i - 1]
+
+    def has_rate(self, currency: str, on: date) -> bool:
+        try:
+            self.rate(currency, on)
+        except MissingRate:
+            return False
+        return True
+
+    def convert(self, money: Money, on: date) -> Decimal:
+        """``money`` in the report currency, exactly (no rounding)."""
+        return money.amount * self.rate(money.currency, on)

@@ -1,0 +1,86 @@
+"""Renderers for diagnostics: text (default), json and github workflow commands."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from itamctl.diagnostics import Diagnostic, Severity, counts
+
+FORMATS = ("text", "json", "github")
+
+_COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.NOTICE: "\x1b[36m"}
+_RESET = "\x1b[0m"
+_BOLD = "\x1b[1m"
+
+
+def _where(d: Diagnostic) -> str:
+    where = d.file
+    if d.line is not None:
+        where += f":{d.line}"
+        if d.column is not None:
+            where += f":{d.column}"
+    return where
+
+
+def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
+    c = counts(diagnostics)
+    parts = [f"{c['error']} error{'s' * (c['error'] != 1)}",
+             f"{c['warning']} warning{'s' * (c['warning'] != 1)}"]
+    if c["notice"]:
+        parts.append(f"{c['notice']} notice{'s' * (c['notice'] != 1)}")
+    return f"{', '.join(parts)} in {files} file{'s' * (files != 1)}"
+
+
+def render_text(diagnostics: Sequence[Diagnostic], *, files: int, colour: bool = False) -> str:
+    lines = []
+    for d in diagnostics:
+        severity = d.severity.value
+        if colour:
+            severity = f"{_COLOURS[d.severity]}{severity}{_RESET}"
+            lines.append(f"{_BOLD}{_where(d)}{_RESET}: {severity} [{d.rule}] {d.message}")
+        else:
+            lines.append(f"{_where(d)}: {severity} [{d.rule}] {d.message}")
+    lines.append(summary_line(diagnostics, files))
+    return "\n".join(lines) + "\n"
+
+
+def render_json(diagnostics: Sequence[Diagnostic], *, files: int, extra: dict | None = None) -> str:
+    payload = {"diagnostics": [d.to_json() for d in diagnostics],
+               "summary": {**counts(diagnostics), "files": files}}
+    if extra:
+        payload.update(extra)
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def github_command(d: Diagnostic) -> str:
+    """One GitHub Actions workflow command (``::error file=…,line=…::message``)."""
+    props = [f"file={_escape_property(d.file)}"]
+    if d.line is not None:
+        props.append(f"line={d.line}")
+        if d.column is not None:
+            props.append(f"col={d.column}")
+    props.append(f"title={_escape_property(f'itamctl [{d.rule}]')}")
+    return f"::{d.severity.value} {','.join(props)}::{_escape_data(d.message)}"
+
+
+def render_github(diagnostics: Sequence[Diagnostic], *, files: int) -> str:
+    lines = [github_command(d) for d in diagnostics]
+    lines.append(summary_line(diagnostics, files))
+    return "\n".join(lines) + "\n"
+
+
+def render(fmt: str, diagnostics: Sequence[Diagnostic], *, files: int, colour: bool = False) -> str:
+    if fmt == "json":
+        return render_json(diagnostics, files=files)
+    if fmt == "github":
+        return render_github(diagnostics, files=files)
+    return render_text(diagnostics, files=files, colour=colour)

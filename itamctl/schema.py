@@ -1,0 +1,266 @@
+"""JSON Schema validation of documents, with findings pointing at lines.
+
+The built-in schemas (``schemas/`` in the source tree, shipped inside the
+package) are loaded once into a :mod:`referencing` registry; one validator per
+kind is built once and reused for every document. A registry may add its own
+fields: ``<registry>/schemas/<kind>.schema.json`` holding ``properties`` (and
+optionally ``required``) is merged into the built-in schema of that kind.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import json
+import re
+from collections.abc import Iterable, Iterator
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import ValidationError
+from referencing import Registry, Resource
+
+from itamctl.diagnostics import Diagnostic
+from itamctl.errors import FatalError
+from itamctl.loader import Document, display_path
+from itamctl.rules.secrets import looks_like_secret_field
+
+API_VERSION = "itam/v1"
+KINDS = ("Settings", "Asset", "License", "Contract", "Person", "Location", "Vendor")
+
+
+def builtin_schema_dir() -> Path:
+    packaged = Path(__file__).parent / "_data" / "schemas"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "schemas"
+
+
+def schema_file(kind: str) -> str:
+    return f"{kind.lower()}.schema.json"
+
+
+@cache
+def _builtin_schemas() -> dict[str, dict]:
+    result = {}
+    for path in sorted(builtin_schema_dir().glob("*.schema.json")):
+        result[path.name] = json.loads(path.read_text(encoding="utf-8"))
+    return result
+
+
+def load_schemas(registry_root: Path | None = None) -> dict[str, dict]:
+    """File name -> schema, with a registry's extensions merged in."""
+    schemas = dict(_builtin_schemas())
+    if registry_root is None:
+        return schemas
+    ext_dir = registry_root / "schemas"
+    if not ext_dir.is_dir():
+        return schemas
+    for path in sorted(ext_dir.glob("*.schema.json")):
+        name = path.name
+        shown = display_path(path)
+        if name not in schemas or name == "common.schema.json":
+            raise FatalError(
+                f"no built-in schema named {name} to extend "
+                f"(one of: {', '.join(schema_file(k) for k in KINDS)})",
+                file=shown,
+            )
+        try:
+            ext = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise FatalError(f"cannot read schema extension: {exc}", file=shown) from exc
+        if not isinstance(ext, dict) or not isinstance(ext.get("properties", {}), dict):
+            raise FatalError("a schema extension must be an object with `properties`", file=shown)
+        merged = copy.deepcopy(schemas[name])
+        merged.setdefault("properties", {}).update(ext.get("properties", {}))
+        required = merged.get("required", []) + [
+            r for r in ext.get("required", []) if r not in merged.get("required", [])
+        ]
+        if required:
+            merged["required"] = required
+        schemas[name] = merged
+    return schemas
+
+
+class SchemaValidator:
+    """Validates documents of every kind; validators are built once per kind."""
+
+    def __init__(self, registry_root: Path | None = None) -> None:
+        self.schemas = load_schemas(registry_root)
+        resources = [
+            (schema["$id"], Resource.from_contents(schema))
+            for schema in self.schemas.values()
+            if "$id" in schema
+        ]
+        self._registry = Registry().with_resources(resources)
+        self._validators: dict[str, Draft202012Validator] = {}
+
+    def validator(self, kind: str) -> Draft202012Validator:
+        if kind not in self._validators:
+            schema = self.schemas[schema_file(kind)]
+            self._validators[kind] = Draft202012Validator(
+                schema,
+                registry=self._registry,
+                format_checker=Draft202012Validator.FORMAT_CHECKER,
+            )
+        return self._validators[kind]
+
+    def validate(self, doc: Document) -> list[Diagnostic]:
+        header = list(_check_header(doc))
+        if header:
+            return header
+        validator = self.validator(doc.kind)
+        found: list[Diagnostic] = []
+        for error in validator.iter_errors(doc.data):
+            found.extend(_explain(doc, error))
+        return found
+
+    def validate_all(self, docs: Iterable[Document]) -> tuple[list[Document], list[Diagnostic]]:
+        """Documents that passed, and the findings of those that did not."""
+        valid: list[Document] = []
+        found: list[Diagnostic] = []
+        for doc in docs:
+            problems = self.validate(doc)
+            if problems:
+                found.extend(problems)
+            else:
+                valid.append(doc)
+        return valid, found
+
+
+def _check_header(doc: Document) -> Iterator[Diagnostic]:
+    api = doc.data.get("apiVersion")
+    if api is None:
+        yield doc.diagnostic((), "schema.required", f"missing `apiVersion: {API_VERSION}`")
+    elif api != API_VERSION:
+        yield doc.diagnostic(
+            ("apiVersion",), "schema.api_version",
+            f"unsupported apiVersion {api!r}; this itamctl reads {API_VERSION!r}",
+        )
+    kind = doc.data.get("kind")
+    if kind is None:
+        yield doc.diagnostic((), "schema.required", f"missing `kind` (one of {', '.join(KINDS)})")
+    elif kind not in KINDS:
+        yield doc.diagnostic(("kind",), "schema.kind", f"unknown kind {kind!r}{_suggest(kind, KINDS)}")
+
+
+def _suggest(word: Any, choices: Iterable[str]) -> str:
+    if not isinstance(word, str):
+        return ""
+    matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
+    if not matches:
+        lowered = {c.lower(): c for c in choices}
+        if word.lower() in lowered:
+            matches = [lowered[word.lower()]]
+    return f" (did you mean `{matches[0]}`?)" if matches else ""
+
+
+def _field(path: Iterable[Any]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "document"
+
+
+_TYPE_NAMES = {
+    "string": "a string", "number": "a number", "integer": "a whole number",
+    "boolean": "true or false", "array": "a list", "object": "a mapping", "null": "empty",
+}
+
+
+def _type_of(value: Any) -> str:
+    if value is None:
+        return "an empty value"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int):
+        return "a whole number"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    return "a number"
+
+
+def _expected(schema: dict, error: ValidationError) -> str:
+    """What a value should look like, from the schema's own description."""
+    described = schema.get("description") or schema.get("title")
+    if not described:
+        return f"must match {error.validator_value}" if error.validator == "pattern" else "invalid value"
+    first = described.split(". ")[0].rstrip(".")
+    return f"expected {first[0].lower()}{first[1:]}"
+
+
+def _explain(doc: Document, error: ValidationError) -> Iterator[Diagnostic]:
+    path = tuple(error.absolute_path)
+    field = _field(path)
+    keyword = error.validator
+    schema = error.schema if isinstance(error.schema, dict) else {}
+    value = error.instance
+    if schema.get("x-sensitive"):
+        return  # the secret_in_field rule reports these without echoing the value
+
+    if keyword == "additionalProperties" and isinstance(value, dict):
+        allowed = list(schema.get("properties", {}))
+        patterns = list(schema.get("patternProperties", {}))
+        for key in value:
+            if key in allowed or any(re.search(p, key) for p in patterns):
+                continue
+            if looks_like_secret_field(key):
+                continue  # reported by the secret_in_field rule, with a pointer to key_ref
+            where = f" in `{field}`" if path else ""
+            yield doc.diagnostic(
+                (*path, key), "schema.unknown_field",
+                f"unknown field `{key}`{where}{_suggest(key, allowed)}", key=True,
+            )
+        return
+    if keyword == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else str(error.validator_value)
+        where = f" in `{field}`" if path else ""
+        yield doc.diagnostic(path, "schema.required", f"missing required field `{missing}`{where}", key=True)
+        return
+    if keyword == "type":
+        expected = error.validator_value
+        names = [expected] if isinstance(expected, str) else list(expected)
+        want = " or ".join(_TYPE_NAMES.get(n, n) for n in names)
+        hint = ""
+        if "string" in names and isinstance(value, int | float) and not isinstance(value, bool):
+            hint = " (put it in quotes)"
+        if "string" in names and isinstance(value, bool):
+            hint = " (put it in quotes: unquoted true/false are booleans)"
+        yield doc.diagnostic(path, "schema.type", f"`{field}` must be {want}, not {_type_of(value)}{hint}")
+        return
+    if keyword == "enum":
+        choices = [str(c) for c in error.validator_value]
+        yield doc.diagnostic(
+            path, "schema.enum",
+            f"`{field}` is {value!r}; expected one of {', '.join(choices)}{_suggest(value, choices)}",
+        )
+        return
+    if keyword == "const":
+        yield doc.diagnostic(path, "schema.const", f"`{field}` must be {error.validator_value!r}")
+        return
+    if keyword == "format":
+        what = {"date": "a real calendar date (YYYY-MM-DD)", "email": "an email address",
+                "uri": "an absolute URL"}.get(error.validator_value, error.validator_value)
+        yield doc.diagnostic(path, "schema.format", f"`{field}` is {value!r}, not {what}")
+        return
+    if keyword in ("oneOf", "anyOf", "pattern"):
+        rule = "schema.pattern" if keyword == "pattern" else "schema.value"
+        yield doc.diagnostic(path, rule, f"`{field}` is {value!r}: {_expected(schema, error)}")
+        return
+    if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
+        word = {"minimum": "at least", "exclusiveMinimum": "more than",
+                "maximum": "at most", "exclusiveMaximum": "less than"}[keyword]
+        limit = error.validator_value
+        yield doc.diagnostic(path, f"schema.{keyword}", f"`{field}` is {value}; it must be {word} {limit}")
+        return
+    if keyword == "uniqueItems":
+        yield doc.diagnostic(path, "schema.unique_items", f"`{field}` lists the same entry twice")
+        return
+    message = error.message
+    yield doc.diagnostic(path, f"schema.{keyword}", f"`{field}`: {message}")

@@ -1,0 +1,54 @@
+"""The validation pipeline: load -> schema -> model -> cross-file rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from itamctl.diagnostics import Diagnostic, Severity, sorted_diagnostics
+from itamctl.errors import EXIT_USAGE, FatalError
+from itamctl.loader import display_path, load_registry
+from itamctl.model import Registry, build_registry
+from itamctl.rules import run_rules
+from itamctl.schema import SchemaValidator
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A registry and everything validation found about it."""
+
+    registry: Registry
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+
+def open_registry(root: Path) -> Checked:
+    """Load and validate the registry at ``root``; problems are diagnostics.
+
+    Raises :class:`FatalError` only when there is no registry to read at all.
+    """
+    if not root.exists():
+        raise FatalError(
+            f"registry folder not found: {display_path(root)} "
+            "(pass --registry PATH or run from the folder that holds registry/)",
+            exit_code=EXIT_USAGE,
+        )
+    if not root.is_dir():
+        raise FatalError(f"not a folder: {display_path(root)}", exit_code=EXIT_USAGE)
+    loaded = load_registry(root)
+    diagnostics = list(loaded.diagnostics)
+    if not loaded.files:
+        diagnostics.append(Diagnostic(
+            display_path(root), None, None, "registry_empty", Severity.ERROR,
+            "no *.yaml or *.yml files in the registry folder",
+        ))
+    validator = SchemaValidator(root)
+    valid, found = validator.validate_all(loaded.documents)
+    diagnostics.extend(found)
+    registry, found = build_registry(root, valid, loaded.documents, loaded.files)
+    diagnostics.extend(found)
+    diagnostics.extend(run_rules(registry))
+    return Checked(registry, tuple(sorted_diagnostics(diagnostics)))
