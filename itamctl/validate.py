@@ -52,3 +52,24 @@ def open_registry(root: Path) -> Checked:
     diagnostics.extend(found)
     diagnostics.extend(run_rules(registry))
     return Checked(registry, tuple(sorted_diagnostics(diagnostics)))
+
+
+def load_valid_registry(root: Path, *, limit: int = 10) -> Registry:
+    """The registry for a report command; refuses (with file:line) when validation fails.
+
+    Reports computed from a registry with errors could be silently wrong, so
+    commands other than ``validate`` and ``check`` stop and point at the errors.
+    """
+    checked = open_registry(root)
+    if checked.ok:
+        return checked.registry
+    errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR]
+    shown = "\n".join(
+        f"  {d.file}:{d.line or '-'}: [{d.rule}] {d.message}" for d in errors[:limit]
+    )
+    more = f"\n  ... and {len(errors) - limit} more" if len(errors) > limit else ""
+    raise FatalError(
+        f"the registry has {len(errors)} validation error(s); run `itamctl validate` and fix them first:\n"
+        f"{shown}{more}",
+        exit_code=1,
+    )

@@ -1,0 +1,68 @@
+"""Tables for the human and spreadsheet formats: aligned text, CSV and Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+
+Cell = object
+
+
+def _text(value: Cell) -> str:
+    return "" if value is None else str(value)
+
+
+def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
+    """An aligned plain-text table; columns listed in ``right`` are right-aligned (numbers)."""
+    cells = [[_text(c) for c in row] for row in rows]
+    widths = [len(h) for h in headers]
+    for row in cells:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(row: Sequence[str]) -> str:
+        parts = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)]
+        return "  ".join(parts).rstrip()
+
+    out = [line(list(headers)), line(["-" * w for w in widths])]
+    out.extend(line(row) for row in cells)
+    return "\n".join(out) + "\n"
+
+
+def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
+    """CSV (RFC 4180, CRLF rows); cells that a spreadsheet would run as formulas are defused."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    for row in rows:
+        writer.writerow([_defuse(_text(c)) for c in row])
+    return buffer.getvalue()
+
+
+_FORMULA = re.compile(r"^[=+\-@\t\r]")
+_NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
+
+
+def _defuse(cell: str) -> str:
+    if _FORMULA.match(cell) and not _NUMBER.match(cell):
+        return "'" + cell
+    return cell
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
+
+
+def md_escape(value: Cell) -> str:
+    """Plain text safe inside Markdown (and a table cell): no markup, no HTML, no newlines."""
+    text = _text(value).replace("\r", " ").replace("\n", " ")
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
+    """A GitHub-flavoured Markdown table with every cell escaped."""
+    head = "| " + " | ".join(md_escape(h) for h in headers) + " |"
+    rule = "|" + "|".join("---:" if i in right else "---" for i in range(len(headers))) + "|"
+    body = ["| " + " | ".join(md_escape(c) for c in row) + " |" for row in rows]
+    return "\n".join([head, rule, *body]) + "\n"
