@@ -30,7 +30,7 @@ import yaml
 from itamctl.diagnostics import Diagnostic, Severity
 
 try:  # libyaml is the fast path; the pure-Python parser is a correct fallback.
-    from yaml import CParser as _Parser
+    from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.loader import Loader as _Parser  # type: ignore[assignment]
 
@@ -182,7 +182,7 @@ class _Composer:
                 "yaml.depth", f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
             )
         if isinstance(event, yaml.ScalarEvent):
-            if event.style is None and event.implicit[0]:
+            if not event.style and event.implicit[0]:  # plain style: None (Python) or "" (libyaml)
                 return _resolve_plain(event.value, event.start_mark)
             return event.value
         if isinstance(event, yaml.SequenceStartEvent):
@@ -224,9 +224,10 @@ def parse_text(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
     def report(rule: str, message: str, line: int | None, column: int | None) -> None:
         diagnostics.append(Diagnostic(file, line, column, rule, Severity.ERROR, message))
 
-    parser = _Parser(text)
+    parser = None
     index = 0
     try:
+        parser = _Parser(text)
         parser.get_event()  # StreamStart
         while not isinstance(parser.peek_event(), yaml.StreamEndEvent):
             start = parser.get_event()  # DocumentStart
@@ -263,9 +264,12 @@ def parse_text(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
         problem = exc.problem or "invalid YAML"
         if exc.context:
             problem = f"{problem} ({exc.context})"
-        if "'\\t'" in problem:
+        if "'\\t'" in problem or (mark and "\t" in _line_of(text, mark.line)[: mark.column + 1]):
             problem += "; indent with spaces, not tabs"
         report("yaml.syntax", problem, mark.line + 1 if mark else None, mark.column + 1 if mark else None)
+    except UnicodeEncodeError as exc:  # lone surrogates in a str (never from a decoded file)
+        line = text.count("\n", 0, exc.start) + 1
+        report("yaml.encoding", "text holds characters that are not valid Unicode", line, None)
     except yaml.YAMLError as exc:  # reader errors carry a character offset instead of a mark
         offset = getattr(exc, "position", None)
         line = column = None
@@ -275,10 +279,15 @@ def parse_text(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
         reason = getattr(exc, "reason", None) or str(exc)
         report("yaml.syntax", f"unreadable YAML: {reason}", line, column)
     finally:
-        dispose = getattr(parser, "dispose", None)
+        dispose = getattr(parser, "dispose", None) if parser is not None else None
         if dispose:
             dispose()
     return documents, diagnostics
+
+
+def _line_of(text: str, line: int) -> str:
+    lines = text.splitlines()
+    return lines[line] if 0 <= line < len(lines) else ""
 
 
 def _skip_document(parser: Any) -> None:
