@@ -5,10 +5,11 @@ from __future__ import annotations
 import click
 
 from itamctl import __version__
+from itamctl.commands.diff import diff
 from itamctl.commands.validate import validate
 from itamctl.errors import FatalError
 
-COMMANDS = [validate]
+COMMANDS = [validate, diff]
 
 
 class _Group(click.Group):
