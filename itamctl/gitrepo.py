@@ -83,7 +83,7 @@ class Repository:
             if not record.strip():
                 continue
             header, _, names = record.partition("\n")
-            sha, date, author, subject = (header.split(sep) + ["", "", "", ""])[:4]
+            sha, date, author, subject = [*header.split(sep), "", "", ""][:4]
             change = Change(sha, date, author, subject)
             for name in names.splitlines():
                 if name.strip():
