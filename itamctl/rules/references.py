@@ -17,6 +17,10 @@ def _suggest(word: str, choices: Iterable[str]) -> str:
     return f" (did you mean '{match[0]}'?)" if match else ""
 
 
+def _a(noun: str) -> str:
+    return f"{'an' if noun[:1] in 'AEIOU' else 'a'} {noun}"
+
+
 def _ref(
     registry: Registry, item: Item, path: tuple, target: str | None, kinds: tuple[str, ...]
 ) -> Iterator[Diagnostic]:
@@ -33,7 +37,7 @@ def _ref(
         )
     elif found not in kinds:
         yield item.diagnostic(
-            path, ID, f"`{field}` refers to '{target}', which is a {found}, not a {wanted}"
+            path, ID, f"`{field}` refers to '{target}', which is {_a(found)}, not {_a(wanted)}"
         )
 
 
