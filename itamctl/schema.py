@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from jsonschema import Draft202012Validator
-from jsonschema.exceptions import ValidationError
+from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry, Resource
+from referencing.exceptions import Unresolvable
 
 from itamctl.diagnostics import Diagnostic
 from itamctl.errors import FatalError
@@ -73,6 +74,7 @@ def load_schemas(registry_root: Path | None = None) -> dict[str, dict]:
             raise FatalError(f"cannot read schema extension: {exc}", file=shown) from exc
         if not isinstance(ext, dict) or not isinstance(ext.get("properties", {}), dict):
             raise FatalError("a schema extension must be an object with `properties`", file=shown)
+        _check_extension(ext, schemas[name]["$id"], shown)
         merged = copy.deepcopy(schemas[name])
         merged.setdefault("properties", {}).update(ext.get("properties", {}))
         required = merged.get("required", []) + [
@@ -82,6 +84,35 @@ def load_schemas(registry_root: Path | None = None) -> dict[str, dict]:
             merged["required"] = required
         schemas[name] = merged
     return schemas
+
+
+def _check_extension(ext: dict, base_uri: str, shown: str) -> None:
+    """An extension is itself valid JSON Schema and its ``$ref``s resolve (else: FatalError)."""
+    try:
+        Draft202012Validator.check_schema(ext)
+    except SchemaError as exc:
+        where = "/".join(str(p) for p in exc.absolute_path) or "top level"
+        raise FatalError(f"invalid schema extension at {where}: {exc.message}", file=shown) from exc
+    builtin = Registry().with_resources(
+        (schema["$id"], Resource.from_contents(schema)) for schema in _builtin_schemas().values()
+    )
+    resolver = builtin.resolver(base_uri=base_uri)
+    for ref in _refs(ext):
+        try:
+            resolver.lookup(ref)
+        except Unresolvable as exc:
+            raise FatalError(f"schema extension: `$ref` {ref!r} does not resolve", file=shown) from exc
+
+
+def _refs(value: Any) -> Iterator[str]:
+    if isinstance(value, dict):
+        if isinstance(value.get("$ref"), str):
+            yield value["$ref"]
+        for child in value.values():
+            yield from _refs(child)
+    elif isinstance(value, list):
+        for child in value:
+            yield from _refs(child)
 
 
 class SchemaValidator:
