@@ -1,0 +1,190 @@
+"""The forecast lines of a budget window: what keeping today's service levels will cost.
+
+Kinds of line, each dated inside the fiscal year it is budgeted in:
+
+``replacement``
+    An asset that is not retired or disposed is replaced once, in the fiscal
+    year containing its planned end of life (``end_of_life``, else purchase
+    date + service life: see :func:`itamctl.lifecycle.planned_end_of_life`), at
+    its replacement cost (``replacement_cost``, else the category's, else the
+    purchase cost), converted at the rate of the line's date. An end of life
+    already past at ``as_of`` (the asset is still in service, so the
+    replacement is owed) goes into the first year, dated on its first day,
+    with note ``overdue: ...``. An end of life between ``as_of`` and the
+    window belongs to the current fiscal year, which is not forecast. One
+    replacement per asset: the replacement's own replacement is not forecast.
+    A ``planned`` or ``ordered`` asset whose purchase date falls in the window
+    is a budget need too: it is a ``replacement`` line with note ``new: ...``
+    (purchase cost, else replacement cost), so ``by_kind`` keeps its four keys.
+``license`` / ``contract``
+    Every payment falling in the year (cost × seats when per seat), through
+    renewals when ``renewal`` is ``auto`` or ``manual`` (``renewal_months``
+    per term); payments in a ``manual`` renewal term carry the note
+    ``needs decision: manual renewal``; ``renewal: none`` stops at ``end``.
+``maintenance``
+    Per asset, what its maintenance cost in the 12 months up to ``as_of``
+    (``as_of - 12 months < date <= as_of``) × its service level's
+    ``maintenance_factor``, once in each forecast year that starts before its
+    replacement date (every year when that is unknown or beyond the window),
+    dated on the year's first day.
+
+Assets that cannot be placed (no end of life and no purchase date to derive
+one, no service life, no cost) are returned as :class:`Unplaced`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from itamctl.budget.lines import NONE_KEY, Line, convert
+from itamctl.dates import FiscalYear, add_months
+from itamctl.lifecycle import maintenance_factor, planned_end_of_life, replacement_cost
+from itamctl.model import IN_SERVICE, Asset, Contract, License, Registry
+from itamctl.money import ZERO, cents
+from itamctl.payments import payments
+
+
+@dataclass(frozen=True, slots=True)
+class Unplaced:
+    id: str
+    name: str
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    years: tuple[FiscalYear, ...]
+
+    @property
+    def start(self) -> date:
+        return self.years[0].start
+
+    @property
+    def end(self) -> date:
+        return self.years[-1].end
+
+    def year_of(self, day: date) -> FiscalYear | None:
+        return next((y for y in self.years if day in y), None)
+
+
+def forecast_lines(registry: Registry, as_of: date, window: Window) -> tuple[list[Line], list[Unplaced]]:
+    """Every forecast line in ``window`` and the assets that could not be placed."""
+    lines: list[Line] = []
+    unplaced: list[Unplaced] = []
+    for asset in registry.assets:
+        if asset.retired:
+            continue
+        asset_lines, problems = _asset_lines(registry, asset, as_of, window)
+        lines.extend(asset_lines)
+        unplaced.extend(problems)
+    levels = {a.id: a.service_level for a in registry.assets}
+    for item in (*registry.licenses, *registry.contracts):
+        lines.extend(_payment_lines(registry, item, window, levels))
+    lines = [line for line in lines if line.amount]  # a zero line is noise
+    lines.sort(key=lambda line: (line.date, line.kind, line.id))
+    return lines, unplaced
+
+
+def _asset_facts(asset: Asset) -> dict[str, str]:
+    return {
+        "category": asset.category or NONE_KEY,
+        "cost_center": asset.cost_center or NONE_KEY,
+        "vendor": (asset.purchase.vendor if asset.purchase else None) or NONE_KEY,
+        "service_level": asset.service_level or NONE_KEY,
+    }
+
+
+def _asset_lines(registry: Registry, asset: Asset, as_of: date,
+                 window: Window) -> tuple[list[Line], list[Unplaced]]:
+    settings = registry.settings
+    facts = _asset_facts(asset)
+    lines: list[Line] = []
+    unplaced: list[Unplaced] = []
+
+    def line(kind: str, day: date, amount: Decimal, note: str) -> Line:
+        return Line(asset.id, asset.name, kind, day, amount, note, **facts)
+
+    bought = asset.purchase.date if asset.purchase else None
+    if asset.status not in IN_SERVICE:  # planned | ordered: the purchase itself is a need
+        cost = asset.purchase.cost if asset.purchase and asset.purchase.cost else replacement_cost(asset, settings)
+        if bought is None:
+            unplaced.append(Unplaced(asset.id, asset.name, f"{asset.status} without a purchase date"))
+        elif cost is None:
+            unplaced.append(Unplaced(asset.id, asset.name, f"{asset.status} without a purchase cost"))
+        elif window.start <= bought <= window.end:
+            path = ("purchase", "cost") if asset.purchase and asset.purchase.cost else ("replacement_cost",)
+            amount = convert(settings, asset, path, cost, bought)
+            lines.append(line("replacement", bought, amount, f"new: {asset.status} purchase"))
+
+    end = planned_end_of_life(asset, settings)
+    replaced_on = end  # the day maintenance stops (None: not within sight)
+    if end is None:
+        reason = "no end_of_life and no purchase date" if bought is None else (
+            f"no service life for category {asset.category!r} (set end_of_life or life_months)")
+        if bought is not None or asset.status in IN_SERVICE:
+            unplaced.append(Unplaced(asset.id, asset.name, reason))
+    elif as_of <= end < window.start:
+        pass  # due in the current fiscal year, which is not part of the forecast
+    elif end <= window.end:
+        cost = replacement_cost(asset, settings)
+        day, note = end, ""
+        if end < as_of:
+            day, note = window.start, f"overdue: end of life {end.isoformat()}"
+            replaced_on = window.start
+        if cost is None:
+            unplaced.append(Unplaced(asset.id, asset.name, "no replacement_cost and no purchase cost"))
+        else:
+            path = ("replacement_cost",) if asset.replacement_cost else ("purchase", "cost")
+            lines.append(line("replacement", day, convert(settings, asset, path, cost, day), note))
+
+    spent = _maintenance_last_12_months(registry, asset, as_of)
+    if spent:
+        factor = maintenance_factor(asset, settings)
+        level = asset.service_level or NONE_KEY
+        note = f"12-month spend {cents(spent)} × {factor} ({level})"
+        for year in window.years:
+            if replaced_on is None or year.start < replaced_on:
+                lines.append(line("maintenance", year.start, spent * factor, note))
+    return lines, unplaced
+
+
+def _maintenance_last_12_months(registry: Registry, asset: Asset, as_of: date) -> Decimal:
+    since = add_months(as_of, -12)
+    total = ZERO
+    for m in asset.maintenance:
+        if m.cost is not None and since < m.date <= as_of:
+            total += convert(registry.settings, asset, ("maintenance", m.index, "cost"), m.cost, m.date)
+    return total
+
+
+def _payment_lines(registry: Registry, item: License | Contract, window: Window,
+                   levels: dict[str, str | None]) -> Iterator[Line]:
+    kind = "license" if isinstance(item, License) else "contract"
+    follow = item.renewal in ("auto", "manual")
+    facts = {
+        "category": kind,
+        "cost_center": NONE_KEY,
+        "vendor": item.vendor or NONE_KEY,
+        "service_level": _covered_level(item, levels),
+    }
+    for p in payments(item, window.end, renewals=follow):
+        if p.date < window.start or not p.amount.amount:
+            continue
+        note = ""
+        if p.renewal:
+            note = "needs decision: manual renewal" if item.renewal == "manual" else "auto renewal"
+        amount = convert(registry.settings, item, ("cost",), p.amount, p.date)
+        yield Line(item.id, item.name, kind, p.date, amount, note, **facts)
+
+
+def _covered_level(item: License | Contract, levels: dict[str, str | None]) -> str:
+    """A contract covering assets that all share one service level counts towards that level."""
+    covered = {levels.get(a) or NONE_KEY for a in getattr(item, "covers", ()) if a in levels}
+    return covered.pop() if len(covered) == 1 else NONE_KEY
+
+
+def window_of(years: Sequence[FiscalYear]) -> Window:
+    return Window(tuple(years))

@@ -1,0 +1,162 @@
+"""The budget report: forecast years, actuals, groups and service levels, and its JSON form.
+
+Rounding: every line's amount is computed exactly (``Decimal``) and rounded
+half-up to cents once, when it is reported; every figure above the lines (a
+year's ``total``, ``by_kind``, ``by_service_level``, ``groups``) is the sum of
+the rounded lines, so a year's total always equals the sum of its reported
+lines to the cent. Actuals are rounded per payment/purchase/repair likewise.
+
+JSON (``BudgetReport.to_json()``)::
+
+    {"as_of", "currency", "fiscal_year_start": "MM-DD", "by",
+     "service_levels": {name: maintenance_factor},
+     "years": [{"label", "start", "end", "total",
+                "by_kind": {"replacement", "license", "contract", "maintenance"},
+                "by_service_level": {level..., "none"},
+                "groups": [{"key", "total"}],
+                "lines": [{"id", "name", "kind", "date", "amount", "note"}]}],
+     "actuals": [{"label", "start", "end", "partial", "total",
+                  "by_kind": {"purchase", "license", "contract", "maintenance"}}],
+     "unplaced": [{"id", "name", "reason"}]}
+
+Money is a string with two decimals. ``by_service_level`` lists every level
+in Settings plus ``none`` (lines of assets without a level, licenses, and
+contracts whose covered assets do not share one level).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from itamctl.budget.actuals import YearActuals, actuals
+from itamctl.budget.forecast import Unplaced, Window, forecast_lines
+from itamctl.budget.lines import NONE_KEY, Line
+from itamctl.dates import FiscalYear, first_fiscal_year_on_or_after, fiscal_year_of
+from itamctl.model import Registry
+from itamctl.money import ZERO, money_str
+
+FORECAST_KINDS = ("replacement", "license", "contract", "maintenance")
+BY_CHOICES = ("kind", "category", "cost_center", "vendor", "service_level")
+
+
+def _sum(lines: list[Line] | tuple[Line, ...]) -> Decimal:
+    return sum((line.reported for line in lines), ZERO)
+
+
+@dataclass(frozen=True)
+class YearForecast:
+    year: FiscalYear
+    lines: tuple[Line, ...]
+    by: str
+    levels: tuple[str, ...]  # keys of by_service_level, in order
+
+    @property
+    def total(self) -> Decimal:
+        return _sum(self.lines)
+
+    @property
+    def by_kind(self) -> dict[str, Decimal]:
+        return {kind: _sum([ln for ln in self.lines if ln.kind == kind]) for kind in FORECAST_KINDS}
+
+    @property
+    def by_service_level(self) -> dict[str, Decimal]:
+        return {lv: _sum([ln for ln in self.lines if ln.service_level == lv]) for lv in self.levels}
+
+    @property
+    def groups(self) -> list[tuple[str, Decimal]]:
+        """``(key, total)`` per ``--by`` group, largest first."""
+        keys = {line.key(self.by) for line in self.lines}
+        totals = [(k, _sum([ln for ln in self.lines if ln.key(self.by) == k])) for k in keys]
+        return sorted(totals, key=lambda kt: (-kt[1], kt[0]))
+
+    def to_json(self) -> dict:
+        return {
+            "label": self.year.label,
+            "start": self.year.start.isoformat(),
+            "end": self.year.end.isoformat(),
+            "total": money_str(self.total),
+            "by_kind": {k: money_str(v) for k, v in self.by_kind.items()},
+            "by_service_level": {k: money_str(v) for k, v in self.by_service_level.items()},
+            "groups": [{"key": k, "total": money_str(v)} for k, v in self.groups],
+            "lines": [
+                {"id": ln.id, "name": ln.name, "kind": ln.kind, "date": ln.date.isoformat(),
+                 "amount": money_str(ln.amount), "note": ln.note}
+                for ln in self.lines
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class BudgetReport:
+    as_of: date
+    currency: str
+    fiscal_year_start: tuple[int, int]
+    by: str
+    service_levels: Mapping[str, Decimal]
+    years: tuple[YearForecast, ...]
+    actuals: tuple[YearActuals, ...]
+    unplaced: tuple[Unplaced, ...]
+    organization: str | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return sum((y.total for y in self.years), ZERO)
+
+    def to_json(self) -> dict:
+        month, day = self.fiscal_year_start
+        return {
+            "as_of": self.as_of.isoformat(),
+            "currency": self.currency,
+            "fiscal_year_start": f"{month:02d}-{day:02d}",
+            "by": self.by,
+            "service_levels": {k: str(v) for k, v in self.service_levels.items()},
+            "years": [y.to_json() for y in self.years],
+            "actuals": [a.to_json() for a in self.actuals],
+            "unplaced": [{"id": u.id, "name": u.name, "reason": u.reason} for u in self.unplaced],
+        }
+
+
+def forecast_years(as_of: date, fy_start: tuple[int, int], count: int) -> list[FiscalYear]:
+    """The ``count`` fiscal years starting with the first one that begins on or after ``as_of``."""
+    years = [first_fiscal_year_on_or_after(as_of, fy_start)] if count > 0 else []
+    while len(years) < count:
+        years.append(years[-1].next(fy_start))
+    return years
+
+
+def history_years(first: FiscalYear, fy_start: tuple[int, int], count: int) -> list[FiscalYear]:
+    """The ``count`` fiscal years just before ``first``, oldest first."""
+    years: list[FiscalYear] = []
+    day = first.start
+    for _ in range(count):
+        year = fiscal_year_of(date.fromordinal(day.toordinal() - 1), fy_start)
+        years.insert(0, year)
+        day = year.start
+    return years
+
+
+def budget_report(registry: Registry, as_of: date, *, years: int = 3, history: int = 3,
+                  by: str = "kind") -> BudgetReport:
+    """The budget of ``years`` fiscal years from ``as_of`` and the actuals of ``history`` years before."""
+    if years < 1:
+        raise ValueError("a forecast needs at least one year")
+    if by not in BY_CHOICES:
+        raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(BY_CHOICES)}")
+    settings = registry.settings
+    fy_start = settings.fiscal_year_start
+    window = Window(tuple(forecast_years(as_of, fy_start, years)))
+    lines, unplaced = forecast_lines(registry, as_of, window)
+    levels = (*sorted(settings.service_levels), NONE_KEY)
+    per_year = tuple(
+        YearForecast(y, tuple(ln for ln in lines if ln.date in y), by, levels) for y in window.years
+    )
+    past = actuals(registry, as_of, history_years(window.years[0], fy_start, history))
+    return BudgetReport(
+        as_of=as_of, currency=settings.currency, fiscal_year_start=fy_start, by=by,
+        service_levels={name: lv.maintenance_factor for name, lv in sorted(settings.service_levels.items())},
+        years=per_year, actuals=tuple(past), unplaced=tuple(unplaced),
+        organization=settings.organization,
+    )
