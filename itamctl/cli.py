@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from itamctl import __version__
+from itamctl.commands.budget import budget
 from itamctl.commands.diff import diff
 from itamctl.commands.validate import validate
 from itamctl.errors import FatalError
 
-COMMANDS = [validate, diff]
+COMMANDS = [validate, budget, diff]
 
 
 class _Group(click.Group):
