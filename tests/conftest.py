@@ -1,0 +1,178 @@
+"""Shared test helpers: a minimal valid registry in ``tmp_path`` and a CLI runner.
+
+Typical use::
+
+    def test_something(registry):
+        registry.write("assets/LT-9.yaml", '''
+            apiVersion: itam/v1
+            kind: Asset
+            ...
+        ''')
+        code, out, err = run_cli("validate", "--registry", str(registry.root))
+
+``registry`` starts out holding :data:`MINIMAL_REGISTRY` (Settings, a Person,
+Location and Vendor, and one Asset, License and Contract), which validates with
+no findings. ``registry.write`` adds or replaces a file (text is dedented),
+``registry.remove`` deletes one.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from itamctl.cli import cli
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+#: File name -> YAML text of a small registry that validates clean.
+MINIMAL_REGISTRY: dict[str, str] = {
+    "settings.yaml": """\
+        apiVersion: itam/v1
+        kind: Settings
+        id: settings
+        organization: Example Corp
+        currency: EUR
+        fiscal_year_start: "01-01"
+        fx:
+          - {date: 2024-01-01, USD: 0.92, GBP: 1.16}
+        categories:
+          laptop: {depreciation: {method: straight_line, life_months: 36}, warranty_months: 12}
+        service_levels:
+          standard: {maintenance_factor: 1.0}
+        """,
+    "people.yaml": """\
+        apiVersion: itam/v1
+        kind: Person
+        id: alice
+        name: Alice Example
+        email: alice@example.com
+        team: Engineering
+        """,
+    "locations.yaml": """\
+        apiVersion: itam/v1
+        kind: Location
+        id: hq
+        name: Headquarters
+        address: 1 Main Street
+        """,
+    "vendors.yaml": """\
+        apiVersion: itam/v1
+        kind: Vendor
+        id: acme
+        name: ACME Corp
+        url: https://acme.example.com
+        """,
+    "assets/LT-0001.yaml": """\
+        apiVersion: itam/v1
+        kind: Asset
+        id: LT-0001
+        name: Laptop (Alice)
+        category: laptop
+        status: deployed
+        owner: alice
+        location: hq
+        service_level: standard
+        purchase:
+          date: 2024-03-15
+          cost: 1200.00
+          vendor: acme
+        warranty:
+          end: 2027-03-14
+        """,
+    "licenses/LIC-0001.yaml": """\
+        apiVersion: itam/v1
+        kind: License
+        id: LIC-0001
+        name: Editor subscription
+        vendor: acme
+        type: subscription
+        seats: 5
+        cost: 100
+        per_seat: true
+        billing: yearly
+        start: 2024-01-01
+        end: 2026-12-31
+        renewal: auto
+        assigned_to: [alice, LT-0001]
+        key_ref: vault://itam/editor
+        """,
+    "contracts/CTR-0001.yaml": """\
+        apiVersion: itam/v1
+        kind: Contract
+        id: CTR-0001
+        name: Laptop support
+        vendor: acme
+        type: support
+        start: 2024-01-01
+        end: 2026-12-31
+        renewal: manual
+        notice_days: 60
+        cost: 480
+        billing: yearly
+        covers: [LT-0001]
+        """,
+}
+
+
+class RegistryDir:
+    """A registry folder under ``tmp_path`` that tests can edit file by file."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def write(self, relpath: str, text: str) -> Path:
+        """Add or replace ``relpath`` with ``text`` (dedented); returns the file's path."""
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def write_bytes(self, relpath: str, data: bytes) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def remove(self, relpath: str) -> None:
+        (self.root / relpath).unlink()
+
+    def __str__(self) -> str:
+        return str(self.root)
+
+
+def write_registry(root: Path, files: dict[str, str] | None = None) -> RegistryDir:
+    """Write :data:`MINIMAL_REGISTRY` (or ``files``) into ``root``."""
+    reg = RegistryDir(root)
+    for relpath, text in (MINIMAL_REGISTRY if files is None else files).items():
+        reg.write(relpath, text)
+    return reg
+
+
+@pytest.fixture
+def registry(tmp_path: Path) -> RegistryDir:
+    """A minimal valid registry in ``tmp_path / "registry"``."""
+    return write_registry(tmp_path / "registry")
+
+
+@pytest.fixture
+def repo_root() -> Path:
+    """The checkout's root folder (holds ``schemas/``, ``registry/``, ``tests/``)."""
+    return REPO_ROOT
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run ``itamctl *args`` in-process; returns (exit code, stdout, stderr).
+
+    An exception other than ``SystemExit`` is re-raised: a traceback is always a bug.
+    ``GITHUB_ACTIONS`` and ``NO_COLOR`` are cleared unless ``env`` sets them.
+    """
+    base = {"GITHUB_ACTIONS": None, "NO_COLOR": None, "ITAMCTL_REGISTRY": None}
+    result = CliRunner().invoke(cli, [str(a) for a in args], env={**base, **(env or {})},
+                                catch_exceptions=True)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
