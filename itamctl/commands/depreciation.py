@@ -1,0 +1,35 @@
+"""``itamctl depreciation ID``: an asset's depreciation schedule per fiscal year."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from itamctl.commands._options import as_of_option, emit, format_option, output_options, registry_option
+from itamctl.errors import UsageError
+from itamctl.finance.depreciation import depreciation_schedule
+from itamctl.lifecycle import depreciation_spec
+from itamctl.model import Asset
+from itamctl.render.depreciation import FORMATS, ScheduleView, render
+from itamctl.validate import load_valid_registry
+
+
+@click.command("depreciation")
+@click.argument("asset_id", metavar="ID")
+@registry_option
+@as_of_option
+@format_option(*FORMATS)
+@output_options
+def depreciation(asset_id: str, registry: Path, as_of: date, fmt: str, output: Path | None, force: bool) -> None:
+    """The depreciation schedule of asset ID per fiscal year, with its book value as of a date."""
+    reg = load_valid_registry(registry)
+    asset = reg.get(asset_id)
+    if not isinstance(asset, Asset):
+        kind = reg.known_ids.get(asset_id)
+        raise UsageError(f"{asset_id}: that is a {kind}, not an Asset" if kind
+                         else f"{asset_id}: no asset with this id in {reg.root}")
+    view = ScheduleView(asset, depreciation_spec(asset, reg.settings).method, reg.settings.currency, as_of,
+                        depreciation_schedule(asset, reg.settings))
+    emit(render(fmt, view), output, force)

@@ -1,0 +1,98 @@
+"""The costs report: every asset's cost, depreciation, book value and TCO, with totals.
+
+Decisions:
+
+* Every asset is listed, sorted by id, including planned and ordered ones
+  without a purchase: their figures are zero (the renderers show empty cells
+  in text and CSV, ``"0.00"`` in JSON, with ``purchase_date: null``).
+* Totals are sums of the exact amounts, rounded once when reported; so a
+  total may differ by a cent from the sum of the rounded figures above it.
+* ``--by category|cost_center|location|vendor`` adds :attr:`CostsReport.groups`:
+  one :class:`CostTotals` per distinct value (``vendor`` is the purchase
+  vendor), sorted by key, assets without a value in a last group whose key is
+  ``None``. In JSON: ``"by": "<field>"`` and ``"groups": [{"key", "count",
+  "cost", ...}]`` beside ``items`` and ``totals``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from itamctl.finance.tco import AssetCosts, CostLinks, asset_costs
+from itamctl.model import Asset, Registry
+from itamctl.money import ZERO
+
+GROUP_KEYS: dict[str, Callable[[Asset], str | None]] = {
+    "category": lambda a: a.category or None,
+    "cost_center": lambda a: a.cost_center,
+    "location": lambda a: a.location,
+    "vendor": lambda a: a.purchase.vendor if a.purchase else None,
+}
+
+#: The money fields of an item and of totals, in report order.
+MONEY_FIELDS = ("cost", "accumulated_depreciation", "book_value", "maintenance", "contract_share",
+                "license_share", "disposal", "tco")
+
+
+@dataclass(frozen=True)
+class CostTotals:
+    """Sums over a set of assets (exact); ``key`` names the group (``None``: no value / grand total)."""
+
+    key: str | None
+    count: int
+    cost: Decimal = ZERO
+    accumulated_depreciation: Decimal = ZERO
+    book_value: Decimal = ZERO
+    maintenance: Decimal = ZERO
+    contract_share: Decimal = ZERO
+    license_share: Decimal = ZERO
+    disposal: Decimal = ZERO
+    tco: Decimal = ZERO
+
+    @classmethod
+    def of(cls, key: str | None, items: Iterable[AssetCosts]) -> CostTotals:
+        items = list(items)
+        sums = {name: sum((getattr(i, name) for i in items), ZERO) for name in MONEY_FIELDS}
+        return cls(key, len(items), **sums)
+
+
+@dataclass(frozen=True)
+class CostsReport:
+    as_of: date
+    currency: str
+    items: tuple[AssetCosts, ...]
+    totals: CostTotals
+    by: str | None = None
+    groups: tuple[CostTotals, ...] = ()
+
+
+def select_assets(registry: Registry, ids: Iterable[str] = ()) -> tuple[Asset, ...]:
+    """The assets named by ``ids`` (all when empty); an unknown id raises ``KeyError``."""
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return registry.assets
+    by_id = {a.id: a for a in registry.assets}
+    missing = [i for i in wanted if i not in by_id]
+    if missing:
+        raise KeyError(missing[0])
+    return tuple(sorted((by_id[i] for i in wanted), key=lambda a: a.id))
+
+
+def costs_report(registry: Registry, as_of: date, *, ids: Iterable[str] = (), by: str | None = None) -> CostsReport:
+    """Costs of the assets (all, or those in ``ids``) as of ``as_of``, grouped ``by`` a field."""
+    if by is not None and by not in GROUP_KEYS:
+        raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUP_KEYS)}")
+    links = CostLinks.of(registry)
+    items = tuple(asset_costs(a, registry, as_of, links=links) for a in select_assets(registry, ids))
+    groups: tuple[CostTotals, ...] = ()
+    if by is not None:
+        key_of = GROUP_KEYS[by]
+        buckets: dict[str | None, list[AssetCosts]] = {}
+        for item in items:
+            buckets.setdefault(key_of(item.asset), []).append(item)
+        order = sorted(buckets, key=lambda k: (k is None, k or ""))
+        groups = tuple(CostTotals.of(k, buckets[k]) for k in order)
+    return CostsReport(as_of, registry.settings.currency, items, CostTotals.of(None, items), by, groups)

@@ -1,0 +1,296 @@
+"""Depreciation: how an asset's book value declines, month by month, exactly.
+
+One small pure function per method turns (cost, salvage, life, ...) into
+*segments*: runs of consecutive months, counted from the purchase month
+(offset 0), over which one amount of depreciation is spread evenly.
+:class:`DepreciationSchedule` adds the asset's dates and answers "what is the
+accumulated depreciation / book value on this date" and "what is the schedule
+per fiscal year". The entry points other modules use are
+:func:`depreciation_schedule` and :func:`book_value`.
+
+Decisions (the issue leaves these open):
+
+* **Months.** Full-month convention: the purchase month counts in full, and a
+  date counts every month from the purchase month through its own month
+  inclusively (bought 2024-03-15: on 2024-03-15 one month has passed; on
+  2024-05-01 three). Before the purchase date nothing is owned: no cost, book
+  value 0.
+* **Exactness.** Amounts are ``Decimal`` and never rounded here. Accumulated
+  depreciation after ``k`` months of a segment is ``amount * k / months`` (one
+  division per figure, no sum of rounded monthly amounts), so a segment's
+  months add up to exactly its amount, and the whole schedule to exactly
+  ``cost - salvage``. Rounding to cents happens in the renderers only.
+* **straight_line**: one segment of ``life_months`` months, amount
+  ``cost - salvage``; so the monthly amount is ``(cost - salvage) / life_months``.
+* **declining_balance**: a segment per year of life (12 months from the
+  purchase month; a last, shorter year if ``life_months`` is not a multiple of
+  12, its rate prorated by months/12). A year's amount is
+  ``book value at its start * factor * 12 / life_months * months / 12``, or
+  straight line over the remaining life (``(book value - salvage) * months /
+  remaining months``) from the first year where that is equal or larger; never
+  more than down to salvage. Within a year the amount is spread evenly over
+  its months (so a month is 1/12 of its year of life, not a monthly
+  compounding rate): the year-end values are the textbook figures.
+* **macrs**: the printed IRS percentages (:mod:`itamctl.finance.macrs_tables`)
+  of cost per tax year; tax years are the fiscal years from Settings, the first
+  one running from the purchase month to the end of its fiscal year; each tax
+  year's amount is spread evenly over its months in service (all 12 for later
+  years, including the last one). Mid-quarter uses the quarter of the fiscal
+  year holding the purchase month. Salvage is ignored (MACRS treats it as 0).
+* **none**: no segments; the book value stays at cost.
+* **Fiscal years starting mid-month** (``fiscal_year_start: "04-15"``): a month
+  belongs to the fiscal year that holds its first day (an approximation: the
+  model counts whole months).
+* **Disposal.** Depreciation stops: no depreciation in the month of disposal
+  (the mirror of the full purchase month). From the disposal date on the asset
+  is off the books: book value 0. The schedule's last period is the fiscal
+  year of disposal, with book value 0 at its end; the carrying amount written
+  off is :attr:`DepreciationSchedule.value_at_disposal`.
+* **Salvage** is converted into the report currency at the purchase date, like
+  the cost; a salvage at or above cost means no depreciation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from itamctl.dates import FiscalYear, add_months, fiscal_year_of, months_between
+from itamctl.errors import FatalError
+from itamctl.finance import macrs_tables
+from itamctl.lifecycle import depreciation_spec
+from itamctl.model import Asset, Depreciation, Settings
+from itamctl.money import ZERO, MissingRate, Money
+
+METHODS = ("straight_line", "declining_balance", "macrs", "none")
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """``amount`` of depreciation spread evenly over ``months`` months from offset ``first``."""
+
+    first: int
+    months: int
+    amount: Decimal
+
+    @property
+    def end(self) -> int:
+        return self.first + self.months
+
+
+def accumulated(segments: tuple[Segment, ...], months: int) -> Decimal:
+    """Depreciation over the first ``months`` months (exact)."""
+    total = ZERO
+    for seg in segments:
+        if months >= seg.end:
+            total += seg.amount
+        else:
+            if months > seg.first:
+                total += seg.amount * (months - seg.first) / seg.months
+            break
+    return total
+
+
+# --- one function per method -------------------------------------------------------------
+
+def straight_line(cost: Decimal, salvage: Decimal, life_months: int) -> tuple[Segment, ...]:
+    """Equal monthly amounts ``(cost - salvage) / life_months`` down to salvage."""
+    base = cost - salvage
+    return (Segment(0, life_months, base),) if base > 0 else ()
+
+
+def declining_balance(cost: Decimal, salvage: Decimal, life_months: int, factor: Decimal) -> tuple[Segment, ...]:
+    """``factor / life in years`` of the book value per year of life, switching to straight line."""
+    segments: list[Segment] = []
+    value = cost
+    switched = False
+    for first in range(0, life_months, 12):
+        months = min(12, life_months - first)
+        left = value - salvage
+        if left <= 0:
+            break
+        line = left * months / (life_months - first)
+        if not switched:
+            declining = value * factor * months / life_months
+            switched = line >= declining
+        amount = min(line if switched else declining, left)
+        segments.append(Segment(first, months, amount))
+        value -= amount
+    return tuple(segments)
+
+
+def macrs(cost: Decimal, class_years: int, convention: str, month_of_tax_year: int) -> tuple[Segment, ...]:
+    """IRS Pub 946 table percentages of cost per tax year.
+
+    ``month_of_tax_year`` is the purchase month's position in its tax year
+    (0 = the first month); it sets the first tax year's length and, for the
+    mid-quarter convention, the quarter.
+    """
+    table = macrs_tables.percentages(class_years, convention, month_of_tax_year // 3 + 1)
+    segments = []
+    first = 0
+    for year, percent in enumerate(table):
+        months = 12 - month_of_tax_year if year == 0 else 12
+        segments.append(Segment(first, months, cost * percent / 100))
+        first += months
+    return tuple(segments)
+
+
+# --- the schedule of one asset -----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """One fiscal year of a schedule; ``label`` is the calendar year in which it starts."""
+
+    label: str
+    start: date
+    end: date
+    depreciation: Decimal
+    book_value: Decimal  # at ``end``
+
+
+@dataclass(frozen=True)
+class DepreciationSchedule:
+    """An asset's depreciation in the report currency; amounts exact (round when reporting)."""
+
+    asset_id: str
+    method: str
+    currency: str
+    purchase_date: date
+    cost: Decimal
+    salvage: Decimal  # effective: 0 for macrs and none, at most the cost
+    segments: tuple[Segment, ...]
+    fiscal_year_start: tuple[int, int]
+    disposal_date: date | None = None
+
+    def months_elapsed(self, as_of: date) -> int:
+        """Months depreciated by ``as_of``: purchase month through ``as_of``'s month, stopping at disposal."""
+        if as_of < self.purchase_date:
+            return 0
+        months = months_between(self.purchase_date, as_of) + 1
+        if self.disposal_date is not None:
+            months = min(months, max(0, months_between(self.purchase_date, self.disposal_date)))
+        return months
+
+    def owned(self, as_of: date) -> bool:
+        return self.purchase_date <= as_of and (self.disposal_date is None or as_of < self.disposal_date)
+
+    def accumulated_depreciation(self, as_of: date) -> Decimal:
+        return accumulated(self.segments, self.months_elapsed(as_of))
+
+    def book_value(self, as_of: date) -> Decimal:
+        """Cost less accumulated depreciation; 0 before purchase and from the disposal date on."""
+        if not self.owned(as_of):
+            return ZERO
+        return self.cost - self.accumulated_depreciation(as_of)
+
+    @property
+    def value_at_disposal(self) -> Decimal | None:
+        """The carrying amount written off at disposal (``None`` when not disposed)."""
+        if self.disposal_date is None:
+            return None
+        return self.cost - self.accumulated_depreciation(self.disposal_date)
+
+    @property
+    def depreciation_months(self) -> int:
+        return self.segments[-1].end if self.segments else 0
+
+    def periods(self) -> tuple[Period, ...]:
+        """Fiscal years from the purchase through the last month of depreciation (or the disposal)."""
+        if not self.segments and self.disposal_date is None:
+            return ()
+        first_month = self.purchase_date.replace(day=1)
+        last_month = add_months(first_month, max(self.depreciation_months - 1, 0))
+        if self.disposal_date is not None:
+            last_month = min(last_month, self.disposal_date.replace(day=1))
+        fy = fiscal_year_of(first_month, self.fiscal_year_start)
+        if fy.end < self.purchase_date:  # mid-month fiscal year start, bought after it began
+            fy = fy.next(self.fiscal_year_start)
+        last_fy = fiscal_year_of(last_month, self.fiscal_year_start)
+        out: list[Period] = []
+        before = ZERO
+        while True:
+            upto = self.accumulated_depreciation(fy.end)
+            out.append(Period(fy.label, fy.start, fy.end, upto - before, self.book_value(fy.end)))
+            before = upto
+            if fy.start >= last_fy.start:
+                return tuple(out)
+            fy = fy.next(self.fiscal_year_start)
+
+
+def _first_month_of(fy: FiscalYear) -> date:
+    """The first month whose first day lies in ``fy``."""
+    return fy.start if fy.start.day == 1 else add_months(fy.start.replace(day=1), 1)
+
+
+def month_of_fiscal_year(day: date, fy_start: tuple[int, int]) -> int:
+    """Position (0-11) of ``day``'s month in its fiscal year (months belong to the year of their 1st)."""
+    first_of_month = day.replace(day=1)
+    return months_between(_first_month_of(fiscal_year_of(first_of_month, fy_start)), first_of_month)
+
+
+def _spec_error(asset: Asset, settings: Settings, message: str) -> FatalError:
+    """Point at the asset's own depreciation, else at its category's default in Settings."""
+    if asset.depreciation is not None or settings.doc is None:
+        where = asset.diagnostic(("depreciation",), "depreciation", message)
+    else:
+        where = settings.doc.diagnostic(("categories", asset.category, "depreciation"), "depreciation", message)
+    return FatalError(f"{asset.id}: {message}", file=where.file, line=where.line)
+
+
+def to_report_currency(asset: Asset, settings: Settings, path: tuple, money: Money, on: date) -> Decimal:
+    """``money`` converted at ``on``; a missing rate is a fatal error naming the file and line."""
+    try:
+        return settings.fx.convert(money, on)
+    except MissingRate as exc:
+        where = asset.diagnostic(path, "fx_missing_rate", str(exc))
+        raise FatalError(f"{asset.id}: {exc}; add one to Settings `fx`",
+                         file=where.file, line=where.line) from None
+
+
+def _segments(asset: Asset, settings: Settings, spec: Depreciation, cost: Decimal,
+              salvage: Decimal, purchased: date) -> tuple[Segment, ...]:
+    if spec.method == "none":
+        return ()
+    if spec.method == "macrs":
+        if spec.class_years not in macrs_tables.CLASS_YEARS:
+            raise _spec_error(asset, settings, "macrs needs `class_years`: 3, 5 or 7")
+        return macrs(cost, spec.class_years, spec.convention,
+                     month_of_fiscal_year(purchased, settings.fiscal_year_start))
+    if not spec.life_months:
+        raise _spec_error(asset, settings, f"{spec.method} needs `life_months`")
+    if spec.method == "declining_balance":
+        return declining_balance(cost, salvage, spec.life_months, spec.factor)
+    return straight_line(cost, salvage, spec.life_months)
+
+
+def depreciation_schedule(asset: Asset, settings: Settings) -> DepreciationSchedule | None:
+    """The asset's schedule; ``None`` when it has no purchase date and cost (planned, ordered)."""
+    purchase = asset.purchase
+    if purchase is None or purchase.date is None or purchase.cost is None:
+        return None
+    spec = depreciation_spec(asset, settings)
+    cost = to_report_currency(asset, settings, ("purchase", "cost"), purchase.cost, purchase.date)
+    salvage = ZERO
+    if spec.salvage is not None and spec.method in ("straight_line", "declining_balance"):
+        salvage = min(cost, to_report_currency(asset, settings, ("depreciation", "salvage"),
+                                               spec.salvage, purchase.date))
+    return DepreciationSchedule(
+        asset_id=asset.id, method=spec.method, currency=settings.currency,
+        purchase_date=purchase.date, cost=cost, salvage=salvage,
+        segments=_segments(asset, settings, spec, cost, salvage, purchase.date),
+        fiscal_year_start=settings.fiscal_year_start,
+        disposal_date=asset.disposal.date if asset.disposal else None,
+    )
+
+
+def book_value(asset: Asset, settings: Settings, as_of: date) -> Decimal:
+    """The asset's book value on ``as_of`` in the report currency, exact (0 when not owned)."""
+    schedule = depreciation_schedule(asset, settings)
+    return ZERO if schedule is None else schedule.book_value(as_of)
+
+
+def accumulated_depreciation(asset: Asset, settings: Settings, as_of: date) -> Decimal:
+    schedule = depreciation_schedule(asset, settings)
+    return ZERO if schedule is None else schedule.accumulated_depreciation(as_of)

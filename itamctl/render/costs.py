@@ -1,0 +1,122 @@
+"""Renderers for the costs report: text (an aligned table), json and csv.
+
+Money is rounded half-up to cents here and nowhere earlier. JSON carries it as
+strings (``"958.33"``); ``tco_per_month`` is ``null`` for an asset with no
+month in service. An asset not purchased by the as-of date (or without a
+purchase at all) shows empty cost, depreciation and book value cells in text
+and CSV, and ``"0.00"`` in JSON (with ``purchase_date`` null or later than
+``as_of``). CSV holds one row per asset and no totals row (so spreadsheet
+sums stay right); with ``--by`` its first column is the group.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+from itamctl.finance.costs import GROUP_KEYS, MONEY_FIELDS, CostsReport, CostTotals
+from itamctl.finance.tco import AssetCosts
+from itamctl.money import money_str
+from itamctl.render.table import csv_text, text_table
+
+FORMATS = ("text", "json", "csv")
+
+_ITEM_FIELDS = ("id", "name", "category", "status", "cost_center", "location", "vendor", "purchase_date", "method")
+_HEADINGS = {
+    "cost": "Cost", "accumulated_depreciation": "Depreciation", "book_value": "Book value",
+    "maintenance": "Maintenance", "contract_share": "Contracts", "license_share": "Licenses",
+    "disposal": "Disposal", "tco": "TCO",
+}
+_UNPURCHASED_BLANK = ("cost", "accumulated_depreciation", "book_value")
+
+
+def _optional(amount: Decimal | None) -> str | None:
+    return None if amount is None else money_str(amount)
+
+
+def _describe(item: AssetCosts) -> dict:
+    a = item.asset
+    return {
+        "id": a.id, "name": a.name, "category": a.category, "status": a.status,
+        "cost_center": a.cost_center, "location": a.location,
+        "vendor": a.purchase.vendor if a.purchase else None,
+        "purchase_date": item.purchase_date.isoformat() if item.purchase_date else None,
+        "method": item.method,
+    }
+
+
+def _item_json(item: AssetCosts) -> dict:
+    return {
+        **_describe(item),
+        **{name: money_str(getattr(item, name)) for name in MONEY_FIELDS},
+        "months_in_service": item.months_in_service,
+        "tco_per_month": _optional(item.tco_per_month),
+    }
+
+
+def _totals_json(totals: CostTotals, *, key: bool) -> dict:
+    head = {"key": totals.key} if key else {}
+    return {**head, "count": totals.count, **{name: money_str(getattr(totals, name)) for name in MONEY_FIELDS}}
+
+
+def render_json(report: CostsReport) -> str:
+    payload: dict = {
+        "as_of": report.as_of.isoformat(),
+        "currency": report.currency,
+        "items": [_item_json(i) for i in report.items],
+        "totals": _totals_json(report.totals, key=False),
+    }
+    if report.by is not None:
+        payload["by"] = report.by
+        payload["groups"] = [_totals_json(g, key=True) for g in report.groups]
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def _money_cells(item: AssetCosts) -> list[str]:
+    blank = not item.purchased
+    return ["" if blank and name in _UNPURCHASED_BLANK else money_str(getattr(item, name)) for name in MONEY_FIELDS]
+
+
+def render_csv(report: CostsReport) -> str:
+    headers = [*_ITEM_FIELDS, *MONEY_FIELDS, "months_in_service", "tco_per_month"]
+    rows = []
+    for item in report.items:
+        described = _describe(item)
+        row = [described[f] for f in _ITEM_FIELDS] + _money_cells(item)
+        row += [item.months_in_service, _optional(item.tco_per_month)]
+        if report.by is not None:
+            row.insert(0, GROUP_KEYS[report.by](item.asset))
+        rows.append(row)
+    if report.by is not None:
+        headers.insert(0, report.by)
+        rows.sort(key=lambda r: (r[0] is None, r[0] or "", r[1]))
+    return csv_text(headers, rows)
+
+
+def render_text(report: CostsReport) -> str:
+    title = f"Costs as of {report.as_of.isoformat()} ({report.currency})"
+    money_headings = [_HEADINGS[n] for n in MONEY_FIELDS]
+    if report.by is not None:
+        headers = [report.by.replace("_", " ").capitalize(), "Assets", *money_headings]
+        rows = [[g.key if g.key is not None else "(none)", g.count,
+                 *(money_str(getattr(g, n)) for n in MONEY_FIELDS)] for g in report.groups]
+    else:
+        headers = ["ID", "Category", "Status", *money_headings, "TCO/month"]
+        rows = [[i.id, i.asset.category, i.asset.status, *_money_cells(i), _optional(i.tco_per_month) or ""]
+                for i in report.items]
+    first_money = 2 if report.by is not None else 3
+    total = ["Total", str(report.totals.count)] if report.by is not None else [
+        "Total", f"{report.totals.count} asset{'s' * (report.totals.count != 1)}", ""]
+    total += [money_str(getattr(report.totals, n)) for n in MONEY_FIELDS]
+    rows.append(total)
+    right = list(range(first_money, len(headers)))
+    if report.by is not None:
+        right.insert(0, 1)
+    return f"{title}\n\n" + text_table(headers, rows, right=right)
+
+
+RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv}
+
+
+def render(fmt: str, report: CostsReport) -> str:
+    return RENDERERS[fmt](report)

@@ -1,0 +1,103 @@
+"""Renderers for an asset's depreciation schedule per fiscal year: text, json and csv.
+
+JSON: ``{"id", "name", "method", "currency", "as_of", "purchase_date", "cost",
+"salvage", "accumulated_depreciation", "book_value", "disposal", "periods":
+[{"period", "start", "end", "depreciation", "book_value"}]}``; ``period`` is the
+fiscal year's label (the calendar year in which it starts), ``book_value`` the
+value at its end; the top-level ``accumulated_depreciation`` and
+``book_value`` are as of ``as_of``; ``disposal`` is ``null`` or ``{"date",
+"written_off"}`` (the carrying amount at disposal). An asset without a
+purchase has ``purchase_date``, ``cost`` and ``salvage`` ``null`` and no
+periods; ``method: none`` has no periods either.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+
+from itamctl.finance.depreciation import DepreciationSchedule
+from itamctl.model import Asset
+from itamctl.money import ZERO, money_str
+from itamctl.render.table import csv_text, text_table
+
+FORMATS = ("text", "json", "csv")
+
+
+@dataclass(frozen=True)
+class ScheduleView:
+    """What the command shows: the asset, its schedule (``None`` without a purchase) and the as-of date."""
+
+    asset: Asset
+    method: str
+    currency: str
+    as_of: date
+    schedule: DepreciationSchedule | None
+
+
+def render_json(view: ScheduleView) -> str:
+    s = view.schedule
+    payload = {
+        "id": view.asset.id,
+        "name": view.asset.name,
+        "method": view.method,
+        "currency": view.currency,
+        "as_of": view.as_of.isoformat(),
+        "purchase_date": s.purchase_date.isoformat() if s else None,
+        "cost": money_str(s.cost) if s else None,
+        "salvage": money_str(s.salvage) if s else None,
+        "accumulated_depreciation": money_str(s.accumulated_depreciation(view.as_of) if s else 0),
+        "book_value": money_str(s.book_value(view.as_of) if s else 0),
+        "disposal": (
+            {"date": s.disposal_date.isoformat(), "written_off": money_str(s.value_at_disposal)}
+            if s and s.disposal_date else None
+        ),
+        "periods": [
+            {"period": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(),
+             "depreciation": money_str(p.depreciation), "book_value": money_str(p.book_value)}
+            for p in (s.periods() if s else ())
+        ],
+    }
+    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+
+
+def render_csv(view: ScheduleView) -> str:
+    periods = view.schedule.periods() if view.schedule else ()
+    return csv_text(
+        ["period", "start", "end", "depreciation", "book_value"],
+        [[p.label, p.start.isoformat(), p.end.isoformat(), money_str(p.depreciation), money_str(p.book_value)]
+         for p in periods],
+    )
+
+
+def render_text(view: ScheduleView) -> str:
+    a, s = view.asset, view.schedule
+    lines = [f"{a.id}  {a.name}", f"Method: {view.method}"]
+    if s is None:
+        lines.append("No purchase recorded yet: nothing to depreciate.")
+        return "\n".join(lines) + "\n"
+    lines.append(f"Purchased {s.purchase_date.isoformat()} for {money_str(s.cost)} {s.currency}"
+                 + (f", salvage {money_str(s.salvage)}" if s.salvage else ""))
+    if s.disposal_date:
+        lines.append(f"Disposed {s.disposal_date.isoformat()}, written off {money_str(s.value_at_disposal)}")
+    accumulated, value = s.accumulated_depreciation(view.as_of), s.book_value(view.as_of)
+    lines.append(f"As of {view.as_of.isoformat()}: accumulated depreciation {money_str(accumulated)}, "
+                 f"book value {money_str(value)}")
+    periods = s.periods()
+    if not periods:
+        lines.append("Not depreciated: the book value stays at cost.")
+        return "\n".join(lines) + "\n"
+    rows = [[p.label, p.start.isoformat(), p.end.isoformat(), money_str(p.depreciation), money_str(p.book_value),
+             "<- as of" if p.start <= view.as_of <= p.end else ""] for p in periods]
+    total = sum((p.depreciation for p in periods), ZERO)
+    rows.append(["Total", "", "", money_str(total), "", ""])
+    table = text_table(["Fiscal year", "Start", "End", "Depreciation", "Book value", ""], rows, right=[3, 4])
+    return "\n".join(lines) + "\n\n" + table
+
+
+RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv}
+
+
+def render(fmt: str, view: ScheduleView) -> str:
+    return RENDERERS[fmt](view)
