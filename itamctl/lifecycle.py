@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -11,13 +12,23 @@ from itamctl.money import Money
 
 
 def depreciation_spec(asset: Asset, settings: Settings) -> Depreciation:
-    """The asset's own depreciation, else its category's default, else ``none``."""
-    if asset.depreciation is not None:
-        return asset.depreciation
+    """The asset's own depreciation over its category's default, field by field; else ``none``.
+
+    As the schema documents, fields the asset omits fall back to the category's
+    (an asset may set only ``salvage`` and inherit method and life).
+    """
     category = settings.categories.get(asset.category)
-    if category is not None and category.depreciation is not None:
-        return category.depreciation
-    return Depreciation(method="none")
+    default = category.depreciation if category is not None else None
+    if asset.depreciation is None:
+        return default if default is not None else Depreciation(method="none")
+    if default is None:
+        return asset.depreciation
+    given = asset.doc.data.get("depreciation") or {}
+    return replace(default, **{
+        name: getattr(asset.depreciation, name)
+        for name in ("method", "life_months", "salvage", "factor", "class_years", "convention")
+        if name in given
+    })
 
 
 def service_life_months(asset: Asset, settings: Settings) -> int | None:
