@@ -6,11 +6,13 @@ import click
 
 from itamctl import __version__
 from itamctl.commands.budget import budget
+from itamctl.commands.costs import costs
+from itamctl.commands.depreciation import depreciation
 from itamctl.commands.diff import diff
 from itamctl.commands.validate import validate
 from itamctl.errors import FatalError
 
-COMMANDS = [validate, budget, diff]
+COMMANDS = [validate, costs, depreciation, budget, diff]
 
 
 class _Group(click.Group):
