@@ -6,13 +6,15 @@ import click
 
 from itamctl import __version__
 from itamctl.commands.budget import budget
+from itamctl.commands.check import check
 from itamctl.commands.costs import costs
 from itamctl.commands.depreciation import depreciation
 from itamctl.commands.diff import diff
+from itamctl.commands.expiries import expiries
 from itamctl.commands.validate import validate
 from itamctl.errors import FatalError
 
-COMMANDS = [validate, costs, depreciation, budget, diff]
+COMMANDS = [validate, costs, depreciation, budget, diff, check, expiries]
 
 
 class _Group(click.Group):

@@ -1,0 +1,65 @@
+"""``itamctl check``: the policy gate for CI (validation and policy rules in one run)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from itamctl.commands._options import as_of_option, emit, format_option, registry_option, use_colour
+from itamctl.errors import EXIT_FINDINGS, EXIT_OK, FatalError
+from itamctl.render.check_summary import render_markdown
+from itamctl.render.diagnostics import render_github, render_json, render_text
+from itamctl.tracking.check import CheckReport, run_check
+
+FORMATS = ("text", "json", "github", "markdown")
+
+
+def _render(fmt: str, report: CheckReport) -> str:
+    files = report.files
+    if fmt == "json":
+        return render_json(report.diagnostics, files=files, extra={
+            "as_of": report.as_of.isoformat(),
+            "upcoming": [e.to_json() for e in report.upcoming],
+        })
+    if fmt == "github":
+        return render_github(report.diagnostics, files=files)
+    if fmt == "markdown":
+        return render_markdown(report)
+    return render_text(report.diagnostics, files=files, colour=use_colour())
+
+
+def _append(path: Path, text: str) -> None:
+    """Append to ``path`` (created if missing): the one write meant to add to an existing file."""
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.write(text if text.endswith("\n") else text + "\n")
+    except OSError as exc:
+        raise FatalError(f"cannot append the summary to {path}: {exc.strerror or exc}") from exc
+
+
+@click.command("check")
+@registry_option
+@as_of_option
+@format_option(*FORMATS, auto_github=True)
+@click.option("--summary", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
+              help="Also append the Markdown report to FILE (e.g. \"$GITHUB_STEP_SUMMARY\").")
+@click.option("--exit-zero", is_flag=True, help="Report findings but exit 0 (for demos and reports).")
+def check(registry: Path, as_of: date, fmt: str, summary: Path | None, exit_zero: bool) -> None:
+    """Validate the registry, then apply the policy rules: the CI gate.
+
+    Rules (severity from Settings policy: error, warning or off):
+    expired_warranty, expired_license_in_use, license_overallocated,
+    notice_passed, expiring_soon, eol_passed, waiver_lapsed. Retired and
+    disposed assets are exempt; an item's waivers suppress a rule through
+    their `until` date.
+
+    Exit status: 0 when no error-severity finding remains (or --exit-zero),
+    1 otherwise, 2 on a usage error.
+    """
+    report = run_check(registry, as_of)
+    if summary is not None:
+        _append(summary, render_markdown(report))
+    emit(_render(fmt, report))
+    raise SystemExit(EXIT_OK if exit_zero or not report.failed else EXIT_FINDINGS)

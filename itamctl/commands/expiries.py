@@ -1,0 +1,53 @@
+"""``itamctl expiries``: warranties, licenses, contracts, notice deadlines, end of life and audits by date."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import click
+
+from itamctl.commands._options import as_of_option, emit, format_option, output_options, registry_option
+from itamctl.render import expiries as renderers
+from itamctl.render.ics import render_ics
+from itamctl.tracking.events import EVENT_TYPES, ITEM_KINDS, STATUSES, registry_events, select
+from itamctl.validate import load_valid_registry
+
+FORMATS = ("text", "json", "csv", "markdown", "ics")
+_RENDER = {
+    "text": renderers.render_text,
+    "json": renderers.render_json,
+    "csv": renderers.render_csv,
+    "markdown": renderers.render_markdown,
+    "ics": render_ics,
+}
+
+
+@click.command("expiries")
+@registry_option
+@as_of_option
+@click.option("--within", type=click.IntRange(min=0), metavar="DAYS", default=None,
+              help="Only events at most DAYS ahead (expired ones included).")
+@click.option("--kind", "kinds", multiple=True, type=click.Choice((*ITEM_KINDS, *EVENT_TYPES)),
+              help="Only these item kinds and/or event types (repeatable).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
+              help="Only events with this status (repeatable).")
+@format_option(*FORMATS)
+@output_options
+def expiries(registry: Path, as_of: date, within: int | None, kinds: tuple[str, ...],
+             statuses: tuple[str, ...], fmt: str, output: Path | None, force: bool) -> None:
+    """List what expires, renews or falls due, soonest first.
+
+    Events: warranty_end, license_end, contract_end, renewal (the end of the
+    current term of an auto-renewing item), cancel_by (end - notice_days),
+    end_of_life and audit_due. Each is expired, due (within a lead time from
+    alerts.days) or later. --format ics writes an RFC 5545 calendar with a
+    reminder at each lead time.
+    """
+    reg = load_valid_registry(registry)
+    events = select(
+        registry_events(reg, as_of), within=within,
+        kinds=[k for k in kinds if k in ITEM_KINDS], event_types=[k for k in kinds if k in EVENT_TYPES],
+        statuses=statuses,
+    )
+    emit(_RENDER[fmt](events, as_of), output, force)

@@ -1,0 +1,25 @@
+"""An asset still in service is past its planned end of life."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from itamctl.model import Registry
+from itamctl.policy.finding import Finding
+from itamctl.tracking.events import asset_events
+
+ID = "eol_passed"
+DESCRIPTION = "an in-service asset is past its planned end of life (end_of_life, else purchase + service life)"
+
+
+def check(registry: Registry, as_of: date) -> Iterator[Finding]:
+    for asset in registry.assets:
+        if not asset.in_service:
+            continue
+        for event in asset_events(asset, registry.settings, as_of):
+            if event.event == "end_of_life" and event.status == "expired":
+                derived = "" if asset.end_of_life else ", from purchase date + service life"
+                yield Finding(asset, event.path,
+                              f"{asset.id} is {asset.status.replace('_', ' ')} and its {event.describe()}{derived}; "
+                              "plan its replacement or set a later end_of_life")

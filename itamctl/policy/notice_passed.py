@@ -1,0 +1,24 @@
+"""The cancel-by date of an auto-renewing license or contract has passed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from itamctl.model import Registry
+from itamctl.policy.finding import Finding
+from itamctl.tracking.events import term_events
+
+ID = "notice_passed"
+DESCRIPTION = "the cancel-by date (end of the current term - notice_days) of an auto-renewing item has passed"
+
+
+def check(registry: Registry, as_of: date) -> Iterator[Finding]:
+    for item in (*registry.licenses, *registry.contracts):
+        events = {e.event: e for e in term_events(item, registry.settings, as_of)}
+        cancel_by = events.get("cancel_by")
+        if cancel_by is not None and cancel_by.status == "expired":
+            renewal = events["renewal"]
+            yield Finding(item, cancel_by.path,
+                          f"{item.id}: the {cancel_by.describe()}; it renews after "
+                          f"{renewal.date.isoformat()} for another term")

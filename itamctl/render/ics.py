@@ -1,0 +1,62 @@
+"""An RFC 5545 calendar of expiry events that staff can subscribe to.
+
+One all-day VEVENT per event, with a stable UID (``<id>-<event>-<date>@itamctl``)
+so that calendar clients update rather than duplicate events on refresh, and
+one VALARM per lead time. DTSTAMP is the as-of date, so the same registry and
+date give the same bytes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, date, datetime, time, timedelta
+
+import icalendar
+
+from itamctl.tracking.events import Event
+
+PRODID = "-//itamctl//expiries//EN"
+
+
+def _summary(event: Event) -> str:
+    return f"{event.title}: {event.id} ({event.name})"
+
+
+def _description(event: Event) -> str:
+    where = f"{event.file}:{event.line}" if event.line else event.file
+    # Nothing relative to the as-of date here, so an event reads the same on every refresh.
+    return f"{event.id}: {event.name}\n{event.title} {event.date.isoformat()}\nSource: {where}"
+
+
+def build_calendar(events: Sequence[Event], as_of: date, *, name: str = "IT asset expiries") -> icalendar.Calendar:
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name)
+    cal.add("x-published-ttl", "PT12H")
+    stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
+    for event in events:
+        vevent = icalendar.Event()
+        vevent.add("uid", event.uid)
+        vevent.add("dtstamp", stamp)
+        vevent.add("dtstart", event.date)
+        vevent.add("dtend", event.date + timedelta(days=1))
+        vevent.add("summary", _summary(event))
+        vevent.add("description", _description(event))
+        vevent.add("categories", [event.kind, event.event])
+        vevent.add("transp", "TRANSPARENT")
+        for lead in event.lead_days:
+            alarm = icalendar.Alarm()
+            alarm.add("action", "DISPLAY")
+            alarm.add("trigger", timedelta(days=-lead))
+            alarm.add("description", f"In {lead} days: {_summary(event)}")
+            vevent.add_component(alarm)
+        cal.add_component(vevent)
+    return cal
+
+
+def render_ics(events: Sequence[Event], as_of: date) -> str:
+    """The calendar as text with CRLF line endings (RFC 5545 section 3.1)."""
+    return build_calendar(events, as_of).to_ical().decode("utf-8")

@@ -1,0 +1,1 @@
+"""Tracking: what expires, renews or falls due (events) and the policy gate (``itamctl check``)."""

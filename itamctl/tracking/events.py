@@ -1,0 +1,192 @@
+"""Dated events of the registry: what expires, renews or falls due, and when.
+
+An event is one date in the life of an asset, license or contract:
+
+- ``warranty_end``: the last day of an asset's warranty;
+- ``license_end`` / ``contract_end``: the last day of a license or contract
+  that does not renew by itself (``renewal: manual`` or ``none``);
+- ``renewal``: the last day of the current term of a license or contract with
+  ``renewal: auto`` (it renews the day after, so it never expires);
+- ``cancel_by``: the last day to cancel a renewing item, ``notice_days``
+  before the end of its current term;
+- ``end_of_life``: an asset's planned end of life (``end_of_life``, else
+  purchase date + service life);
+- ``audit_due``: ``last_audit`` (else the purchase date) + Settings
+  ``audit.interval_months``.
+
+Every event has a ``status`` on ``as_of``: ``expired`` when its date is before
+``as_of`` (the day itself still counts as covered), ``due`` when it falls
+within one of its lead times (the item's ``alerts.days``, else the Settings
+default) and ``later`` otherwise. ``stage`` is the shortest lead time reached.
+Retired and disposed assets have no events.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from itamctl.dates import add_months
+from itamctl.lifecycle import planned_end_of_life
+from itamctl.model import Asset, Contract, Item, License, Registry, Settings
+from itamctl.payments import current_term_end
+
+EVENT_TYPES = ("warranty_end", "license_end", "contract_end", "renewal", "cancel_by", "end_of_life", "audit_due")
+ITEM_KINDS = ("asset", "license", "contract")
+STATUSES = ("expired", "due", "later")
+
+_LABELS = {  # (before or on the date, after it)
+    "warranty_end": ("warranty ends", "warranty ended"),
+    "license_end": ("license ends", "license ended"),
+    "contract_end": ("contract ends", "contract ended"),
+    "renewal": ("renews after", "renewed after"),
+    "cancel_by": ("last day to cancel", "last day to cancel was"),
+    "end_of_life": ("planned end of life", "planned end of life was"),
+    "audit_due": ("audit due", "audit was due"),
+}
+
+
+@dataclass(frozen=True)
+class Event:
+    item: Item = field(compare=False, repr=False)
+    id: str
+    kind: str  # asset | license | contract
+    event: str  # one of EVENT_TYPES
+    date: date
+    days_left: int  # negative once expired
+    status: str  # expired | due | later
+    stage: int | None  # the lead time (days) whose window the event is in, when due
+    lead_days: tuple[int, ...]
+    path: tuple[str | int, ...]  # the value the date comes from, for file:line
+    file: str
+    line: int | None
+
+    @property
+    def name(self) -> str:
+        return self.item.name
+
+    @property
+    def label(self) -> str:
+        """What the date is, e.g. ``warranty ends`` (``warranty ended`` once past)."""
+        return _LABELS[self.event][self.days_left < 0]
+
+    @property
+    def title(self) -> str:
+        """Tense-free heading, e.g. ``Warranty ends`` (for calendars)."""
+        return _LABELS[self.event][0].capitalize()
+
+    @property
+    def uid(self) -> str:
+        """Stable identity for calendars: the same item, event and date give the same UID."""
+        return f"{self.id}-{self.event}-{self.date.isoformat()}@itamctl"
+
+    def describe(self) -> str:
+        """``warranty ends 2026-12-20 (in 22 days)``-style phrase."""
+        days = self.days_left
+        if days < 0:
+            when = f"{-days} day{'s' * (-days != 1)} ago"
+        elif days == 0:
+            when = "today"
+        else:
+            when = f"in {days} day{'s' * (days != 1)}"
+        return f"{self.label} {self.date.isoformat()} ({when})"
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "kind": self.kind, "name": self.name, "event": self.event,
+            "date": self.date.isoformat(), "days_left": self.days_left, "status": self.status,
+            "stage": self.stage, "file": self.file, "line": self.line,
+        }
+
+
+def lead_days(item: Item, settings: Settings) -> tuple[int, ...]:
+    """The item's own ``alerts.days``, else the Settings default (an empty list: no alerts)."""
+    own = getattr(item, "alert_days", None)
+    return tuple(sorted(own if own is not None else settings.alert_days, reverse=True))
+
+
+def classify(day: date, as_of: date, leads: Sequence[int]) -> tuple[int, str, int | None]:
+    """``(days_left, status, stage)`` of a date seen on ``as_of``."""
+    days_left = (day - as_of).days
+    if days_left < 0:
+        return days_left, "expired", None
+    reached = [lead for lead in leads if days_left <= lead]
+    if reached:
+        return days_left, "due", min(reached)
+    return days_left, "later", None
+
+
+def _event(item: Item, kind: str, name: str, day: date, path: tuple, as_of: date, leads: tuple[int, ...]) -> Event:
+    days_left, status, stage = classify(day, as_of, leads)
+    pos = item.doc.position(path)
+    return Event(item, item.id, kind, name, day, days_left, status, stage, leads, path, item.file, pos.line)
+
+
+def asset_events(asset: Asset, settings: Settings, as_of: date) -> Iterator[Event]:
+    if asset.retired:
+        return
+    leads = lead_days(asset, settings)
+    if asset.warranty and asset.warranty.end:
+        yield _event(asset, "asset", "warranty_end", asset.warranty.end, ("warranty", "end"), as_of, leads)
+    eol = planned_end_of_life(asset, settings)
+    if eol is not None:
+        path = ("end_of_life",) if asset.end_of_life else ("purchase", "date")
+        yield _event(asset, "asset", "end_of_life", eol, path, as_of, leads)
+    months = settings.audit_interval_months
+    if months and asset.in_service:
+        if asset.last_audit:
+            yield _event(asset, "asset", "audit_due", add_months(asset.last_audit, months), ("last_audit",),
+                         as_of, leads)
+        elif asset.purchase and asset.purchase.date:
+            yield _event(asset, "asset", "audit_due", add_months(asset.purchase.date, months),
+                         ("purchase", "date"), as_of, leads)
+
+
+def term_events(item: License | Contract, settings: Settings, as_of: date) -> Iterator[Event]:
+    """End (or renewal) and cancel-by events of a license or contract."""
+    if item.end is None:
+        return
+    kind = "license" if isinstance(item, License) else "contract"
+    leads = lead_days(item, settings)
+    if item.renewal == "auto":
+        end = current_term_end(item, as_of)
+        yield _event(item, kind, "renewal", end, ("end",), as_of, leads)
+        if item.notice_days is not None:
+            cancel_by = end - timedelta(days=item.notice_days)
+            yield _event(item, kind, "cancel_by", cancel_by, ("notice_days",), as_of, leads)
+    else:
+        yield _event(item, kind, f"{kind}_end", item.end, ("end",), as_of, leads)
+
+
+def _key(event: Event) -> tuple:
+    return (event.date, event.id, EVENT_TYPES.index(event.event))
+
+
+def registry_events(registry: Registry, as_of: date) -> list[Event]:
+    """Every event of the registry on ``as_of``, by date, then id."""
+    found: list[Event] = []
+    for asset in registry.assets:
+        found.extend(asset_events(asset, registry.settings, as_of))
+    for item in (*registry.licenses, *registry.contracts):
+        found.extend(term_events(item, registry.settings, as_of))
+    return sorted(found, key=_key)
+
+
+def select(
+    events: Iterable[Event],
+    *,
+    within: int | None = None,
+    kinds: Iterable[str] = (),
+    event_types: Iterable[str] = (),
+    statuses: Iterable[str] = (),
+) -> list[Event]:
+    """Filter events: ``within`` keeps those at most that many days ahead (expired ones included)."""
+    kinds, event_types, statuses = set(kinds), set(event_types), set(statuses)
+    return [
+        e for e in events
+        if (within is None or e.days_left <= within)
+        and (not kinds or e.kind in kinds)
+        and (not event_types or e.event in event_types)
+        and (not statuses or e.status in statuses)
+    ]

@@ -1,0 +1,137 @@
+"""Events: which dates the registry has, and their status on a given day (boundaries included)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from itamctl.tracking.events import classify, registry_events, select
+from itamctl.validate import load_valid_registry
+from tests.helpers_tracking import asset, contract, license, make_registry
+
+
+def events_of(tmp_path, *docs, as_of="2026-11-28", settings=""):
+    reg = load_valid_registry(make_registry(tmp_path / "reg", *docs, settings=settings))
+    return {(e.id, e.event): e for e in registry_events(reg, date.fromisoformat(as_of))}
+
+
+@pytest.mark.parametrize(
+    ("day", "as_of", "expected"),
+    [
+        ("2026-11-28", "2026-11-28", (0, "due", 30)),  # the day of expiry itself is still covered
+        ("2026-11-27", "2026-11-28", (-1, "expired", None)),  # the day after: expired
+        ("2026-12-28", "2026-11-28", (30, "due", 30)),  # exactly the short lead time
+        ("2026-12-29", "2026-11-28", (31, "due", 90)),  # one day past it: the longer stage
+        ("2027-02-26", "2026-11-28", (90, "due", 90)),  # exactly the long lead time
+        ("2027-02-27", "2026-11-28", (91, "later", None)),  # outside every lead time
+        ("2028-02-29", "2028-02-28", (1, "due", 30)),  # leap day
+        ("2028-03-01", "2028-02-28", (2, "due", 30)),  # across a leap day
+        ("2028-02-29", "2028-03-01", (-1, "expired", None)),
+    ],
+)
+def test_classify_boundaries(day, as_of, expected):
+    assert classify(date.fromisoformat(day), date.fromisoformat(as_of), (90, 30)) == expected
+
+
+def test_no_lead_times_means_never_due():
+    assert classify(date(2026, 12, 1), date(2026, 11, 28), ()) == (3, "later", None)
+    assert classify(date(2026, 11, 1), date(2026, 11, 28), ())[1] == "expired"
+
+
+def test_asset_events_point_at_their_values(tmp_path):
+    ev = events_of(tmp_path, asset("LT-1", warranty_end="2026-12-20", extra="end_of_life: 2027-01-31\n"))
+    warranty = ev[("LT-1", "warranty_end")]
+    assert (warranty.date, warranty.days_left, warranty.status, warranty.stage) == (date(2026, 12, 20), 22, "due", 30)
+    assert warranty.kind == "asset" and warranty.path == ("warranty", "end")
+    assert warranty.line == 14  # `end:` under `warranty:` in the helper's layout
+    eol = ev[("LT-1", "end_of_life")]
+    assert (eol.date, eol.status, eol.stage, eol.line) == (date(2027, 1, 31), "due", 90, 15)
+
+
+def test_end_of_life_falls_back_to_purchase_plus_service_life(tmp_path):
+    ev = events_of(tmp_path, asset("LT-1", purchase="2024-02-29"))
+    eol = ev[("LT-1", "end_of_life")]
+    assert eol.date == date(2027, 2, 28)  # 36 months after a leap day, clamped
+    assert eol.path == ("purchase", "date")
+
+
+def test_retired_and_disposed_assets_have_no_events(tmp_path):
+    ev = events_of(tmp_path, asset("LT-R", status="retired", warranty_end="2025-06-01"),
+                   asset("LT-D", status="disposed", warranty_end="2025-06-01"))
+    assert not [key for key in ev if key[0] in ("LT-R", "LT-D")]
+
+
+def test_item_lead_times_override_settings(tmp_path):
+    ev = events_of(tmp_path,
+                   asset("LT-1", warranty_end="2027-04-01", extra="alerts: {days: [180, 14]}\n"),
+                   asset("LT-2", warranty_end="2027-04-01"),
+                   asset("LT-3", warranty_end="2026-12-01", extra="alerts: {days: []}\n"))
+    assert ev[("LT-1", "warranty_end")].status == "due" and ev[("LT-1", "warranty_end")].stage == 180
+    assert ev[("LT-1", "warranty_end")].lead_days == (180, 14)
+    assert ev[("LT-2", "warranty_end")].status == "later"
+    assert ev[("LT-3", "warranty_end")].status == "later"  # an empty list turns alerts off
+
+
+def test_settings_lead_times_apply_to_everything(tmp_path):
+    ev = events_of(tmp_path, asset("LT-1", warranty_end="2027-04-01"), settings="")
+    assert ev[("LT-1", "warranty_end")].lead_days == (90, 30)
+
+
+def test_manual_license_and_contract_end(tmp_path):
+    ev = events_of(tmp_path, license("LIC-1", end="2026-11-27", renewal="manual"),
+                   contract("CTR-1", end="2026-11-28", notice_days=60))
+    assert ev[("LIC-1", "license_end")].status == "expired"
+    assert ev[("CTR-1", "contract_end")].status == "due"
+    assert ("CTR-1", "cancel_by") not in ev  # only items that renew by themselves have a cancel-by date
+    assert ("LIC-1", "renewal") not in ev
+
+
+def test_auto_renewal_rolls_to_the_current_term_and_its_cancel_by(tmp_path):
+    ev = events_of(tmp_path, contract("CTR-1", end="2025-12-31", renewal="auto", notice_days=90))
+    renewal = ev[("CTR-1", "renewal")]
+    assert (renewal.date, renewal.status) == (date(2026, 12, 31), "due")  # current term end, not the recorded end
+    cancel = ev[("CTR-1", "cancel_by")]
+    assert cancel.date == date(2026, 10, 2) and cancel.status == "expired"
+    assert cancel.path == ("notice_days",)
+    assert ("CTR-1", "contract_end") not in ev
+
+
+def test_auto_renewing_license_has_renewal_and_cancel_by(tmp_path):
+    ev = events_of(tmp_path, license("LIC-1", end="2026-12-31", renewal="auto", extra="notice_days: 30\n"))
+    assert ev[("LIC-1", "renewal")].date == date(2026, 12, 31)
+    assert ev[("LIC-1", "cancel_by")].date == date(2026, 12, 1)
+    assert ev[("LIC-1", "cancel_by")].days_left == 3
+
+
+def test_audit_due_needs_an_interval_and_uses_last_audit_else_purchase(tmp_path):
+    docs = (asset("LT-1", extra="last_audit: 2025-12-15\n"), asset("LT-2", purchase="2024-02-29"),
+            asset("LT-3", status="planned"))
+    assert not [k for k in events_of(tmp_path / "a", *docs) if k[1] == "audit_due"]
+    ev = events_of(tmp_path / "b", *docs, settings="audit: {interval_months: 12}\n")
+    assert ev[("LT-1", "audit_due")].date == date(2026, 12, 15)
+    assert ev[("LT-1", "audit_due")].path == ("last_audit",)
+    assert ev[("LT-2", "audit_due")].date == date(2025, 2, 28)
+    assert ("LT-3", "audit_due") not in ev  # only assets in service are audited
+
+
+def test_events_are_sorted_and_filterable(tmp_path):
+    reg = load_valid_registry(make_registry(
+        tmp_path / "reg", asset("LT-1", warranty_end="2027-01-10"), license("LIC-1", end="2026-12-01"),
+        contract("CTR-1", end="2026-01-31")))
+    events = registry_events(reg, date(2026, 11, 28))
+    assert [e.date for e in events] == sorted(e.date for e in events)
+    assert [e.event for e in select(events, kinds=["license"])] == ["license_end"]
+    assert {e.id for e in select(events, within=30)} == {"CTR-1", "LIC-1"}  # expired ones stay in
+    assert [e.id for e in select(events, statuses=["expired"])] == ["CTR-1"]
+    assert {e.event for e in select(events, event_types=["warranty_end", "end_of_life"])} == {
+        "warranty_end", "end_of_life"}
+
+
+def test_uid_is_stable_and_unique(tmp_path):
+    docs = (asset("LT-1", warranty_end="2027-01-10"), asset("LT-2", warranty_end="2027-01-10"))
+    first = events_of(tmp_path / "a", *docs, as_of="2026-11-28")
+    later = events_of(tmp_path / "b", *docs, as_of="2026-12-20")
+    assert first[("LT-1", "warranty_end")].uid == "LT-1-warranty_end-2027-01-10@itamctl"
+    assert first[("LT-1", "warranty_end")].uid == later[("LT-1", "warranty_end")].uid
+    assert len({e.uid for e in first.values()}) == len(first)
