@@ -1,0 +1,105 @@
+"""Small registries for the finance tests: real YAML files in ``tmp_path``, loaded by the real pipeline."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from itamctl.cli import cli
+from itamctl.model import Registry
+from itamctl.validate import load_valid_registry
+
+REFERENCES = """\
+apiVersion: itam/v1
+kind: Person
+id: alice
+name: Alice
+---
+apiVersion: itam/v1
+kind: Location
+id: hq
+name: Headquarters
+---
+apiVersion: itam/v1
+kind: Location
+id: lon
+name: London office
+---
+apiVersion: itam/v1
+kind: Vendor
+id: acme
+name: ACME
+---
+apiVersion: itam/v1
+kind: Vendor
+id: globex
+name: Globex
+"""
+
+DEFAULT_FX = "[{date: 2024-01-01, USD: 0.9, GBP: 1.2}, {date: 2025-01-01, USD: 0.8, GBP: 1.25}]"
+
+
+def settings_yaml(*, fiscal_year_start: str = "01-01", fx: str = DEFAULT_FX, categories: str = "") -> str:
+    categories = categories or (
+        "  laptop: {depreciation: {method: straight_line, life_months: 36}}\n"
+        "  server: {depreciation: {method: straight_line, life_months: 60}}\n"
+        "  tools: {}\n"
+    )
+    return (
+        "apiVersion: itam/v1\nkind: Settings\nid: settings\ncurrency: EUR\n"
+        f'fiscal_year_start: "{fiscal_year_start}"\nfx: {fx}\ncategories:\n{categories}'
+    )
+
+
+def asset_yaml(id: str, *, category: str = "laptop", status: str = "deployed", date: str | None = "2024-03-15",
+               cost: str | None = "1200.00", extra: str = "", cost_center: str = "ENG",
+               location: str = "hq", vendor: str = "acme") -> str:
+    """YAML of an asset; ``extra`` (dedented) is appended as top-level YAML."""
+    lines = ["apiVersion: itam/v1", "kind: Asset", f"id: {id}", f"name: Asset {id}", f"category: {category}",
+             f"status: {status}", f"cost_center: {cost_center}", f"location: {location}"]
+    if date is not None or cost is not None:
+        lines.append("purchase:")
+        if date is not None:
+            lines.append(f"  date: {date}")
+        if cost is not None:
+            lines.append(f"  cost: {cost}")
+        lines.append(f"  vendor: {vendor}")
+    return "\n".join(lines) + "\n" + textwrap.dedent(extra)
+
+
+class FinanceRegistry:
+    """A registry folder the test fills file by file, then loads (validation must pass)."""
+
+    def __init__(self, root: Path, **settings) -> None:
+        self.root = root
+        self.write("settings.yaml", settings_yaml(**settings))
+        self.write("refs.yaml", REFERENCES)
+
+    def write(self, relpath: str, text: str) -> Path:
+        path = self.root / relpath
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        return path
+
+    def asset(self, id: str, **kwargs) -> Path:
+        return self.write(f"assets/{id}.yaml", asset_yaml(id, **kwargs))
+
+    def load(self) -> Registry:
+        return load_valid_registry(self.root)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    """``itamctl *args`` in-process: (exit code, stdout, stderr); any exception but SystemExit is re-raised."""
+    result = CliRunner().invoke(cli, [str(a) for a in args], env={"ITAMCTL_REGISTRY": None, "NO_COLOR": "1"})
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def run_json(*args: str) -> dict:
+    code, out, err = run(*args, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)

@@ -1,0 +1,150 @@
+"""TCO: purchase, maintenance, contract shares, per-seat licenses and disposal, in several currencies."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from itamctl.finance.costs import costs_report
+from itamctl.finance.tco import asset_costs, tco
+from tests.helpers_finance import FinanceRegistry
+
+D = Decimal
+
+CONTRACT = """\
+apiVersion: itam/v1
+kind: Contract
+id: CTR-1
+name: Support for three laptops
+vendor: acme
+type: support
+start: 2024-01-01
+end: 2024-12-31
+renewal: auto
+cost: 900
+billing: yearly
+covers: [A-1, A-2, A-3]
+"""
+
+CONTRACT_USD_MANUAL = """\
+apiVersion: itam/v1
+kind: Contract
+id: CTR-2
+name: Quarterly checks
+vendor: globex
+type: maintenance
+start: 2024-10-01
+end: 2024-12-31
+renewal: manual
+cost: 100 USD
+billing: quarterly
+covers: [A-1]
+"""
+
+LICENSE_PER_SEAT = """\
+apiVersion: itam/v1
+kind: License
+id: LIC-1
+name: Endpoint agent
+vendor: globex
+type: subscription
+seats: 10
+cost: 100 GBP
+per_seat: true
+billing: yearly
+start: 2024-01-01
+end: 2025-12-31
+renewal: none
+assigned_to: [alice, A-1]
+"""
+
+LICENSE_FLAT = """\
+apiVersion: itam/v1
+kind: License
+id: LIC-2
+name: Site license
+vendor: acme
+type: perpetual
+cost: 5000
+billing: once
+start: 2024-01-01
+assigned_to: [A-1]
+"""
+
+
+@pytest.fixture
+def registry(tmp_path):
+    reg = FinanceRegistry(tmp_path / "registry")
+    reg.asset("A-1", status="disposed", date="2024-03-15", cost="1200", extra="""\
+        maintenance:
+          - {date: 2024-06-01, kind: repair, cost: 180}
+          - {date: 2025-02-01, kind: upgrade, cost: 100 USD}
+          - {date: 2025-08-01, kind: repair, cost: 999}
+        disposal: {date: 2025-05-20, method: resale, cost: 50, proceeds: 200 USD}
+        """)
+    reg.asset("A-2", date="2024-01-10", cost="900", cost_center="OPS", vendor="globex")
+    reg.asset("A-3", status="planned", date=None, cost=None, location="lon")
+    reg.write("contracts/CTR-1.yaml", CONTRACT)
+    reg.write("contracts/CTR-2.yaml", CONTRACT_USD_MANUAL)
+    reg.write("licenses/LIC-1.yaml", LICENSE_PER_SEAT)
+    reg.write("licenses/LIC-2.yaml", LICENSE_FLAT)
+    return reg.load()
+
+
+def test_tco_adds_every_cost_in_the_report_currency(registry):
+    a1 = registry.by_id["A-1"]
+    c = asset_costs(a1, registry, date(2025, 6, 30))
+    assert c.cost == D(1200)
+    assert c.maintenance == D(180) + D(80)  # 100 USD at 0.8 (2025-02-01); the August repair is later
+    # CTR-1 paid 2024-01-01 and (auto renewal) 2025-01-01: 1800 / 3 covered assets.
+    # CTR-2 paid 2024-10-01 only: manual renewal is not followed; 100 USD at 0.9.
+    assert c.contract_share == D(600) + D(90)
+    assert c.license_share == D(120) + D(125)  # one seat, 100 GBP at 1.2 (2024) and 1.25 (2025); flat LIC-2 not
+    assert c.disposal == D(50) - D(160)  # proceeds 200 USD at 0.8
+    assert c.tco == D(1200) + 260 + 690 + 245 - 110
+    assert c.months_in_service == 15  # 2024-03 .. 2025-05
+    assert c.tco_per_month == c.tco / 15
+    assert tco(a1, registry, date(2025, 6, 30)) == c.tco
+
+
+def test_tco_counts_only_what_is_dated_on_or_before_as_of(registry):
+    a1 = registry.by_id["A-1"]
+    early = asset_costs(a1, registry, date(2024, 3, 14))
+    assert (early.cost, early.maintenance, early.disposal, early.months_in_service) == (0, 0, 0, 0)
+    assert early.contract_share == D(300) and early.license_share == D(120)  # paid 2024-01-01
+    assert early.tco_per_month is None
+    late = asset_costs(a1, registry, date(2025, 8, 1))
+    assert late.maintenance == D(180) + D(80) + D(999)
+
+
+def test_contract_shares_add_up_to_the_payments(registry):
+    as_of = date(2026, 3, 1)
+    shares = [asset_costs(registry.by_id[i], registry, as_of).contract_share for i in ("A-1", "A-2", "A-3")]
+    # CTR-1's 2024, 2025 and 2026 payments (2700), a third each; A-1 also has CTR-2's 90
+    assert shares == [D(900) + D(90), D(900), D(900)]
+
+
+def test_planned_asset_has_zero_cost_but_still_its_contract_share(registry):
+    c = asset_costs(registry.by_id["A-3"], registry, date(2025, 6, 30))
+    assert (c.cost, c.book_value, c.accumulated_depreciation, c.purchased) == (0, 0, 0, False)
+    assert c.tco == D(600)
+
+
+def test_report_totals_and_groups_are_exact_sums(registry):
+    report = costs_report(registry, date(2025, 6, 30), by="cost_center")
+    assert [i.id for i in report.items] == ["A-1", "A-2", "A-3"]
+    assert report.totals.count == 3
+    assert report.totals.tco == sum(i.tco for i in report.items)
+    assert [(g.key, g.count) for g in report.groups] == [("ENG", 2), ("OPS", 1)]
+    assert sum(g.tco for g in report.groups) == report.totals.tco
+    vendors = costs_report(registry, date(2025, 6, 30), by="vendor").groups
+    assert [(g.key, g.count) for g in vendors] == [("acme", 1), ("globex", 1), (None, 1)]
+
+
+def test_report_for_selected_ids(registry):
+    report = costs_report(registry, date(2025, 6, 30), ids=["A-2"])
+    assert [i.id for i in report.items] == ["A-2"]
+    with pytest.raises(KeyError):
+        costs_report(registry, date(2025, 6, 30), ids=["NOPE"])
