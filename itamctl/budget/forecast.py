@@ -34,7 +34,7 @@ one, no service life, no cost) are returned as :class:`Unplaced`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -65,9 +65,6 @@ class Window:
     @property
     def end(self) -> date:
         return self.years[-1].end
-
-    def year_of(self, day: date) -> FiscalYear | None:
-        return next((y for y in self.years if day in y), None)
 
 
 def forecast_lines(registry: Registry, as_of: date, window: Window) -> tuple[list[Line], list[Unplaced]]:
@@ -184,7 +181,3 @@ def _covered_level(item: License | Contract, levels: dict[str, str | None]) -> s
     """A contract covering assets that all share one service level counts towards that level."""
     covered = {levels.get(a) or NONE_KEY for a in getattr(item, "covers", ()) if a in levels}
     return covered.pop() if len(covered) == 1 else NONE_KEY
-
-
-def window_of(years: Sequence[FiscalYear]) -> Window:
-    return Window(tuple(years))
