@@ -70,7 +70,7 @@ def output_options(func: Callable) -> Callable:
 
 
 def use_colour() -> bool:
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # no-color.org: set and non-empty
 
 
 def emit(text: str, output: Path | None = None, force: bool = False) -> None:
