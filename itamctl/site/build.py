@@ -1,0 +1,170 @@
+"""Building the site: generated Markdown → a strict ``mkdocs build`` → swapped into place.
+
+The pages are written to a fresh temporary folder beside the output, MkDocs
+builds there, and the result replaces the output folder in two renames, so a
+failed build never leaves a half-written site. The output carries a marker
+file; a non-empty folder without it is not ours and is only replaced with
+``force``.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from itamctl.errors import FatalError
+from itamctl.site.context import gather
+from itamctl.site.pages import downloads, pages, schema_files
+from itamctl.validate import load_valid_registry
+
+MARKER = ".itamctl-site"
+EPOCH = "315532800"  # 1980-01-01: fixed timestamps (sitemap) for reproducible output
+
+
+def base_dir() -> Path:
+    """``site/`` of the source tree (or its copy shipped in the package)."""
+    packaged = Path(__file__).resolve().parent.parent / "_data" / "site"
+    if (packaged / "mkdocs.yml").is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "site"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    out: Path
+    pages: int
+    assets: int
+
+
+def _write(root: Path, rel: str, text: str) -> None:
+    path = root / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="")
+
+
+def write_docs(registry_root: Path, as_of: date, work: Path) -> tuple[Path, int, int, str]:
+    """Render every page and file into ``work/docs``; returns (docs dir, pages, assets, site name)."""
+    registry = load_valid_registry(registry_root)
+    ctx = gather(registry, as_of)
+    docs = work / "docs"
+    shutil.copytree(base_dir() / "docs", docs)
+    count = 0
+    for rel, text in pages(ctx, registry.root):
+        _write(docs, rel, text)
+        count += 1
+    for rel, text in [*downloads(ctx), *schema_files()]:
+        _write(docs, rel, text)
+    return docs, count, len(ctx.assets), ctx.organization
+
+
+def write_config(work: Path, docs: Path, site_dir: Path, site_name: str) -> Path:
+    config = yaml.safe_load((base_dir() / "mkdocs.yml").read_text(encoding="utf-8"))
+    # MkDocs puts site_name into the HTML without escaping it.
+    config["site_name"] = html.escape(" ".join(site_name.split()), quote=True)
+    config["docs_dir"] = str(docs)
+    config["site_dir"] = str(site_dir)
+    path = work / "mkdocs.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+@contextmanager
+def mkdocs_environment() -> Iterator[None]:
+    saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
+    os.environ["SOURCE_DATE_EPOCH"] = saved["SOURCE_DATE_EPOCH"] or EPOCH
+    os.environ["NO_MKDOCS_2_WARNING"] = "1"
+    try:
+        yield
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+
+
+def run_mkdocs(config_file: Path) -> None:
+    """A strict ``mkdocs build`` through MkDocs' Python API; warnings become a FatalError."""
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    logger = logging.getLogger("mkdocs")
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        with mkdocs_environment():
+            config = load_config(config_file=str(config_file), strict=True)
+            build(config)
+    except MkDocsException as exc:
+        details = "\n".join(f"  {m}" for m in handler.messages[:20])
+        raise FatalError(f"mkdocs build failed: {exc}" + (f"\n{details}" if details else "")) from exc
+    finally:
+        logger.removeHandler(handler)
+
+
+def _ours_or_empty(path: Path) -> bool:
+    return not path.exists() or (path.is_dir() and (not any(path.iterdir()) or (path / MARKER).is_file()))
+
+
+def check_out(out: Path, force: bool) -> None:
+    if out.exists() and not out.is_dir():
+        raise FatalError(f"{out} is a file, not a folder", exit_code=2)
+    if not force and not _ours_or_empty(out):
+        raise FatalError(
+            f"{out} is not empty and was not built by itamctl (no {MARKER} in it); "
+            "pass --force to replace it", exit_code=2,
+        )
+
+
+def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = False) -> BuildResult:
+    """Build the site of the registry at ``registry_root`` as of ``as_of`` into ``out``."""
+    out = Path(out).absolute()
+    check_out(out, force)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
+    try:
+        docs, count, assets, name = write_docs(registry_root, as_of, work)
+        built = work / "site"
+        run_mkdocs(write_config(work, docs, built, name))
+        (built / MARKER).write_text("built by itamctl site build\n", encoding="utf-8")
+        swap(built, out)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return BuildResult(out, count, assets)
+
+
+def swap(built: Path, out: Path) -> None:
+    """Replace ``out`` with ``built``: two renames, the old site removed afterwards."""
+    old = None
+    if out.exists():
+        old = out.with_name(f".{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    os.replace(built, out)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def write_sources(registry_root: Path, as_of: date, work: Path) -> Path:
+    """The generated Markdown and its ``mkdocs.yml`` (for ``site serve``); returns the config file."""
+    docs, _, _, name = write_docs(registry_root, as_of, work)
+    return write_config(work, docs, work / "site", name)

@@ -1,0 +1,105 @@
+"""Inline SVG bar charts for the budget page: actuals and forecast per fiscal year.
+
+Deterministic (fixed geometry, numbers formatted from ``Decimal``), no script,
+no external resources; every label is HTML-escaped.
+"""
+
+from __future__ import annotations
+
+import html
+from decimal import Decimal
+from typing import Any
+
+from itamctl.site.escape import Safe
+
+WIDTH, HEIGHT = 720, 300
+LEFT, RIGHT, TOP, BOTTOM = 80, 16, 24, 48
+COLOURS = {
+    "purchase": "#3f51b5", "replacement": "#3f51b5", "license": "#009688",
+    "contract": "#ff9800", "maintenance": "#9c27b0",
+}
+KIND_ORDER = ("replacement", "purchase", "license", "contract", "maintenance")
+
+
+def _num(value: Decimal) -> str:
+    return f"{value.quantize(Decimal('0.1')):f}"
+
+
+def _nice_max(value: Decimal) -> Decimal:
+    if value <= 0:
+        return Decimal(1)
+    magnitude = Decimal(10) ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        top = Decimal(str(step)) * magnitude
+        if top >= value:
+            return top
+    return value
+
+
+def _label(amount: Decimal) -> str:
+    if amount >= 1_000_000:
+        return f"{(amount / 1_000_000).quantize(Decimal('0.1'))}M"
+    if amount >= 1_000:
+        return f"{(amount / 1_000).quantize(Decimal('1'))}k"
+    return f"{amount.quantize(Decimal('1'))}"
+
+
+def stacked_bars(title: str, bars: list[dict[str, Any]]) -> Safe:
+    """``bars``: ``{"label", "forecast": bool, "parts": {kind: Decimal}}``; one stacked bar each."""
+    esc = html.escape
+    totals = [sum(b["parts"].values(), Decimal(0)) for b in bars]
+    top = _nice_max(max(totals, default=Decimal(0)))
+    plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
+    slot = Decimal(plot_w) / max(len(bars), 1)
+    bar_w = min(slot * Decimal("0.6"), Decimal(80))
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+           f'aria-label="{esc(title)}" font-family="sans-serif" font-size="12">', f"<title>{esc(title)}</title>"]
+    for i in range(5):
+        value = top * i / 4
+        y = TOP + plot_h - Decimal(plot_h) * i / 4
+        out.append(f'<line x1="{LEFT}" y1="{_num(y)}" x2="{WIDTH - RIGHT}" y2="{_num(y)}" stroke="#ddd"/>')
+        out.append(f'<text x="{LEFT - 6}" y="{_num(y + 4)}" text-anchor="end" fill="#666">{esc(_label(value))}</text>')
+    for index, (bar, total) in enumerate(zip(bars, totals, strict=True)):
+        x = LEFT + slot * index + (slot - bar_w) / 2
+        y = Decimal(TOP + plot_h)
+        opacity = "0.55" if bar["forecast"] else "1"
+        for kind in KIND_ORDER:
+            amount = bar["parts"].get(kind, Decimal(0))
+            if amount <= 0:
+                continue
+            h = Decimal(plot_h) * amount / top
+            y -= h
+            out.append(f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(bar_w)}" height="{_num(h)}" '
+                       f'fill="{COLOURS[kind]}" fill-opacity="{opacity}"><title>{esc(bar["label"])} '
+                       f'{esc(kind)}: {esc(f"{amount:,.2f}")}</title></rect>')
+        cx = _num(x + bar_w / 2)
+        out.append(f'<text x="{cx}" y="{_num(y - 4)}" text-anchor="middle" fill="#333">{esc(_label(total))}</text>')
+        out.append(f'<text x="{cx}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" fill="#333">'
+                   f'{esc(bar["label"])}</text>')
+        caption = "forecast" if bar["forecast"] else "actual"
+        out.append(f'<text x="{cx}" y="{HEIGHT - BOTTOM + 30}" text-anchor="middle" fill="#888" '
+                   f'font-size="10">{caption}</text>')
+    legend_x = LEFT
+    for kind in ("purchase", "license", "contract", "maintenance"):
+        name = "purchase / replacement" if kind == "purchase" else kind
+        out.append(f'<rect x="{legend_x}" y="{HEIGHT - 12}" width="10" height="10" fill="{COLOURS[kind]}"/>')
+        out.append(f'<text x="{legend_x + 14}" y="{HEIGHT - 3}" fill="#333">{esc(name)}</text>')
+        legend_x += 40 + 8 * len(name)
+    out.append("</svg>")
+    return Safe('<div class="itam-chart">' + "".join(out) + "</div>")
+
+
+def budget_charts(budget: Any) -> dict[str, Safe]:
+    """The budget page's charts from the budget report's JSON; empty when it is not available."""
+    if not isinstance(budget, dict) or "years" not in budget:
+        return {}
+    bars = [
+        {"label": f"FY{a['label']}" + (" (to date)" if a.get("partial") else ""), "forecast": False,
+         "parts": {k: Decimal(v) for k, v in a["by_kind"].items()}}
+        for a in budget.get("actuals", [])
+    ] + [
+        {"label": f"FY{y['label']}", "forecast": True, "parts": {k: Decimal(v) for k, v in y["by_kind"].items()}}
+        for y in budget["years"]
+    ]
+    currency = budget.get("currency", "")
+    return {"by_year": stacked_bars(f"Actuals and forecast per fiscal year ({currency})", bars)}

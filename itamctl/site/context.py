@@ -1,0 +1,191 @@
+"""Everything the site shows, gathered once: registry facts and the reports' JSON.
+
+One data flow: each report page shows the same report the CLI prints, taken
+as its ``to_json()`` dict (:mod:`itamctl.site.reports`). Registry items are
+turned into plain dicts here, with sensitive fields removed before anything
+renders them.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from itamctl.dates import fiscal_year_of
+from itamctl.lifecycle import planned_end_of_life
+from itamctl.model import Asset, Contract, Item, License, Registry
+from itamctl.money import MissingRate, Money, money_str
+from itamctl.payments import current_term_end
+from itamctl.site import reports
+from itamctl.site.sensitive import Redactor
+
+HORIZON_DAYS = 90
+
+
+@dataclass(frozen=True)
+class SiteContext:
+    """The data every page is rendered from (plain, JSON-able values)."""
+
+    as_of: date
+    organization: str
+    currency: str
+    fiscal_year: dict[str, str]
+    kinds: dict[str, str]  # id -> kind, for linking references
+    names: dict[str, str]  # id -> name
+    assets: list[dict[str, Any]]
+    licenses: list[dict[str, Any]]
+    contracts: list[dict[str, Any]]
+    people: list[dict[str, Any]]
+    locations: list[dict[str, Any]]
+    vendors: list[dict[str, Any]]
+    reports: dict[str, Any] = field(default_factory=dict)
+
+    def page_data(self) -> dict[str, Any]:
+        return {
+            "as_of": self.as_of.isoformat(), "organization": self.organization, "currency": self.currency,
+            "fiscal_year": self.fiscal_year, "kinds": self.kinds, "names": self.names,
+            "assets": self.assets, "licenses": self.licenses, "contracts": self.contracts,
+            "people": self.people, "locations": self.locations, "vendors": self.vendors,
+            "reports": self.reports,
+        }
+
+
+def _iso(day: date | None) -> str:
+    return day.isoformat() if day else ""
+
+
+def _money(registry: Registry, money: Money | None, on: date | None) -> str:
+    """``money`` in the report currency (JSON money string); empty when unknown."""
+    if money is None:
+        return ""
+    try:
+        return money_str(registry.settings.fx.convert(money, on or date.min))
+    except MissingRate:
+        return ""
+
+
+def _fields(redactor: Redactor, item: Item) -> list[tuple[str, Any]]:
+    """All fields of the item's file except header and sensitive ones, flattened to ``a.b`` paths."""
+    data = redactor.clean(item.kind, item.doc.data)
+    rows: list[tuple[str, Any]] = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, dict):
+            for key in value:
+                walk(value[key], f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list) and any(isinstance(v, dict | list) for v in value):
+            for i, child in enumerate(value, 1):
+                walk(child, f"{path}[{i}]")
+        else:
+            rows.append((path, value))
+
+    for key in data:
+        if key not in ("apiVersion", "kind"):
+            walk(data[key], str(key))
+    return rows
+
+
+def _asset(registry: Registry, redactor: Redactor, asset: Asset, as_of: date) -> dict[str, Any]:
+    purchase = asset.purchase
+    return {
+        "id": asset.id, "name": asset.name, "category": asset.category, "status": asset.status,
+        "manufacturer": asset.manufacturer or "", "model": asset.model or "",
+        "owner": asset.owner or "", "location": asset.location or "",
+        "cost_center": asset.cost_center or "", "service_level": asset.service_level or "",
+        "purchase_date": _iso(purchase.date if purchase else None),
+        "purchase_cost": _money(registry, purchase.cost if purchase else None,
+                                purchase.date if purchase else None),
+        "warranty_end": _iso(asset.warranty.end if asset.warranty else None),
+        "end_of_life": _iso(planned_end_of_life(asset, registry.settings)),
+        "maintenance": [
+            {"date": m.date.isoformat(), "kind": m.kind, "cost": _money(registry, m.cost, m.date),
+             "vendor": m.vendor or "", "under_warranty": m.under_warranty, "note": m.note or "",
+             "ticket": m.ticket or ""}
+            for m in sorted(asset.maintenance, key=lambda m: (m.date, m.index))
+        ],
+        "tags": list(asset.tags), "notes": asset.notes or "", "file": asset.file,
+        "fields": _fields(redactor, asset),
+    }
+
+
+def _billable(registry: Registry, item: License | Contract, as_of: date) -> dict[str, Any]:
+    term_end = current_term_end(item, as_of)
+    cancel_by = term_end - timedelta(days=item.notice_days) if term_end and item.notice_days else None
+    payment = item.payment
+    return {
+        "id": item.id, "name": item.name, "vendor": item.vendor or "", "type": item.type,
+        "start": _iso(item.start), "end": _iso(item.end), "renewal": item.renewal,
+        "billing": item.billing, "notice_days": item.notice_days,
+        "payment": _money(registry, payment, as_of) if payment else "",
+        "term_end": _iso(term_end), "cancel_by": _iso(cancel_by),
+        "tags": list(item.tags), "notes": item.notes or "", "file": item.file,
+    }
+
+
+def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> SiteContext:
+    """The site's data for ``registry`` as of ``as_of``."""
+    settings = registry.settings
+    redactor = Redactor(registry.root)
+    fy = fiscal_year_of(as_of, settings.fiscal_year_start)
+    kinds = {item.id: item.kind for item in registry.items()}
+    names = {item.id: item.name for item in registry.items()}
+
+    assets = [_asset(registry, redactor, a, as_of) for a in registry.assets]
+    licenses = []
+    for lic in registry.licenses:
+        row = _billable(registry, lic, as_of)
+        row.update(seats=lic.seats, used=len(lic.assigned_to), per_seat=lic.per_seat,
+                   assigned_to=list(lic.assigned_to), fields=_fields(redactor, lic))
+        licenses.append(row)
+    contracts = []
+    for ctr in registry.contracts:
+        row = _billable(registry, ctr, as_of)
+        row.update(covers=list(ctr.covers), owner=ctr.owner or "", renewal_months=ctr.renewal_months,
+                   fields=_fields(redactor, ctr))
+        contracts.append(row)
+
+    links: dict[str, dict[str, list[str]]] = {}
+    for lic in registry.licenses:
+        for holder in lic.assigned_to:
+            links.setdefault(holder, {}).setdefault("licenses", []).append(lic.id)
+    for ctr in registry.contracts:
+        for covered in ctr.covers:
+            links.setdefault(covered, {}).setdefault("contracts", []).append(ctr.id)
+    for asset in registry.assets:
+        if asset.owner:
+            links.setdefault(asset.owner, {}).setdefault("assets", []).append(asset.id)
+    def linked(item_id: str) -> dict[str, list[str]]:
+        return {"assets": [], "licenses": [], "contracts": [], **links.get(item_id, {})}
+
+    for row in [*assets, *licenses, *contracts]:
+        row["links"] = linked(row["id"])
+
+    people = [
+        {"id": p.id, "name": p.name, "email": p.email or "", "team": p.team or "",
+         "location": p.location or "", "active": p.active, "links": linked(p.id),
+         "fields": _fields(redactor, p)}
+        for p in registry.people
+    ]
+    locations = [{"id": loc.id, "name": loc.name, "address": loc.address or "", "country": loc.country or ""}
+                 for loc in registry.locations]
+    vendors = [{"id": v.id, "name": v.name, "url": v.url or "", "contact": v.contact or "",
+                "email": v.email or "", "phone": v.phone or ""} for v in registry.vendors]
+
+    context = SiteContext(
+        as_of=as_of, organization=settings.organization or "IT asset registry", currency=settings.currency,
+        fiscal_year={"label": fy.label, "start": fy.start.isoformat(), "end": fy.end.isoformat()},
+        kinds=kinds, names=names, assets=assets, licenses=licenses, contracts=contracts,
+        people=people, locations=locations, vendors=vendors,
+    )
+    if with_reports:
+        context.reports.update(reports.collect(registry, as_of))
+    if isinstance(context.reports.get("events"), list):
+        for event in context.reports["events"]:
+            event["month"] = event["date"][:7]
+    context.reports["counts"] = {
+        "status": dict(sorted(Counter(a["status"] for a in assets).items())),
+        "category": dict(sorted(Counter(a["category"] for a in assets).items())),
+    }
+    return context

@@ -1,0 +1,108 @@
+"""Registry values made inert for the site's Markdown (Python-Markdown) and HTML.
+
+Every value from the registry reaches a page through :func:`text` (the Jinja
+environment applies it to every ``{{ … }}`` that is not already :class:`Safe`).
+Characters that HTML or Python-Markdown (with the site's extensions) give a
+meaning are written as numeric character references, which Python-Markdown
+passes through untouched and the browser shows as the character itself:
+``<img onerror>``, ``[x](javascript:…)``, ``|`` in a table cell, ``{{ … }}``,
+``**bold**`` all show as typed. Whitespace (newlines included) collapses to one
+space so a value can never start a Markdown block (``#``, ``!!!``, ``>``,
+``-``, ``1.``, a code block); the first character is also encoded when a line
+starting with it would mean something.
+
+:func:`href` lets through only ``http``, ``https`` and ``mailto`` URLs.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+
+class Safe(str):
+    """Markdown produced here from escaped parts: emitted as is."""
+
+    __slots__ = ()
+
+
+#: Characters with a meaning anywhere in a line (HTML, inline Markdown, tables, attr lists, Jinja).
+_ANYWHERE = frozenset("&<>\"'\\`*_{}[]()#!|~^$%=:@")
+#: Characters with a meaning only at the start of a line (lists, rules, setext headings).
+_LINE_START = frozenset("-+.>")
+_ORDERED = re.compile(r"^(\d+)([.)])")
+
+
+def _ref(ch: str) -> str:
+    return f"&#{ord(ch)};"
+
+
+def text(value: Any) -> Safe:
+    """Plain text for one line of Markdown (a paragraph, a heading, a table cell)."""
+    if value is None:
+        return Safe("")
+    if isinstance(value, Safe):
+        return value
+    if isinstance(value, bool):
+        value = "yes" if value else "no"
+    raw = " ".join(str(value).split())
+    raw = "".join(ch for ch in raw if ch.isprintable())
+    out = [_ref(ch) if ch in _ANYWHERE else ch for ch in raw]
+    if out and raw[0] in _LINE_START:
+        out[0] = _ref(raw[0])
+    match = _ORDERED.match(raw)
+    if match:
+        out[len(match.group(1))] = _ref(match.group(2))
+    return Safe("".join(out))
+
+
+def lines(value: Any) -> Safe:
+    """Multi-line text (notes): each line escaped, joined by ``<br>`` on one Markdown line."""
+    if value is None:
+        return Safe("")
+    return Safe("<br>".join(text(line) for line in str(value).splitlines() if line.strip()))
+
+
+_SCHEMES = frozenset({"http", "https", "mailto"})
+_URL_SAFE = "/:?#@!$&*+,;=%~-._"  # no quotes, parentheses, angle brackets, spaces or backslashes
+
+
+def href(url: Any) -> str | None:
+    """``url`` percent-encoded for a Markdown link target when it is http(s) or mailto; else ``None``."""
+    if not isinstance(url, str):
+        return None
+    url = url.strip()
+    if not url or any(not ch.isprintable() or ch.isspace() for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _SCHEMES:
+        return None
+    if parts.scheme.lower() != "mailto" and not parts.netloc:
+        return None
+    return quote(url, safe=_URL_SAFE)
+
+
+def link(label: Any, url: Any) -> Safe:
+    """A Markdown link when ``url`` is allowed, else the label (or the URL) as plain text."""
+    target = href(url)
+    shown = text(label if label not in (None, "") else url)
+    if target is None:
+        return shown
+    return Safe(f"[{shown}](<{target}>)")
+
+
+def internal(label: Any, path: str) -> Safe:
+    """A link to a page of the site; ``path`` is built from validated ids, encoded anyway."""
+    return Safe(f"[{text(label)}]({quote(path, safe='/._-#')})")
+
+
+def front_matter_title(value: Any) -> Safe:
+    """A page title for YAML front matter: MkDocs puts it into ``<title>`` without escaping."""
+    raw = " ".join(str(value or "").split())
+    return Safe(json.dumps(html.escape(raw, quote=True)))

@@ -1,0 +1,83 @@
+"""Which pages and files the site has, rendered from a :class:`SiteContext`."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from itamctl.render.table import csv_text
+from itamctl.schema import KINDS, builtin_schema_dir, load_schemas, schema_file
+from itamctl.site import charts
+from itamctl.site.context import SiteContext
+from itamctl.site.render import render
+
+SECTIONS = ("index", "inventory", "licenses", "contracts", "expiries", "budget", "directory", "editing",
+            "downloads")
+INVENTORY_COLUMNS = ("id", "name", "category", "status", "manufacturer", "model", "owner", "location",
+                     "cost_center", "service_level", "purchase_date", "purchase_cost", "book_value",
+                     "warranty_end", "end_of_life")
+
+
+def _book_values(ctx: SiteContext) -> dict[str, str]:
+    costs = ctx.reports.get("costs")
+    if not isinstance(costs, dict) or "items" not in costs:
+        return {}
+    return {row["id"]: row.get("book_value", "") for row in costs["items"]}
+
+
+def inventory_rows(ctx: SiteContext) -> list[dict[str, Any]]:
+    book = _book_values(ctx)
+    return [{**{k: a.get(k, "") for k in INVENTORY_COLUMNS}, "book_value": book.get(a["id"], "")}
+            for a in ctx.assets]
+
+
+def downloads(ctx: SiteContext) -> Iterator[tuple[str, str]]:
+    rows = inventory_rows(ctx)
+    yield "inventory.csv", csv_text(INVENTORY_COLUMNS, [[row[c] for c in INVENTORY_COLUMNS] for row in rows])
+    document = {"as_of": ctx.as_of.isoformat(), "currency": ctx.currency, "assets": rows}
+    yield "inventory.json", json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    ics = ctx.reports.get("ics")
+    if isinstance(ics, str):
+        yield "expiries.ics", ics
+
+
+def schema_files() -> Iterator[tuple[str, str]]:
+    for path in sorted(builtin_schema_dir().glob("*.schema.json")):
+        yield f"schemas/{path.name}", path.read_text(encoding="utf-8")
+
+
+def _schema_fields(kind: str, registry_root: Path | None) -> list[dict[str, Any]]:
+    schema = load_schemas(registry_root).get(schema_file(kind), {})
+    required = set(schema.get("required", []))
+    return [
+        {"name": name, "title": spec.get("title", ""), "description": spec.get("description", ""),
+         "required": name in required, "sensitive": spec.get("x-sensitive") is True}
+        for name, spec in (schema.get("properties") or {}).items()
+        if name not in ("apiVersion", "kind")
+    ]
+
+
+def pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterator[tuple[str, str]]:
+    """``(path, Markdown)`` for every page of the site."""
+    data = ctx.page_data()
+    data["book"] = _book_values(ctx)
+    data["charts"] = charts.budget_charts(ctx.reports.get("budget"))
+    data["has_ics"] = isinstance(ctx.reports.get("ics"), str)
+    data["schemas"] = [{"kind": k, "file": schema_file(k), "fields": _schema_fields(k, registry_root)}
+                       for k in KINDS]
+    for name in SECTIONS:
+        yield f"{name}.md", render(f"{name}.md.j2", **data)
+    costs = ctx.reports.get("costs")
+    per_asset = {row["id"]: row for row in costs.get("items", [])} if isinstance(costs, dict) else {}
+    common = {"kinds": ctx.kinds, "names": ctx.names, "currency": ctx.currency, "as_of": data["as_of"],
+              "costs_available": isinstance(costs, dict) and "items" in costs}
+    for asset in ctx.assets:
+        yield f"asset/{asset['id']}.md", render("asset.md.j2", a=asset, cost=per_asset.get(asset["id"]), **common)
+    for lic in ctx.licenses:
+        yield f"license/{lic['id']}.md", render("license.md.j2", lic=lic, **common)
+    for ctr in ctx.contracts:
+        yield f"contract/{ctr['id']}.md", render("contract.md.j2", ctr=ctr, **common)
+    for person in ctx.people:
+        yield f"person/{person['id']}.md", render("person.md.j2", p=person, **common)

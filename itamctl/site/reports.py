@@ -1,0 +1,92 @@
+"""The reports the CLI prints, as the JSON-able dicts the site renders.
+
+Each entry is the report's own ``to_json()`` form (or ``None`` when that part
+of itamctl is not installed), so a page shows exactly what the command line
+shows. A report that cannot be computed for this registry (for example a
+missing exchange rate) becomes ``{"error": message}`` and its page says so.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from itamctl.errors import FatalError
+from itamctl.model import Registry
+
+
+def _guard(compute: Callable[[], Any]) -> Any:
+    try:
+        return compute()
+    except ImportError:
+        return None
+    except FatalError as exc:
+        return {"error": str(exc)}
+
+
+def findings(registry: Registry, as_of: date) -> list[dict] | None:
+    """Open findings of ``itamctl check``'s policy rules on ``as_of``."""
+    from itamctl.diagnostics import sorted_diagnostics
+    from itamctl.policy import run_policy
+
+    return [d.to_json() for d in sorted_diagnostics(run_policy(registry, as_of))]
+
+
+def events(registry: Registry, as_of: date) -> list[dict] | None:
+    """Every dated event (expiries, renewals, cancel-by dates, end of life, audits)."""
+    from itamctl.tracking.events import registry_events
+
+    return [e.to_json() for e in registry_events(registry, as_of)]
+
+
+def ics(registry: Registry, as_of: date) -> str | None:
+    """The expiry calendar exactly as ``itamctl expiries --format ics`` renders it."""
+    from itamctl.render.ics import render_ics
+    from itamctl.tracking.events import registry_events
+
+    return render_ics(registry_events(registry, as_of), as_of)
+
+
+def budget(registry: Registry, as_of: date) -> dict | None:
+    """The budget report (``itamctl budget --format json``), plus its groups per category and cost centre."""
+    from itamctl.budget import budget_report
+
+    result = budget_report(registry, as_of).to_json()
+    for by in ("category", "cost_center"):
+        grouped = budget_report(registry, as_of, by=by).to_json()
+        result[f"groups_by_{by}"] = [{"label": y["label"], "groups": y["groups"]} for y in grouped["years"]]
+    return result
+
+
+def costs(registry: Registry, as_of: date) -> dict | None:
+    """``itamctl costs --format json``, each item with its depreciation schedule (``itamctl depreciation``)."""
+    from itamctl.finance import depreciation_schedule
+    from itamctl.finance.costs import costs_report
+    from itamctl.lifecycle import depreciation_spec
+    from itamctl.render import costs as costs_render
+    from itamctl.render import depreciation as schedule_render
+
+    result = json.loads(costs_render.render_json(costs_report(registry, as_of)))
+    assets = {a.id: a for a in registry.assets}
+    settings = registry.settings
+    for item in result["items"]:
+        asset = assets[item["id"]]
+        view = schedule_render.ScheduleView(asset, depreciation_spec(asset, settings).method, settings.currency,
+                                            as_of, depreciation_schedule(asset, settings))
+        item["schedule"] = json.loads(schedule_render.render_json(view))
+    return result
+
+
+COLLECTORS: dict[str, Callable[[Registry, date], Any]] = {
+    "findings": findings,
+    "events": events,
+    "ics": ics,
+    "budget": budget,
+    "costs": costs,
+}
+
+
+def collect(registry: Registry, as_of: date) -> dict[str, Any]:
+    return {name: _guard(lambda f=func: f(registry, as_of)) for name, func in COLLECTORS.items()}

@@ -1,0 +1,125 @@
+/* itamctl site: sortable tables and the inventory filter. No dependencies, no network.
+ * Every table in a page's content sorts when its column heading is clicked
+ * (numbers such as "1,234.56" numerically, everything else as text, empty cells
+ * last). A <div class="itam-filter" data-columns="A|B"> before a table gets a
+ * text box and one select per named column, and hides rows that do not match. */
+(function () {
+  "use strict";
+
+  function cellText(row, index) {
+    var cell = row.cells[index];
+    return cell ? cell.textContent.trim() : "";
+  }
+
+  function asNumber(text) {
+    if (!/^-?[\d,]+(\.\d+)?$/.test(text)) return null;
+    return parseFloat(text.replace(/,/g, ""));
+  }
+
+  function compare(a, b) {
+    if (a === b) return 0;
+    if (a === "") return 1;
+    if (b === "") return -1;
+    var x = asNumber(a), y = asNumber(b);
+    if (x !== null && y !== null) return x - y;
+    return a.localeCompare(b, undefined, { numeric: true, sensitivity: "base" });
+  }
+
+  function sortBy(table, header, index) {
+    var body = table.tBodies[0];
+    if (!body) return;
+    var descending = header.getAttribute("aria-sort") === "ascending";
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function (r1, r2) {
+      var order = compare(cellText(r1, index), cellText(r2, index));
+      if (descending && cellText(r1, index) !== "" && cellText(r2, index) !== "") order = -order;
+      return order;
+    });
+    Array.prototype.forEach.call(header.parentNode.cells, function (th) { th.removeAttribute("aria-sort"); });
+    header.setAttribute("aria-sort", descending ? "descending" : "ascending");
+    var fragment = document.createDocumentFragment();
+    rows.forEach(function (row) { fragment.appendChild(row); });
+    body.appendChild(fragment);
+  }
+
+  function makeSortable(table) {
+    if (table.dataset.itamSortable || !table.tHead) return;
+    table.dataset.itamSortable = "1";
+    var headers = table.tHead.rows[0].cells;
+    Array.prototype.forEach.call(headers, function (th, index) {
+      th.setAttribute("role", "columnheader");
+      th.setAttribute("tabindex", "0");
+      th.title = "Sort by " + th.textContent.trim();
+      th.addEventListener("click", function () { sortBy(table, th, index); });
+      th.addEventListener("keydown", function (e) { if (e.key === "Enter") sortBy(table, th, index); });
+    });
+  }
+
+  function tableAfter(node) {
+    var tables = document.querySelectorAll(".md-content table");
+    for (var i = 0; i < tables.length; i++) {
+      if (node.compareDocumentPosition(tables[i]) & Node.DOCUMENT_POSITION_FOLLOWING) return tables[i];
+    }
+    return null;
+  }
+
+  function makeFilter(box) {
+    var table = tableAfter(box);
+    if (box.dataset.itamReady || !table || !table.tHead) return;
+    box.dataset.itamReady = "1";
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var search = document.createElement("input");
+    search.type = "search";
+    search.placeholder = "Filter rows…";
+    search.setAttribute("aria-label", "Filter rows");
+    search.className = "itam-filter__text";
+    box.appendChild(search);
+    var selects = [];
+    (box.dataset.columns || "").split("|").forEach(function (name) {
+      var index = heads.indexOf(name);
+      if (index < 0) return;
+      var select = document.createElement("select");
+      select.setAttribute("aria-label", name);
+      select.dataset.column = String(index);
+      var values = {};
+      rows.forEach(function (row) { values[cellText(row, index)] = true; });
+      select.appendChild(new Option(name + ": all", ""));
+      Object.keys(values).sort(compare).forEach(function (v) { select.appendChild(new Option(v || "(none)", v)); });
+      select.value = "";
+      box.appendChild(select);
+      selects.push(select);
+    });
+    var count = document.createElement("span");
+    count.className = "itam-filter__count";
+    box.appendChild(count);
+    function apply() {
+      var needle = search.value.trim().toLowerCase(), shown = 0;
+      rows.forEach(function (row) {
+        var ok = !needle || row.textContent.toLowerCase().indexOf(needle) >= 0;
+        selects.forEach(function (s) {
+          if (ok && s.selectedIndex > 0 && cellText(row, +s.dataset.column) !== s.value) ok = false;
+        });
+        row.hidden = !ok;
+        if (ok) shown++;
+      });
+      count.textContent = shown + " of " + rows.length + " shown";
+    }
+    search.addEventListener("input", apply);
+    selects.forEach(function (s) { s.addEventListener("change", apply); });
+    apply();
+  }
+
+  function init() {
+    document.querySelectorAll(".md-content table").forEach(makeSortable);
+    document.querySelectorAll(".itam-filter").forEach(makeFilter);
+  }
+
+  if (typeof window.document$ !== "undefined" && window.document$.subscribe) {
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
+  } else {
+    init();
+  }
+})();
