@@ -1,6 +1,6 @@
 """The Markdown report of ``itamctl check``: the GitHub job summary and the daily issue's body.
 
-Counts, the findings table and the upcoming expiries (events within their lead
+Counts, the findings table (errors first) and the upcoming expiries (events within their lead
 times). Every cell goes through :func:`~itamctl.render.table.md_escape`, so
 nothing in a registry file can inject markup or HTML into the summary.
 """
@@ -29,7 +29,7 @@ def render_markdown(report: CheckReport, *, title: str = "itamctl check") -> str
     ]
     if report.diagnostics:
         rows = [[_ICON[d.severity.value], d.rule, f"{d.file}:{d.line}" if d.line else d.file, d.message]
-                for d in report.diagnostics]
+                for d in sorted(report.diagnostics, key=lambda d: (d.severity.rank, d.sort_key()))]
         out.append(markdown_table(("Severity", "Rule", "Where", "Message"), rows))
     else:
         out.append("No findings.\n")
