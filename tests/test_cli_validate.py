@@ -149,7 +149,7 @@ def test_version_and_help():
 
 
 @pytest.mark.slow
-def test_python_dash_m_and_the_console_script():
+def test_python_dash_m_help_and_version():
     env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
     proc = subprocess.run([sys.executable, "-m", "itamctl", "--help"], capture_output=True, text=True,
                           cwd=REPO_ROOT, env=env, check=False)
