@@ -17,9 +17,8 @@ from itamctl.render.diff import FORMATS, render
 from itamctl.validate import open_registry
 
 
-def _registry_at(repo: Repository, rev: str, registry: Path, scratch: Path) -> Registry:
+def _registry_at(repo: Repository, rev: str, registry: Path, dest: Path) -> Registry:
     folder = repo.relative(registry)
-    dest = scratch / rev.replace("/", "_")
     dest.mkdir(parents=True)
     if not repo.export(rev, folder, dest):
         return Registry(root=dest, settings=Settings())  # the registry did not exist yet
@@ -43,8 +42,8 @@ def diff(registry: Path, base: str, head: str | None, as_of: date, fmt: str,
     """
     repo = Repository(registry)
     with tempfile.TemporaryDirectory(prefix="itamctl-diff-") as tmp:
-        old = _registry_at(repo, base, registry, Path(tmp))
-        new = _registry_at(repo, head, registry, Path(tmp)) if head else open_registry(registry).registry
+        old = _registry_at(repo, base, registry, Path(tmp) / "base")
+        new = _registry_at(repo, head, registry, Path(tmp) / "head") if head else open_registry(registry).registry
         report = diff_registries(old, new, as_of, base_name=base, head_name=head or "working tree",
                                  shown_root=display_path(registry))
     emit(render(fmt, report), output, force)
