@@ -16,8 +16,13 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
+# The main job on the demo registry: validate, show the policy findings without
+# stopping on them (the demo plants some on purpose), build the site.
 demo: $(STAMP)
 	$(BIN)/itamctl validate --registry registry
+	$(BIN)/itamctl check --registry registry --exit-zero
+	$(BIN)/itamctl site build --registry registry --out site/build
+	@echo "Site built: open site/build/index.html or run $(BIN)/itamctl site serve"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
