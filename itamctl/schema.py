@@ -144,7 +144,12 @@ class SchemaValidator:
             return header
         validator = self.validator(doc.kind)
         found: list[Diagnostic] = []
-        for error in validator.iter_errors(doc.data):
+        errors = list(validator.iter_errors(doc.data))
+        # a date like 15.03.2024 fails both `format` and `pattern`: report it once
+        bad_format = {tuple(e.absolute_path) for e in errors if e.validator == "format"}
+        for error in errors:
+            if error.validator == "pattern" and tuple(error.absolute_path) in bad_format:
+                continue
             found.extend(_explain(doc, error))
         return found
 
@@ -252,7 +257,7 @@ def _expected(schema: dict, error: ValidationError) -> str:
     described = schema.get("description") or schema.get("title")
     if not described:
         return f"must match {error.validator_value}" if error.validator == "pattern" else "invalid value"
-    first = described.split(". ")[0].rstrip(".")
+    first = re.split(r"(?<!e\.g)(?<!i\.e)\. ", described)[0].rstrip(".")
     return f"expected {first[0].lower()}{first[1:]}"
 
 
