@@ -300,3 +300,23 @@ def test_validators_are_built_once_per_kind(registry):
     assert validator.validator("Asset") is validator.validator("Asset")
     assert validator.validator("Asset") is not validator.validator("License")
     assert validator.validator("Asset").format_checker is not None
+
+
+def test_a_malformed_date_is_one_finding(registry):
+    text = (registry.root / "assets/LT-0001.yaml").read_text()
+    registry.write("assets/LT-0001.yaml", text.replace("date: 2024-03-15", "date: 15.03.2024"))
+    code, out, _ = run_cli("validate", "--registry", registry.root)
+    assert code == 1
+    assert out.splitlines() == [
+        f"{registry.root}/assets/LT-0001.yaml:11:9: error [schema.format] `purchase.date` is '15.03.2024', "
+        "not a real calendar date (YYYY-MM-DD)",
+        "1 error, 0 warnings in 7 files",
+    ]
+
+
+def test_pattern_messages_quote_the_schema_description_in_full(registry):
+    text = (registry.root / "settings.yaml").read_text()
+    registry.write("settings.yaml", text.replace("currency: EUR", "currency: euro"))
+    _, out, _ = run_cli("validate", "--registry", registry.root)
+    assert ("settings.yaml:5:11: error [schema.pattern] `currency` is 'euro': expected a three-letter upper-case "
+            "ISO 4217 currency code, e.g. `EUR`, `USD`, `GBP`\n") in out
