@@ -13,7 +13,7 @@ Typical use::
 ``registry`` starts out holding :data:`MINIMAL_REGISTRY` (Settings, a Person,
 Location and Vendor, and one Asset, License and Contract), which validates with
 no findings. ``registry.write`` adds or replaces a file (text is dedented),
-``registry.remove`` deletes one.
+``registry.replace(relpath, old, new)`` edits one, ``registry.remove`` deletes one.
 """
 
 from __future__ import annotations
@@ -135,6 +135,14 @@ class RegistryDir:
         path = self.root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(data)
+        return path
+
+    def replace(self, relpath: str, old: str, new: str) -> Path:
+        """Edit one file: replace ``old`` (which must occur) with ``new``."""
+        path = self.root / relpath
+        text = path.read_text(encoding="utf-8")
+        assert old in text, f"{old!r} not in {relpath}"
+        path.write_text(text.replace(old, new), encoding="utf-8")
         return path
 
     def remove(self, relpath: str) -> None:

@@ -25,8 +25,7 @@ def test_clean_registry_exits_0(registry):
 
 
 def test_findings_exit_1_with_file_line_and_rule(registry):
-    text = (registry.root / "assets/LT-0001.yaml").read_text()
-    registry.write("assets/LT-0001.yaml", text.replace("purchase:", "purchse:"))
+    registry.replace("assets/LT-0001.yaml", "purchase:", "purchse:")
     code, out, err = run_cli("validate", "--registry", registry.root)
     assert code == 1
     assert err == ""
@@ -98,8 +97,7 @@ def test_bad_usage_exits_2(registry, args):
 
 
 def test_json_format(registry):
-    registry.write("assets/LT-0001.yaml", (registry.root / "assets/LT-0001.yaml").read_text()
-                   .replace("status: deployed", "status: broken"))
+    registry.replace("assets/LT-0001.yaml", "status: deployed", "status: broken")
     code, out, _ = run_cli("validate", "--registry", registry.root, "--format", "json")
     assert code == 1
     payload = json.loads(out)
