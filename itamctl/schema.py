@@ -14,6 +14,7 @@ import difflib
 import json
 import re
 from collections.abc import Iterable, Iterator
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -252,8 +253,22 @@ def _type_of(value: Any) -> str:
     return "a number"
 
 
+_JSON_TYPES = {str: "string", bool: "boolean", int: "number", dict: "object", list: "array"}
+
+
+def _branch_for(schema: dict, value: Any) -> dict:
+    """Of a oneOf/anyOf, the alternative of the value's own type (its description fits best)."""
+    kind = "number" if isinstance(value, Decimal) else _JSON_TYPES.get(type(value))
+    for option in schema.get("oneOf", schema.get("anyOf", [])):
+        if isinstance(option, dict) and option.get("type") in (kind, "integer" if kind == "number" else None):
+            return option
+    return schema
+
+
 def _expected(schema: dict, error: ValidationError) -> str:
     """What a value should look like, from the schema's own description."""
+    if error.validator in ("oneOf", "anyOf"):
+        schema = _branch_for(schema, error.instance)
     described = schema.get("description") or schema.get("title")
     if not described:
         return f"must match {error.validator_value}" if error.validator == "pattern" else "invalid value"
