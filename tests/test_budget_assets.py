@@ -85,7 +85,10 @@ def test_replacement_timing_maintenance_and_planned_purchases(tmp_path):
         ("P1", "replacement", "2028-05-01", "2000.00", "new: planned purchase"),
         ("A2", "replacement", "2029-01-31", "3750.00", ""),
     ]
-    assert _lines(fy2029) == []
+    # A4 is replaced in the current fiscal year (not forecast); its replacement's own end of life is.
+    assert _lines(fy2029) == [
+        ("A4", "replacement", "2029-12-31", "700.00", "cycle: replaces the replacement of 2026-12-31 after 36 months"),
+    ]
     assert fy2027.by_kind == {"replacement": Decimal("2400.00"), "license": Decimal(0),
                               "contract": Decimal(0), "maintenance": Decimal("250.85")}
     assert fy2027.total == Decimal("2650.85")
@@ -102,8 +105,20 @@ def test_year_total_is_the_sum_of_rounded_lines(tmp_path):
 
 def test_retired_disposed_and_current_year_items_are_not_forecast(tmp_path):
     rep = report(write_registry(tmp_path / "r", *ALL), AS_OF, years=3)
-    ids = {ln.id for y in rep.years for ln in y.lines}
+    ids = {ln.id for y in rep.years for ln in y.lines if not ln.note.startswith("cycle:")}
     assert ids == {"A1", "A2", "A3", "P1"}
+
+
+def test_replacements_recur_every_service_life(tmp_path):
+    """Keeping the service level: A1 (end of life 2027-06-10, 36-month life) comes back in 2030 and 2033."""
+    rep = report(write_registry(tmp_path / "r", *ALL), AS_OF, years=7)
+    a1 = [(ln.date.isoformat(), ln.note) for y in rep.years for ln in y.lines
+          if ln.id == "A1" and ln.kind == "replacement"]
+    assert a1 == [
+        ("2027-06-10", ""),
+        ("2030-06-10", "cycle: replaces the replacement of 2027-06-10 after 36 months"),
+        ("2033-06-10", "cycle: replaces the replacement of 2030-06-10 after 36 months"),
+    ]
 
 
 def test_unplaced_assets_are_listed_with_a_reason(tmp_path):

@@ -11,8 +11,10 @@ Kinds of line, each dated inside the fiscal year it is budgeted in:
     already past at ``as_of`` (the asset is still in service, so the
     replacement is owed) goes into the first year, dated on its first day,
     with note ``overdue: ...``. An end of life between ``as_of`` and the
-    window belongs to the current fiscal year, which is not forecast. One
-    replacement per asset: the replacement's own replacement is not forecast.
+    window belongs to the current fiscal year, which is not forecast. Keeping
+    the service level means replacing the replacement too: when the asset's
+    service life is known, the next replacement follows one service life after
+    the last (note ``cycle: ...``), as often as the window reaches.
     A ``planned`` or ``ordered`` asset whose purchase date falls in the window
     is a budget need too: it is a ``replacement`` line with note ``new: ...``
     (purchase cost, else replacement cost), so ``by_kind`` keeps its four keys.
@@ -41,7 +43,7 @@ from decimal import Decimal
 
 from itamctl.budget.lines import NONE_KEY, Line, convert
 from itamctl.dates import FiscalYear, add_months
-from itamctl.lifecycle import maintenance_factor, planned_end_of_life, replacement_cost
+from itamctl.lifecycle import maintenance_factor, planned_end_of_life, replacement_cost, service_life_months
 from itamctl.model import IN_SERVICE, Asset, Contract, License, Registry
 from itamctl.money import ZERO, cents
 from itamctl.payments import payments
@@ -118,15 +120,17 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date,
 
     end = planned_end_of_life(asset, settings)
     replaced_on = end  # the day maintenance stops (None: not within sight)
+    cost = replacement_cost(asset, settings)
+    cost_path = ("replacement_cost",) if asset.replacement_cost else ("purchase", "cost")
+    cycle_from: date | None = None  # the last replacement, from which the next cycle counts
     if end is None:
         reason = "no end_of_life and no purchase date" if bought is None else (
             f"no service life for category {asset.category!r} (set end_of_life or life_months)")
         if bought is not None or asset.status in IN_SERVICE:
             unplaced.append(Unplaced(asset.id, asset.name, reason))
     elif as_of <= end < window.start:
-        pass  # due in the current fiscal year, which is not part of the forecast
+        cycle_from = end  # due in the current fiscal year, which is not part of the forecast
     elif end <= window.end:
-        cost = replacement_cost(asset, settings)
         day, note = end, ""
         if end < as_of:
             day, note = window.start, f"overdue: end of life {end.isoformat()}"
@@ -134,8 +138,16 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date,
         if cost is None:
             unplaced.append(Unplaced(asset.id, asset.name, "no replacement_cost and no purchase cost"))
         else:
-            path = ("replacement_cost",) if asset.replacement_cost else ("purchase", "cost")
-            lines.append(line("replacement", day, convert(settings, asset, path, cost, day), note))
+            lines.append(line("replacement", day, convert(settings, asset, cost_path, cost, day), note))
+            cycle_from = day
+    life = service_life_months(asset, settings)
+    if cycle_from is not None and cost is not None and life:
+        day = add_months(cycle_from, life)
+        while day <= window.end:
+            if day >= window.start:
+                note = f"cycle: replaces the replacement of {cycle_from.isoformat()} after {life} months"
+                lines.append(line("replacement", day, convert(settings, asset, cost_path, cost, day), note))
+            cycle_from, day = day, add_months(day, life)
 
     spent = _maintenance_last_12_months(registry, asset, as_of)
     if spent:
