@@ -72,7 +72,7 @@ def write_registry(root: Path, assets: list[dict], *, licenses: list[dict] = (),
     _dump(root / "vendors.yaml", [
         {"apiVersion": "itam/v1", "kind": "Vendor", "id": "acme", "name": "Acme", "url": "https://acme.example"},
         {"apiVersion": "itam/v1", "kind": "Vendor", "id": "evil", "name": "Evil",
-         "url": "javascript:alert(4)"},
+         "contact": "[x](javascript:alert(4))"},
     ])
     for doc in assets:
         _dump(root / "assets" / f"{doc['id']}.yaml", [doc])

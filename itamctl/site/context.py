@@ -82,7 +82,7 @@ def _fields(redactor: Redactor, item: Item) -> list[tuple[str, Any]]:
             rows.append((path, value))
 
     for key in data:
-        if key not in ("apiVersion", "kind"):
+        if key not in ("apiVersion", "kind", "id", "name"):
             walk(data[key], str(key))
     return rows
 

@@ -33,7 +33,7 @@ class Safe(str):
 _ANYWHERE = frozenset("&<>\"'\\`*_{}[]()#!|~^$%=:@")
 #: Characters with a meaning only at the start of a line (lists, rules, setext headings).
 _LINE_START = frozenset("-+.>")
-_ORDERED = re.compile(r"^(\d+)([.)])")
+_ORDERED = re.compile(r"^(\d+)([.)])(\s|$)")
 
 
 def _ref(ch: str) -> str:

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from itamctl.dates import add_months
 from itamctl.render.table import csv_text
 from itamctl.schema import KINDS, builtin_schema_dir, load_schemas, schema_file
 from itamctl.site import charts
 from itamctl.site.context import SiteContext
 from itamctl.site.render import render
 
-SECTIONS = ("index", "inventory", "licenses", "contracts", "expiries", "budget", "directory", "editing",
+SECTIONS = ("index", "inventory", "licenses", "contracts", "expiries", "findings", "budget", "directory", "editing",
             "downloads")
+#: The expiries page shows this window; the calendar download has every event.
+PAST_DAYS = 90
+AHEAD_MONTHS = 24
 INVENTORY_COLUMNS = ("id", "name", "category", "status", "manufacturer", "model", "owner", "location",
                      "cost_center", "service_level", "purchase_date", "purchase_cost", "book_value",
                      "warranty_end", "end_of_life")
@@ -38,6 +43,10 @@ def downloads(ctx: SiteContext) -> Iterator[tuple[str, str]]:
     yield "inventory.csv", csv_text(INVENTORY_COLUMNS, [[row[c] for c in INVENTORY_COLUMNS] for row in rows])
     document = {"as_of": ctx.as_of.isoformat(), "currency": ctx.currency, "assets": rows}
     yield "inventory.json", json.dumps(document, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
+    budget = ctx.reports.get("budget")
+    if isinstance(budget, dict) and "years" in budget:
+        plain = {k: v for k, v in budget.items() if not k.startswith("groups_by_")}
+        yield "budget.json", json.dumps(plain, indent=2, ensure_ascii=False) + "\n"
     ics = ctx.reports.get("ics")
     if isinstance(ics, str):
         yield "expiries.ics", ics
@@ -65,6 +74,9 @@ def pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterator[tuple
     data["book"] = _book_values(ctx)
     data["charts"] = charts.budget_charts(ctx.reports.get("budget"))
     data["has_ics"] = isinstance(ctx.reports.get("ics"), str)
+    data["has_budget"] = isinstance(ctx.reports.get("budget"), dict) and "years" in ctx.reports["budget"]
+    data["window"] = {"past_days": PAST_DAYS, "past": (ctx.as_of - timedelta(days=PAST_DAYS)).isoformat(),
+                      "until": add_months(ctx.as_of, AHEAD_MONTHS).isoformat()}
     data["schemas"] = [{"kind": k, "file": schema_file(k), "fields": _schema_fields(k, registry_root)}
                        for k in KINDS]
     for name in SECTIONS:

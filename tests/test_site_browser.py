@@ -1,0 +1,104 @@
+"""The built site in a real browser: Debian's Chromium, headless, offline (served from 127.0.0.1).
+
+Opens the inventory, sorts a column, filters, searches with Material's search
+box, and checks the console has no errors. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+
+from itamctl.site.build import build_site
+from tests.helpers_site import ARTIFACTS, CHROMEDRIVER, CHROMIUM, browser_required, chromium, serve, small_registry
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not CHROMIUM.exists() and not browser_required():
+    pytest.skip("Debian's chromium is not installed (/usr/bin/chromium): "
+                "apt-get install chromium chromium-driver", allow_module_level=True)
+
+
+def _wait(condition, timeout: float = 10.0):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value or time.monotonic() > deadline:
+            return value
+        time.sleep(0.1)
+
+
+def _column(driver, index: int) -> list[str]:
+    return driver.execute_script(
+        "return Array.from(document.querySelectorAll('.md-content table tbody tr'))"
+        ".filter(r => !r.hidden).map(r => r.cells[arguments[0]].textContent.trim());", index)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    from datetime import date
+
+    root = tmp_path_factory.mktemp("browser")
+    registry = small_registry(root / "registry")
+    return build_site(registry, root / "out", date(2026, 5, 15)).out
+
+
+def test_inventory_sorts_filters_and_searches_without_console_errors(site):
+    assert CHROMEDRIVER.exists(), "chromium-driver is not installed (/usr/bin/chromedriver)"
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import Select
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    with serve(site) as base, chromium() as driver:
+        driver.get(f"{base}/inventory.html")
+        assert _wait(lambda: driver.find_elements(By.CSS_SELECTOR, ".itam-filter input"))
+        ids = _column(driver, 0)
+        assert ids == ["LT-0001", "LT-0003", "SRV-0002"]
+
+        # Sort by cost (numeric, "1,200.00" style), then descending.
+        headers = driver.find_elements(By.CSS_SELECTOR, ".md-content table thead th")
+        names = [h.text.strip() for h in headers]
+        cost = headers[names.index("Cost")]
+        cost.click()
+        costs = _column(driver, names.index("Cost"))
+        assert costs == sorted(costs, key=lambda c: float(c.replace(",", ""))) and costs[0] == "900.00"
+        assert cost.get_attribute("aria-sort") == "ascending"
+        cost.click()
+        assert _column(driver, 0)[0] == "SRV-0002" and cost.get_attribute("aria-sort") == "descending"
+        headers[names.index("Name")].click()
+        assert _column(driver, 1) == ["Alpha laptop", "Bravo server", "Charlie laptop"]
+
+        # Filter by text, then by a select.
+        box = driver.find_element(By.CSS_SELECTOR, ".itam-filter input")
+        box.send_keys("charlie")
+        assert _wait(lambda: _column(driver, 0) == ["LT-0003"])
+        box.clear()
+        driver.execute_script("arguments[0].dispatchEvent(new Event('input'))", box)
+        assert _wait(lambda: len(_column(driver, 0)) == 3)
+        status = Select(driver.find_element(By.CSS_SELECTOR, ".itam-filter select[aria-label='Status']"))
+        status.select_by_value("in_stock")
+        assert _wait(lambda: _column(driver, 0) == ["SRV-0002"])
+        assert "1 of 3 shown" in driver.find_element(By.CSS_SELECTOR, ".itam-filter__count").text
+        driver.save_screenshot(str(ARTIFACTS / "site-inventory.png"))
+
+        # Material's search: results appear for an asset's name.
+        driver.get(f"{base}/index.html")
+        driver.find_element(By.CSS_SELECTOR, "label.md-search__icon, .md-search__inner").click()
+        query = _wait(lambda: [e for e in driver.find_elements(By.CSS_SELECTOR, "input.md-search__input")
+                               if e.is_displayed()])
+        assert query, "search box did not open"
+        query[0].send_keys("Bravo")
+        results = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item"), timeout=15)
+        assert results, "no search results"
+        assert any("SRV-0002" in r.text or "Bravo" in r.text for r in results)
+        driver.save_screenshot(str(ARTIFACTS / "site-search.png"))
+
+        # An item page renders too.
+        driver.get(f"{base}/asset/SRV-0002.html")
+        assert "Bravo server" in driver.find_element(By.TAG_NAME, "h1").text
+        driver.save_screenshot(str(ARTIFACTS / "site-asset.png"))
+
+        errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]
+        assert errors == [], errors

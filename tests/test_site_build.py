@@ -1,0 +1,219 @@
+"""Real `itamctl site build` runs: the demo registry, hostile values, secrets, determinism, no external URLs."""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from itamctl.cli import cli
+from itamctl.site.build import MARKER
+from tests.helpers_site import HOSTILE, asset_doc, small_registry, write_registry
+
+pytestmark = pytest.mark.slow
+
+REPO = Path(__file__).resolve().parent.parent
+DEMO = REPO / "registry"
+AS_OF = "2026-05-15"
+
+
+def build(registry: Path, out: Path, *extra: str) -> None:
+    result = CliRunner().invoke(cli, ["site", "build", "--registry", str(registry), "--out", str(out),
+                                      "--as-of", AS_OF, *extra])
+    assert result.exit_code == 0, result.output + (str(result.exception) if result.exception else "")
+
+
+def html_files(out: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(out)): p.read_bytes() for p in sorted(out.rglob("*.html"))}
+
+
+def visible(page: str) -> str:
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.fixture(scope="module")
+def hostile_site(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("hostile")
+    names = list(HOSTILE.values())
+    assets = [asset_doc(f"H-{i:02d}", name, notes=name, model=name, tags=[name[:20]],
+                        **{"x-comment": name, "x-link": "javascript:alert(5)", "x-home": "https://example.com/ok"})
+              for i, name in enumerate(names)]
+    assets.append(asset_doc("H-99", "Normal", maintenance=[{"date": "2025-01-01", "kind": "repair", "cost": 10,
+                                                             "note": HOSTILE["img"]}]))
+    licenses = [{"apiVersion": "itam/v1", "kind": "License", "id": "LIC-H", "name": HOSTILE["script"],
+                 "vendor": "acme", "type": "subscription", "seats": 2, "cost": 10, "billing": "yearly",
+                 "start": "2025-01-01", "end": "2026-06-30", "renewal": "manual", "notice_days": 30,
+                 "assigned_to": ["alice"], "key_ref": "vault://itam/very-secret-key-path"}]
+    registry = write_registry(root / "registry", assets, licenses=licenses,
+                              organization="<b>Org</b> | {{ x }}",
+                              people_extra=[{"apiVersion": "itam/v1", "kind": "Person", "id": "mallory",
+                                             "name": HOSTILE["img"], "email": "m@example.com"}])
+    out = root / "out"
+    build(registry, out)
+    return out
+
+
+def test_hostile_values_are_inert(hostile_site):
+    pages = {name: data.decode("utf-8") for name, data in html_files(hostile_site).items()}
+    assert "asset/H-00.html" in pages and "inventory.html" in pages
+    for name, page in pages.items():
+        assert "<img src=x" not in page, name
+        assert "<script>alert" not in page, name
+        assert "</title><script>" not in page, name
+        assert not re.search(r"""href=["']?\s*javascript:""", page, re.IGNORECASE), name
+        assert "<b>Org</b>" not in page, name
+        assert page.count("<h1") == 1, name  # "# not a heading" made no second heading
+        assert 'class="admonition danger"' not in page, name
+        assert "<strong>bold</strong>" not in page and "<code>code</code>" not in page, name
+        assert "<blockquote>" not in page, name
+        assert "<ol>" not in page.split('class="md-content"')[-1], name
+    asset = visible(pages["asset/H-00.html"])
+    assert HOSTILE["img"] in asset  # shown as text
+    inventory = pages["inventory.html"]
+    rows = re.findall(r"<tr>(.*?)</tr>", inventory, re.DOTALL)
+    pipe_row = next(r for r in rows if "H-03" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", pipe_row, re.DOTALL)
+    assert len(cells) == 12 and visible(cells[1]).strip() == HOSTILE["pipe"]
+    jinja = visible(pages["asset/H-06.html"])
+    assert "{{ 7*7 }}" in jinja and "49" not in jinja.replace("2049", "")
+    heading = visible(pages["asset/H-04.html"])
+    assert "# not a heading" in heading
+    assert "<title>H-00 &lt;img src=x onerror=alert(1)&gt;" in pages["asset/H-00.html"]
+
+
+def test_only_web_and_mail_links(hostile_site):
+    for name, data in html_files(hostile_site).items():
+        for href in re.findall(r'href="([^"]*)"', data.decode("utf-8")):
+            scheme = href.split(":", 1)[0].lower() if ":" in href.split("/")[0] else ""
+            assert scheme in ("", "http", "https", "mailto"), (name, href)
+    asset = (hostile_site / "asset" / "H-00.html").read_text(encoding="utf-8")
+    assert 'href="https://example.com/ok"' in asset
+    directory = (hostile_site / "directory.html").read_text(encoding="utf-8")
+    assert 'href="https://acme.example"' in directory and "[x](javascript" in visible(directory)
+
+
+def test_sensitive_fields_are_never_rendered(hostile_site):
+    for path in hostile_site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".csv", ".ics", ".xml"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            assert "very-secret-key-path" not in text, path
+    fields = visible((hostile_site / "license" / "LIC-H.html").read_text(encoding="utf-8"))
+    assert "key_ref" not in fields and "vault://" not in fields
+
+
+def test_no_external_resources(hostile_site):
+    external = re.compile(r"^(https?:)?//", re.IGNORECASE)
+    for path in hostile_site.rglob("*"):
+        if path.suffix == ".html":
+            page = path.read_text(encoding="utf-8")
+            for src in re.findall(r"<script[^>]*\ssrc=\"([^\"]+)\"", page):
+                assert not external.match(src), (path, src)
+            for tag in re.findall(r"<link[^>]*>", page):
+                href = re.search(r'href="([^"]+)"', tag)
+                assert href is None or not external.match(href.group(1)), (path, tag)
+        if path.suffix in (".css", ".html", ".js"):
+            text = path.read_text(encoding="utf-8", errors="replace")
+            for url in re.findall(r"(?:@import\s+|url\()\s*['\"]?([^'\")\s]+)", text):
+                assert not external.match(url), (path, url)
+    assert "fonts.googleapis" not in (hostile_site / "index.html").read_text(encoding="utf-8")
+
+
+def test_item_pages_stay_out_of_the_navigation(hostile_site):
+    index = (hostile_site / "index.html").read_text(encoding="utf-8")
+    nav = index.split('class="md-tabs"', 1)[1].split("</nav>", 1)[0]
+    assert "asset/" not in nav and "Inventory" in nav
+
+
+def test_downloads(hostile_site):
+    data = json.loads((hostile_site / "inventory.json").read_text(encoding="utf-8"))
+    assert [a["id"] for a in data["assets"]] == sorted(a["id"] for a in data["assets"])
+    assert data["as_of"] == AS_OF and len(data["assets"]) == len(HOSTILE) + 1
+    csv_text = (hostile_site / "inventory.csv").read_text(encoding="utf-8")
+    assert csv_text.splitlines()[0].startswith("id,name,category,status")
+    ics = hostile_site / "expiries.ics"
+    if ics.exists():
+        assert ics.read_text(encoding="utf-8").startswith("BEGIN:VCALENDAR")
+
+
+def test_build_is_deterministic(tmp_path):
+    registry = small_registry(tmp_path / "registry")
+    build(registry, tmp_path / "one")
+    build(registry, tmp_path / "two")
+    one, two = html_files(tmp_path / "one"), html_files(tmp_path / "two")
+    assert one.keys() == two.keys() and len(one) > 10
+    for name in one:
+        assert one[name] == two[name], name
+    for name in ("search/search_index.json", "inventory.json", "inventory.csv"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "two" / name).read_bytes(), name
+
+
+def test_small_registry_pages_show_every_item(tmp_path):
+    registry = small_registry(tmp_path / "registry")
+    out = tmp_path / "out"
+    build(registry, out)
+    inventory = visible((out / "inventory.html").read_text(encoding="utf-8"))
+    for asset_id in ("LT-0001", "LT-0003", "SRV-0002"):
+        assert asset_id in inventory and (out / "asset" / f"{asset_id}.html").is_file()
+    server = visible((out / "asset" / "SRV-0002.html").read_text(encoding="utf-8"))
+    assert "Depreciation schedule" in server and "Fan" in server and "CTR-ONE" in server
+    lic = visible((out / "license" / "LIC-ONE.html").read_text(encoding="utf-8"))
+    assert "2 / 5" in lic and "LT-0001" in lic
+    contracts = visible((out / "contracts.html").read_text(encoding="utf-8"))
+    assert "2026-10-02" in contracts  # cancel by: 2026-12-31 less 90 days
+    assert (out / "person" / "alice.html").is_file()
+
+
+def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
+    registry = small_registry(tmp_path / "registry")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "precious.txt").write_text("keep me")
+    result = CliRunner().invoke(cli, ["site", "build", "--registry", str(registry), "--out", str(out),
+                                      "--as-of", AS_OF])
+    assert result.exit_code == 2 and "--force" in result.output
+    assert (out / "precious.txt").read_text() == "keep me"
+    build(registry, out, "--force")
+    assert not (out / "precious.txt").exists() and (out / MARKER).is_file()
+    build(registry, out)  # ours now: rebuilt without --force
+    assert not list(tmp_path.glob(".out.*"))  # no temporary folders left behind
+
+
+def test_invalid_registry_is_refused_with_file_and_line(tmp_path):
+    registry = small_registry(tmp_path / "registry")
+    (registry / "assets" / "LT-0001.yaml").write_text(
+        "apiVersion: itam/v1\nkind: Asset\nid: LT-0001\nname: x\ncategory: laptop\nstatus: lost\n")
+    result = CliRunner().invoke(cli, ["site", "build", "--registry", str(registry), "--out",
+                                      str(tmp_path / "out"), "--as-of", AS_OF])
+    assert result.exit_code == 1 and "LT-0001.yaml:6" in result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_bad_as_of_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(cli, ["site", "build", "--as-of", "2026-13-01", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+
+
+@pytest.mark.skipif(not (DEMO / "settings.yaml").is_file(), reason="the demo registry is not there")
+def test_demo_registry_builds_and_shows_every_item(tmp_path):
+    from itamctl.validate import load_valid_registry
+
+    out = tmp_path / "site"
+    build(DEMO, out)
+    registry = load_valid_registry(DEMO)
+    inventory = (out / "inventory.html").read_text(encoding="utf-8")
+    for asset in registry.assets:
+        assert f'href="asset/{asset.id}.html"' in inventory, asset.id
+        assert (out / "asset" / f"{asset.id}.html").is_file()
+    for lic in registry.licenses:
+        assert (out / "license" / f"{lic.id}.html").is_file()
+    for ctr in registry.contracts:
+        assert (out / "contract" / f"{ctr.id}.html").is_file()
+    home = visible((out / "index.html").read_text(encoding="utf-8"))
+    assert "Total book value" in home and "not available yet" not in home
+    budget = (out / "budget.html").read_text(encoding="utf-8")
+    assert "<svg" in budget and "Forecast per cost centre" in budget
+    assert (out / "expiries.ics").is_file()
