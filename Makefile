@@ -22,7 +22,7 @@ demo: $(STAMP)
 	$(BIN)/itamctl validate --registry registry
 	$(BIN)/itamctl check --registry registry --exit-zero
 	$(BIN)/itamctl site build --registry registry --out site/build
-	@echo "Site built: open site/build/index.html or run $(BIN)/itamctl site serve"
+	@echo "Site built in site/build: preview it with $(BIN)/itamctl site serve"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
