@@ -93,7 +93,7 @@ def test_csv(root):
 def test_markdown(root):
     out = expiries(root, "--format", "markdown")
     assert out.startswith(f"## Expiries as of {AS_OF}\n\n| Date | Days |")
-    assert "| 2026-12-10 | 12 | due \\(30d\\) | asset | LT-1 | warranty\\_end | Laptop LT-1 |" in out
+    assert "| 2026-12-10 | 12 | due (30d) | asset | LT-1 | warranty\\_end | Laptop LT-1 |" in out
 
 
 def test_empty(tmp_path):

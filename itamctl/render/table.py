@@ -51,13 +51,21 @@ def _defuse(cell: str) -> str:
     return cell
 
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~&])")
+_MD_LINE_START = re.compile(r"^([#+\-=>!]|\d+[.)](?=\s|$))")
 
 
 def md_escape(value: Cell) -> str:
-    """Plain text safe inside Markdown (and a table cell): no markup, no HTML, no newlines."""
+    """Plain text safe inside GitHub Markdown (and a table cell): no markup, no HTML, no newlines.
+
+    Characters that act anywhere (emphasis, code, links, HTML, table pipes,
+    entities) are backslash-escaped everywhere; those that act only at the
+    start of a line (headings, lists, quotes) only there.
+    """
     text = _text(value).replace("\r", " ").replace("\n", " ")
-    return _MD_SPECIAL.sub(r"\\\1", text)
+    text = _MD_INLINE.sub(r"\\\1", text)
+    return _MD_LINE_START.sub(lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit()
+                              else m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
