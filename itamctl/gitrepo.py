@@ -8,7 +8,6 @@ compare a pull request with its base), and the commits that touched each file
 from __future__ import annotations
 
 import stat
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -93,10 +92,15 @@ class Repository:
         return result
 
 
-def file_history(registry_root: Path, files: Iterable[str] = ()) -> dict[str, list[Change]]:
-    """History keyed by path relative to the repository root; empty outside git."""
+def file_history(registry_root: Path, limit: int = 20) -> dict[Path, list[Change]]:
+    """Commits that touched each file under the registry, keyed by the file's resolved path.
+
+    Empty when the registry is not inside a git repository (history is a bonus,
+    never a requirement).
+    """
     try:
         repo = Repository(registry_root)
     except FatalError:
         return {}
-    return repo.history(repo.relative(registry_root))
+    found = repo.history(repo.relative(registry_root), limit=limit)
+    return {(repo.root / name).resolve(): changes for name, changes in found.items()}

@@ -11,9 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from itamctl.dates import fiscal_year_of
+from itamctl.gitrepo import file_history
 from itamctl.lifecycle import planned_end_of_life
 from itamctl.model import Asset, Contract, Item, License, Registry
 from itamctl.money import MissingRate, Money, money_str
@@ -159,8 +161,13 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
     def linked(item_id: str) -> dict[str, list[str]]:
         return {"assets": [], "licenses": [], "contracts": [], **links.get(item_id, {})}
 
+    history = file_history(registry.root)
     for row in [*assets, *licenses, *contracts]:
         row["links"] = linked(row["id"])
+        row["history"] = [
+            {"date": change.date[:10], "subject": change.subject, "author": change.author, "commit": change.sha[:10]}
+            for change in history.get(Path(row["file"]).resolve(), [])
+        ]
 
     people = [
         {"id": p.id, "name": p.name, "email": p.email or "", "team": p.team or "",
