@@ -37,7 +37,9 @@ class FiscalYear:
         return isinstance(day, date) and self.start <= day <= self.end
 
     def next(self, fy_start: tuple[int, int]) -> FiscalYear:
-        return fiscal_year_of(add_months(self.start, 12), fy_start)
+        # the day after the end, not start + 12 months: a start clamped to Feb 28 ("02-29", "02-31")
+        # plus 12 months can fall before the next start (Feb 29 of a leap year)
+        return fiscal_year_of(date.fromordinal(self.end.toordinal() + 1), fy_start)
 
 
 def _fy_start_in(year: int, fy_start: tuple[int, int]) -> date:
