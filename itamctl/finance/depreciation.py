@@ -15,11 +15,15 @@ Decisions (the issue leaves these open):
   inclusively (bought 2024-03-15: on 2024-03-15 one month has passed; on
   2024-05-01 three). Before the purchase date nothing is owned: no cost, book
   value 0.
-* **Exactness.** Amounts are ``Decimal`` and never rounded here. Accumulated
-  depreciation after ``k`` months of a segment is ``amount * k / months`` (one
-  division per figure, no sum of rounded monthly amounts), so a segment's
-  months add up to exactly its amount, and the whole schedule to exactly
-  ``cost - salvage``. Rounding to cents happens in the renderers only.
+* **Exactness.** Amounts are ``Decimal`` and never rounded to cents here
+  (the renderers do that). Accumulated depreciation after ``k`` months of a
+  segment is ``amount * k / months`` (one division per figure, no sum of
+  monthly amounts). A quotient that does not terminate (1000 / 36) has to stop
+  somewhere: it keeps 28 significant digits, Decimal's default; every sum,
+  difference and product runs at a precision high enough to be exact
+  (:func:`exact`), so a segment's months add up to exactly its amount, the
+  fiscal years to exactly the total, and the whole schedule to exactly
+  ``cost - salvage`` (the last declining-balance year takes what is left).
 * **straight_line**: one segment of ``life_months`` months, amount
   ``cost - salvage``; so the monthly amount is ``(cost - salvage) / life_months``.
 * **declining_balance**: a segment per year of life (12 months from the
@@ -52,9 +56,12 @@ Decisions (the issue leaves these open):
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from typing import ParamSpec, TypeVar
 
 from itamctl.dates import FiscalYear, add_months, fiscal_year_of, months_between
 from itamctl.errors import FatalError
@@ -63,7 +70,30 @@ from itamctl.lifecycle import depreciation_spec
 from itamctl.model import Asset, Depreciation, Settings
 from itamctl.money import ZERO, MissingRate, Money
 
+P = ParamSpec("P")
+R = TypeVar("R")
+
 METHODS = ("straight_line", "declining_balance", "macrs", "none")
+
+#: Quotients (the only inexact step) are rounded to 28 significant digits, like
+#: Decimal's default; sums, differences and products of them run at a precision
+#: high enough to be exact, so segments add up to their totals to the last digit.
+_QUOTIENT = Context(prec=28, rounding=ROUND_HALF_EVEN)
+_EXACT_PREC = 120
+
+
+def _divide(numerator: Decimal, denominator: Decimal | int) -> Decimal:
+    return _QUOTIENT.divide(numerator, Decimal(denominator))
+
+
+def exact(func: Callable[P, R]) -> Callable[P, R]:
+    """Run ``func`` with exact additions and multiplications (see :func:`_divide`)."""
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with localcontext(prec=_EXACT_PREC):
+            return func(*args, **kwargs)
+    return wrapper
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +109,7 @@ class Segment:
         return self.first + self.months
 
 
+@exact
 def accumulated(segments: tuple[Segment, ...], months: int) -> Decimal:
     """Depreciation over the first ``months`` months (exact)."""
     total = ZERO
@@ -87,19 +118,21 @@ def accumulated(segments: tuple[Segment, ...], months: int) -> Decimal:
             total += seg.amount
         else:
             if months > seg.first:
-                total += seg.amount * (months - seg.first) / seg.months
+                total += _divide(seg.amount * (months - seg.first), seg.months)
             break
     return total
 
 
 # --- one function per method -------------------------------------------------------------
 
+@exact
 def straight_line(cost: Decimal, salvage: Decimal, life_months: int) -> tuple[Segment, ...]:
     """Equal monthly amounts ``(cost - salvage) / life_months`` down to salvage."""
     base = cost - salvage
     return (Segment(0, life_months, base),) if base > 0 else ()
 
 
+@exact
 def declining_balance(cost: Decimal, salvage: Decimal, life_months: int, factor: Decimal) -> tuple[Segment, ...]:
     """``factor / life in years`` of the book value per year of life, switching to straight line."""
     segments: list[Segment] = []
@@ -110,9 +143,10 @@ def declining_balance(cost: Decimal, salvage: Decimal, life_months: int, factor:
         left = value - salvage
         if left <= 0:
             break
-        line = left * months / (life_months - first)
+        remaining = life_months - first
+        line = left if months == remaining else _divide(left * months, remaining)
         if not switched:
-            declining = value * factor * months / life_months
+            declining = _divide(value * factor * months, life_months)
             switched = line >= declining
         amount = min(line if switched else declining, left)
         segments.append(Segment(first, months, amount))
@@ -120,6 +154,7 @@ def declining_balance(cost: Decimal, salvage: Decimal, life_months: int, factor:
     return tuple(segments)
 
 
+@exact
 def macrs(cost: Decimal, class_years: int, convention: str, month_of_tax_year: int) -> tuple[Segment, ...]:
     """IRS Pub 946 table percentages of cost per tax year.
 
@@ -132,7 +167,7 @@ def macrs(cost: Decimal, class_years: int, convention: str, month_of_tax_year: i
     first = 0
     for year, percent in enumerate(table):
         months = 12 - month_of_tax_year if year == 0 else 12
-        segments.append(Segment(first, months, cost * percent / 100))
+        segments.append(Segment(first, months, _divide(cost * percent, 100)))
         first += months
     return tuple(segments)
 
@@ -176,9 +211,11 @@ class DepreciationSchedule:
     def owned(self, as_of: date) -> bool:
         return self.purchase_date <= as_of and (self.disposal_date is None or as_of < self.disposal_date)
 
+    @exact
     def accumulated_depreciation(self, as_of: date) -> Decimal:
         return accumulated(self.segments, self.months_elapsed(as_of))
 
+    @exact
     def book_value(self, as_of: date) -> Decimal:
         """Cost less accumulated depreciation; 0 before purchase and from the disposal date on."""
         if not self.owned(as_of):
@@ -186,6 +223,7 @@ class DepreciationSchedule:
         return self.cost - self.accumulated_depreciation(as_of)
 
     @property
+    @exact
     def value_at_disposal(self) -> Decimal | None:
         """The carrying amount written off at disposal (``None`` when not disposed)."""
         if self.disposal_date is None:
@@ -196,6 +234,7 @@ class DepreciationSchedule:
     def depreciation_months(self) -> int:
         return self.segments[-1].end if self.segments else 0
 
+    @exact
     def periods(self) -> tuple[Period, ...]:
         """Fiscal years from the purchase through the last month of depreciation (or the disposal)."""
         if not self.segments and self.disposal_date is None:
@@ -265,6 +304,7 @@ def _segments(asset: Asset, settings: Settings, spec: Depreciation, cost: Decima
     return straight_line(cost, salvage, spec.life_months)
 
 
+@exact
 def depreciation_schedule(asset: Asset, settings: Settings) -> DepreciationSchedule | None:
     """The asset's schedule; ``None`` when it has no purchase date and cost (planned, ordered)."""
     purchase = asset.purchase
