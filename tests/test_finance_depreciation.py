@@ -29,8 +29,9 @@ def _one(reg: FinanceRegistry, **kwargs):
 def test_full_month_convention_counts_purchase_and_as_of_months(reg):
     asset, settings = _one(reg, date="2024-03-15", cost="1200")  # laptop: straight line, 36 months
     assert book_value(asset, settings, date(2024, 3, 14)) == 0  # not bought yet
-    assert book_value(asset, settings, date(2024, 3, 15)) == D(1200) - D(1200) / 36
-    assert book_value(asset, settings, date(2024, 3, 31)) == D(1200) - D(1200) / 36
+    assert cents(book_value(asset, settings, date(2024, 3, 15))) == D("1166.67")  # one month: 1200 / 36
+    assert book_value(asset, settings, date(2024, 3, 31)) == book_value(asset, settings, date(2024, 3, 15))
+    assert accumulated_depreciation(asset, settings, date(2024, 3, 15)) == D(1200) / 36
     assert cents(book_value(asset, settings, date(2024, 12, 1))) == D("866.67")  # 10 months
     assert accumulated_depreciation(asset, settings, date(2027, 2, 1)) == D(1200)  # month 36, exactly
     assert book_value(asset, settings, date(2030, 1, 1)) == 0
