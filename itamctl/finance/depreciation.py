@@ -237,7 +237,7 @@ class DepreciationSchedule:
     @exact
     def periods(self) -> tuple[Period, ...]:
         """Fiscal years from the purchase through the last month of depreciation (or the disposal)."""
-        if not self.segments and self.disposal_date is None:
+        if not self.segments:
             return ()
         first_month = self.purchase_date.replace(day=1)
         last_month = add_months(first_month, max(self.depreciation_months - 1, 0))

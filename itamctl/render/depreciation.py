@@ -47,8 +47,8 @@ def render_json(view: ScheduleView) -> str:
         "purchase_date": s.purchase_date.isoformat() if s else None,
         "cost": money_str(s.cost) if s else None,
         "salvage": money_str(s.salvage) if s else None,
-        "accumulated_depreciation": money_str(s.accumulated_depreciation(view.as_of) if s else 0),
-        "book_value": money_str(s.book_value(view.as_of) if s else 0),
+        "accumulated_depreciation": money_str(s.accumulated_depreciation(view.as_of) if s else ZERO),
+        "book_value": money_str(s.book_value(view.as_of) if s else ZERO),
         "disposal": (
             {"date": s.disposal_date.isoformat(), "written_off": money_str(s.value_at_disposal)}
             if s and s.disposal_date else None
@@ -77,7 +77,7 @@ def render_text(view: ScheduleView) -> str:
     if s is None:
         lines.append("No purchase recorded yet: nothing to depreciate.")
         return "\n".join(lines) + "\n"
-    lines.append(f"Purchased {s.purchase_date.isoformat()} for {money_str(s.cost)} {s.currency}"
+    lines.append(f"Purchase {s.purchase_date.isoformat()}, cost {money_str(s.cost)} {s.currency}"
                  + (f", salvage {money_str(s.salvage)}" if s.salvage else ""))
     if s.disposal_date:
         lines.append(f"Disposed {s.disposal_date.isoformat()}, written off {money_str(s.value_at_disposal)}")
