@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -53,6 +53,20 @@ class CostLinks:
 
     contracts: Mapping[str, tuple[Contract, ...]]
     licenses: Mapping[str, tuple[License, ...]]
+    #: payments total per (item id, as_of): a contract covering 20 assets is summed once, not 20 times
+    _paid: dict[tuple[str, date], Decimal] = field(default_factory=dict, compare=False, repr=False)
+
+    def contract_share(self, contract: Contract, settings: Settings, as_of: date) -> Decimal:
+        key = (contract.id, as_of)
+        if key not in self._paid:
+            self._paid[key] = contract_share(contract, settings, as_of)
+        return self._paid[key]
+
+    def license_seat(self, lic: License, settings: Settings, as_of: date) -> Decimal:
+        key = (lic.id, as_of)
+        if key not in self._paid:
+            self._paid[key] = license_seat(lic, settings, as_of)
+        return self._paid[key]
 
     @classmethod
     def of(cls, registry: Registry) -> CostLinks:
@@ -168,8 +182,10 @@ def asset_costs(asset: Asset, registry: Registry, as_of: date, *, links: CostLin
         accumulated_depreciation=schedule.accumulated_depreciation(as_of) if schedule else ZERO,
         book_value=schedule.book_value(as_of) if schedule else ZERO,
         maintenance=maintenance,
-        contract_share=sum((contract_share(c, settings, as_of) for c in links.contracts.get(asset.id, ())), ZERO),
-        license_share=sum((license_seat(lic, settings, as_of) for lic in links.licenses.get(asset.id, ())), ZERO),
+        contract_share=sum((links.contract_share(c, settings, as_of) for c in links.contracts.get(asset.id, ())),
+                           ZERO),
+        license_share=sum((links.license_seat(lic, settings, as_of) for lic in links.licenses.get(asset.id, ())),
+                          ZERO),
         disposal=disposal,
         months_in_service=months_in_service(asset, as_of),
     )
