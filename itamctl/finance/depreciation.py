@@ -95,7 +95,6 @@ def exact(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-
 @dataclass(frozen=True, slots=True)
 class Segment:
     """``amount`` of depreciation spread evenly over ``months`` months from offset ``first``."""
