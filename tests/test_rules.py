@@ -39,7 +39,7 @@ def test_the_minimal_registry_is_clean(findings):
 def test_every_rule_has_a_stable_id_and_a_description():
     ids = [rule.ID for rule in RULES]
     assert ids == ["duplicate_id", "unresolved_reference", "date_order", "disposal_required",
-                   "subscription_end", "secret_in_field", "fx_missing_rate"]
+                   "subscription_end", "secret_in_field", "fx_missing_rate", "depreciation_incomplete"]
     assert all(rule.DESCRIPTION and callable(rule.check) for rule in RULES)
 
 
@@ -294,6 +294,51 @@ def test_fx_rule_checks_every_amount(registry, findings):
     found = [(f, n) for f, n, r, _, _ in findings() if r == "fx_missing_rate"]
     assert found == [("assets/x.yaml", 7), ("assets/x.yaml", 8), ("assets/x.yaml", 9), ("assets/x.yaml", 9),
                      ("contracts/x.yaml", 8), ("licenses/x.yaml", 7)]
+
+
+def test_fx_rule_checks_salvage_and_replacement_cost(registry, findings):
+    registry.write("assets/x.yaml", ASSET + 'purchase: {date: 2024-02-01, cost: 900}\n'
+                   + 'depreciation: {salvage: "50.00 JPY"}\n'
+                   + 'replacement_cost: "1000.00 CHF"\n')
+    found = [(f, n, m) for f, n, r, _, m in findings() if r == "fx_missing_rate"]
+    assert [(f, n) for f, n, _ in found] == [("assets/x.yaml", 8), ("assets/x.yaml", 9)]
+    assert "no exchange rate for CHF at all" in found[1][2]
+
+
+# --- depreciation settings ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("block", "words"), [
+    ("{method: declining_balance}", "method declining_balance needs `life_months`"),
+    ("{method: macrs}", "method macrs needs `class_years`"),
+])
+def test_depreciation_needs_what_its_method_needs(registry, findings, block, words):
+    registry.replace("settings.yaml", "laptop: {depreciation: {method: straight_line, life_months: 36}, ",
+                     "laptop: {")
+    registry.write("assets/x.yaml", ASSET + f"depreciation: {block}\n")
+    found = findings("depreciation_incomplete")
+    assert [(f, n) for f, n, *_ in found] == [("assets/x.yaml", 7)]
+    assert words in found[0][4]
+
+
+def test_asset_depreciation_inherits_its_category_default(registry, findings):
+    """The laptop category sets straight_line over 36 months: an asset giving only salvage is complete."""
+    registry.write("assets/x.yaml", ASSET + "purchase: {date: 2024-02-01, cost: 900}\ndepreciation: {salvage: 100}\n")
+    assert findings() == []
+
+
+def test_salvage_above_cost(registry, findings):
+    registry.write("assets/x.yaml", ASSET + "purchase: {date: 2024-02-01, cost: 900}\ndepreciation: {salvage: 1000}\n")
+    found = findings("depreciation_incomplete")
+    assert [(f, n) for f, n, *_ in found] == [("assets/x.yaml", 8)]
+    assert "more than the purchase cost" in found[0][4]
+
+
+def test_category_default_is_checked_once_on_the_settings_line(registry, findings):
+    registry.replace("settings.yaml", "{method: straight_line, life_months: 36}", "{method: straight_line}")
+    found = findings("depreciation_incomplete")
+    assert [(f, n) for f, n, *_ in found] == [("settings.yaml", 10)]
+    assert "category 'laptop'" in found[0][4]
 
 
 # --- settings as a whole ---------------------------------------------------------------------

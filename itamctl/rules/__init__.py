@@ -15,6 +15,7 @@ from itamctl.diagnostics import Diagnostic
 from itamctl.model import Registry
 from itamctl.rules import (
     date_order,
+    depreciation,
     disposal_required,
     duplicate_id,
     fx_rate,
@@ -31,6 +32,7 @@ RULES: tuple[ModuleType, ...] = (
     subscription_end,
     secrets,
     fx_rate,
+    depreciation,
 )
 
 

@@ -20,9 +20,10 @@ def check(registry: Registry) -> Iterator[Diagnostic]:
         if money is None or on is None or money.currency == fx.currency:
             return
         if not fx.has_rate(money.currency, on):
+            when = "at all" if on == date.max else f"dated on or before {on}"
             yield item.diagnostic(
                 path, ID,
-                f"no exchange rate for {money.currency} dated on or before {on}: add one to "
+                f"no exchange rate for {money.currency} {when}: add one to "
                 f"Settings `fx` (1 {money.currency} = ? {fx.currency})",
             )
 
@@ -30,6 +31,10 @@ def check(registry: Registry) -> Iterator[Diagnostic]:
         bought = a.purchase.date if a.purchase else None
         if a.purchase:
             yield from need(a, ("purchase", "cost"), a.purchase.cost, bought)
+        if a.depreciation and a.depreciation.salvage:
+            yield from need(a, ("depreciation", "salvage"), a.depreciation.salvage, bought)
+        # A replacement is bought in the future: any rate for its currency will do.
+        yield from need(a, ("replacement_cost",), a.replacement_cost, date.max if a.replacement_cost else None)
         for m in a.maintenance:
             yield from need(a, ("maintenance", m.index, "cost"), m.cost, m.date)
         if a.disposal:
