@@ -98,6 +98,12 @@ def test_inventory_sorts_filters_and_searches_without_console_errors(site):
         # An item page renders too.
         driver.get(f"{base}/asset/SRV-0002.html")
         assert "Bravo server" in driver.find_element(By.TAG_NAME, "h1").text
+        # Raw HTML tables get Material's scroll wrapper and the sort handles like Markdown tables did.
+        tables = driver.find_elements(By.CSS_SELECTOR, ".md-content table")
+        assert len(tables) >= 4
+        assert _wait(lambda: len(driver.find_elements(
+            By.CSS_SELECTOR, ".md-typeset__scrollwrap > .md-typeset__table > table")) == len(tables))
+        assert all(t.find_elements(By.CSS_SELECTOR, "th[role='columnheader']") for t in tables)
         driver.save_screenshot(str(ARTIFACTS / "site-asset.png"))
 
         errors = [e for e in driver.get_log("browser") if e["level"] in ("SEVERE", "ERROR")]

@@ -197,12 +197,59 @@ def test_bad_as_of_is_a_usage_error(tmp_path):
     assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
 
 
-@pytest.mark.skipif(not (DEMO / "settings.yaml").is_file(), reason="the demo registry is not there")
-def test_demo_registry_builds_and_shows_every_item(tmp_path):
+def broken_links(out: Path) -> list[tuple[str, str]]:
+    """Every relative ``href``/``src`` in the built HTML whose target file does not exist."""
+    broken = []
+    for page in sorted(out.rglob("*.html")):
+        for target in re.findall(r'(?:href|src)="([^"#?]*)[^"]*"', page.read_text(encoding="utf-8")):
+            if not target or re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:|//", target):
+                continue  # a fragment of the page itself, or an absolute URL
+            path = out / target.lstrip("/") if target.startswith("/") else page.parent / target
+            if path.is_dir():
+                path = path / "index.html"
+            if not path.is_file():
+                broken.append((str(page.relative_to(out)), target))
+    return broken
+
+
+def test_internal_links_resolve_to_built_files(hostile_site):
+    assert broken_links(hostile_site) == []
+    asset = (hostile_site / "asset" / "H-00.html").read_text(encoding="utf-8")
+    assert 'href="../person/alice.html"' in asset and 'href="../license/LIC-H.html"' not in asset
+    lic = (hostile_site / "license" / "LIC-H.html").read_text(encoding="utf-8")
+    assert 'href="../person/alice.html"' in lic
+
+
+def test_hostile_value_in_a_raw_html_table_cell_is_inert(hostile_site):
+    page = (hostile_site / "asset" / "H-00.html").read_text(encoding="utf-8")
+    fields = page.split('id="all-fields"', 1)[1]
+    assert "<table>" in fields and "<img" not in fields
+    row = next(r for r in re.findall(r"<tr>(.*?)</tr>", fields, re.DOTALL) if "x-comment" in r)
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", row, re.DOTALL)
+    assert len(cells) == 2 and visible(cells[1]).strip() == HOSTILE["img"]
+    maintenance = (hostile_site / "asset" / "H-99.html").read_text(encoding="utf-8")
+    assert "<img" not in maintenance and HOSTILE["img"] in visible(maintenance.split('id="maintenance-history"')[1])
+
+
+@pytest.fixture(scope="module")
+def demo_site(tmp_path_factory) -> Path:
+    if not (DEMO / "settings.yaml").is_file():
+        pytest.skip("the demo registry is not there")
+    out = tmp_path_factory.mktemp("demo") / "site"
+    build(DEMO, out)
+    return out
+
+
+def test_demo_site_links_resolve_to_built_files(demo_site):
+    assert broken_links(demo_site) == []
+    inventory = (demo_site / "inventory.html").read_text(encoding="utf-8")
+    assert inventory.count('href="asset/') >= 10
+
+
+def test_demo_registry_builds_and_shows_every_item(demo_site):
     from itamctl.validate import load_valid_registry
 
-    out = tmp_path / "site"
-    build(DEMO, out)
+    out = demo_site
     registry = load_valid_registry(DEMO)
     inventory = (out / "inventory.html").read_text(encoding="utf-8")
     for asset in registry.assets:

@@ -94,3 +94,39 @@ def test_front_matter_title_is_html_escaped_json():
     raw = escape.front_matter_title("</title><script>x</script> & \"q\"")
     expected = "&lt;/title&gt;&lt;script&gt;x&lt;/script&gt; &amp; &quot;q&quot;"
     assert yaml.safe_load(f"title: {raw}")["title"] == expected
+
+
+@pytest.mark.parametrize("value", [*HOSTILE.values(), "</td></tr></table><script>alert(6)</script>", "a\n\nb"])
+def test_raw_html_table_cell_holds_the_value_as_typed(value):
+    from itamctl.site.render import table
+
+    rows = [[value, "1,200.00"], ["x", escape.link("site", "javascript:alert(7)")]]
+    page = f"Before.\n\n{table(['Name', 'Cost'], rows, right=['Cost'])}\n\nAfter.\n"
+    out = _md().convert(page)
+    assert out.count("<table>") == 1 and "<script" not in out and "javascript:" not in out, out
+    cells = re.findall(r"<td[^>]*>(.*?)</td>", out)
+    assert len(cells) == 4, out  # nothing in the value ended a cell, a row or the table
+    assert _visible(cells[0]) == " ".join(value.split()) and cells[1] == "1,200.00"
+    assert _visible(cells[3]) == "site"
+    right = ' style="text-align: right;"'  # as `---:` in a Markdown table
+    assert re.findall(r"<t[hd](?: [^>]*)?>", out) == ["<th>", f"<th{right}>"] + ["<td>", f"<td{right}>"] * 2
+    assert out.startswith("<p>Before.</p>") and out.endswith("<p>After.</p>")
+
+
+def test_raw_html_table_is_the_markup_of_a_markdown_table():
+    from itamctl.site.render import table
+
+    markdown_table = _md().convert("| A | B |\n|---|---:|\n| x | 1 |\n|  | 2 |\n")
+    assert table(["A", "B"], [["x", 1], ["", 2]], right=[1]) == markdown_table
+    with pytest.raises(ValueError, match="2 cells"):
+        table(["A"], [["x", "y"]])
+
+
+def test_internal_links_point_at_built_pages_in_any_context():
+    from itamctl.site.render import item_link
+
+    link = item_link("LT-1", "Asset", HOSTILE["img"], depth=1)
+    assert link.startswith('<a href="../asset/LT-1.html">') and "<img" not in link
+    for text in (f"Owner: {link}.", f"| a |\n|---|\n| {link} |\n"):
+        out = _md().convert(text)
+        assert re.findall(r'href="([^"]*)"', out) == ["../asset/LT-1.html"] and _visible(out).count(HOSTILE["img"]) == 1

@@ -9,9 +9,12 @@ passes through untouched and the browser shows as the character itself:
 ``**bold**`` all show as typed. Whitespace (newlines included) collapses to one
 space so a value can never start a Markdown block (``#``, ``!!!``, ``>``,
 ``-``, ``1.``, a code block); the first character is also encoded when a line
-starting with it would mean something.
+starting with it would mean something. The same text is valid inside raw HTML
+(the site's big tables are raw HTML blocks, which Python-Markdown leaves alone).
 
-:func:`href` lets through only ``http``, ``https`` and ``mailto`` URLs.
+Links are HTML ``<a href>`` elements, which work both in Markdown and in raw
+HTML: :func:`href` lets through only ``http``, ``https`` and ``mailto`` URLs,
+and :func:`internal` links a page of the site by its built ``.html`` path.
 """
 
 from __future__ import annotations
@@ -71,7 +74,7 @@ _URL_SAFE = "/:?#@!$&*+,;=%~-._"  # no quotes, parentheses, angle brackets, spac
 
 
 def href(url: Any) -> str | None:
-    """``url`` percent-encoded for a Markdown link target when it is http(s) or mailto; else ``None``."""
+    """``url`` percent-encoded for a link target when it is http(s) or mailto; else ``None``."""
     if not isinstance(url, str):
         return None
     url = url.strip()
@@ -88,18 +91,26 @@ def href(url: Any) -> str | None:
     return quote(url, safe=_URL_SAFE)
 
 
+def _anchor(label: Safe, target: str) -> Safe:
+    return Safe(f'<a href="{html.escape(target, quote=True)}">{label}</a>')
+
+
 def link(label: Any, url: Any) -> Safe:
-    """A Markdown link when ``url`` is allowed, else the label (or the URL) as plain text."""
+    """A link when ``url`` is allowed, else the label (or the URL) as plain text."""
     target = href(url)
     shown = text(label if label not in (None, "") else url)
     if target is None:
         return shown
-    return Safe(f"[{shown}](<{target}>)")
+    return _anchor(shown, target)
 
 
 def internal(label: Any, path: str) -> Safe:
-    """A link to a page of the site; ``path`` is built from validated ids, encoded anyway."""
-    return Safe(f"[{text(label)}]({quote(path, safe='/._-#')})")
+    """A link to a file of the built site, ``path`` relative to the linking page (``asset/A-1.html``).
+
+    MkDocs does not rewrite links in raw HTML, so ``path`` is the built file, not its ``.md`` source;
+    it is built from validated ids and encoded anyway.
+    """
+    return _anchor(text(label), quote(path, safe="/._-#"))
 
 
 def front_matter_title(value: Any) -> Safe:

@@ -10,7 +10,7 @@ is fed through a template twice, so ``{{ … }}`` in a name stays text.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any
@@ -22,6 +22,9 @@ from itamctl.site import escape
 from itamctl.site.escape import Safe
 
 KIND_DIRS = {"Asset": "asset", "License": "license", "Contract": "contract", "Person": "person"}
+#: Page ``asset/A-1.md`` is built as ``asset/A-1.html`` (``use_directory_urls: false`` in site/mkdocs.yml);
+#: links point at the built file because MkDocs does not rewrite links inside raw HTML.
+PAGE_SUFFIX = ".html"
 
 
 def _finalize(value: Any) -> Safe:
@@ -44,7 +47,7 @@ def item_link(item_id: Any, kind: str, label: Any = None, *, depth: int = 0) -> 
     if folder is None:
         return escape.text(label if label is not None else item_id)
     prefix = "../" * depth
-    return escape.internal(label if label is not None else item_id, f"{prefix}{folder}/{item_id}.md")
+    return escape.internal(label if label is not None else item_id, f"{prefix}{folder}/{item_id}{PAGE_SUFFIX}")
 
 
 def ref(item_id: Any, index: Mapping[str, str], label: Any = None, *, depth: int = 0) -> Safe:
@@ -86,6 +89,33 @@ def prose(v: Any) -> Safe:
     return Safe(_CODE.sub(r"<code>\1</code>", escape.text(v)))
 
 
+_RIGHT = ' style="text-align: right;"'
+
+
+def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collection[Any] = ()) -> Safe:
+    """An HTML table (a raw HTML block for Python-Markdown, which skips its inline processing).
+
+    Every header and cell is escaped like any ``{{ … }}`` unless it is :class:`Safe`. ``right`` names the
+    right-aligned (numeric) columns by header or index. The markup is what Python-Markdown's ``tables``
+    extension writes, so the page looks, sorts and is indexed for search the same. Put the call on a line
+    of its own with blank lines around it.
+    """
+    right = set(right)
+    aligns = [_RIGHT if i in right or h in right else "" for i, h in enumerate(headers)]
+    width = len(aligns)
+    out = ["<table>\n<thead>\n<tr>"]
+    out.extend(f"<th{align}>{_finalize(h)}</th>" for h, align in zip(headers, aligns, strict=True))
+    out.append("</tr>\n</thead>\n<tbody>")
+    for row in rows:
+        if len(row) != width:
+            raise ValueError(f"table row has {len(row)} cells, the header {width}: {row!r}")
+        out.append("<tr>")
+        out.extend(f"<td{align}>{_finalize(cell)}</td>" for cell, align in zip(row, aligns, strict=True))
+        out.append("</tr>")
+    out.append("</tbody>\n</table>")
+    return Safe("\n".join(out))
+
+
 @cache
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
@@ -111,6 +141,7 @@ def environment() -> jinja2.Environment:
         prose=prose,
         month_name=month_name,
     )
+    env.globals["table"] = table
     return env
 
 
