@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from itamctl.cli import cli
 from itamctl.model import Registry
-from itamctl.validate import load_valid_registry
+from itamctl.validate import load_valid_registry, open_registry
 
 REFERENCES = """\
 apiVersion: itam/v1
@@ -89,6 +89,15 @@ class FinanceRegistry:
 
     def load(self) -> Registry:
         return load_valid_registry(self.root)
+
+    def load_unchecked(self) -> tuple[Registry, list]:
+        """The typed registry even when cross-file rules find errors, with those findings.
+
+        For testing the finance engine's own guards, which protect library callers
+        that skip validation.
+        """
+        checked = open_registry(self.root)
+        return checked.registry, [(d.file, d.line, d.rule) for d in checked.diagnostics]
 
 
 def run(*args: str) -> tuple[int, str, str]:

@@ -26,6 +26,14 @@ def _one(reg: FinanceRegistry, **kwargs):
     return registry.assets[0], registry.settings
 
 
+def _unchecked(reg: FinanceRegistry, rule: str, file_end: str, line: int, **kwargs):
+    """The asset even though validation finds ``rule`` at ``file_end``:``line`` (which it must)."""
+    reg.asset("A-1", **kwargs)
+    registry, findings = reg.load_unchecked()
+    assert [(f.endswith(file_end), n, r) for f, n, r in findings] == [(True, line, rule)]
+    return registry.assets[0], registry.settings
+
+
 def test_full_month_convention_counts_purchase_and_as_of_months(reg):
     asset, settings = _one(reg, date="2024-03-15", cost="1200")  # laptop: straight line, 36 months
     assert book_value(asset, settings, date(2024, 3, 14)) == 0  # not bought yet
@@ -105,7 +113,7 @@ def test_macrs_mid_quarter_uses_the_quarter_of_the_fiscal_year(tmp_path):
 
 def test_missing_life_points_at_the_category_in_settings(tmp_path):
     reg = FinanceRegistry(tmp_path / "registry", categories="  laptop: {depreciation: {method: straight_line}}\n")
-    asset, settings = _one(reg)
+    asset, settings = _unchecked(reg, "depreciation_incomplete", "settings.yaml", 8)
     with pytest.raises(FatalError) as caught:
         depreciation_schedule(asset, settings)
     assert caught.value.file.endswith("settings.yaml") and caught.value.line == 8
@@ -113,7 +121,8 @@ def test_missing_life_points_at_the_category_in_settings(tmp_path):
 
 
 def test_macrs_without_class_points_at_the_asset(reg):
-    asset, settings = _one(reg, extra="depreciation: {method: macrs}\n")
+    asset, settings = _unchecked(reg, "depreciation_incomplete", "A-1.yaml", 13,
+                                 extra="depreciation: {method: macrs}\n")
     with pytest.raises(FatalError) as caught:
         depreciation_schedule(asset, settings)
     assert caught.value.file.endswith("A-1.yaml") and caught.value.line == 13
@@ -122,7 +131,8 @@ def test_macrs_without_class_points_at_the_asset(reg):
 
 def test_missing_rate_for_salvage_names_file_and_line(tmp_path):
     reg = FinanceRegistry(tmp_path / "registry", fx="[{date: 2025-01-01, USD: 0.8}]")
-    asset, settings = _one(reg, date="2024-06-01", extra="depreciation: {salvage: 100 USD}\n")
+    asset, settings = _unchecked(reg, "fx_missing_rate", "A-1.yaml", 13, date="2024-06-01",
+                                 extra="depreciation: {salvage: 100 USD}\n")
     with pytest.raises(FatalError) as caught:
         depreciation_schedule(asset, settings)
     assert caught.value.file.endswith("A-1.yaml") and caught.value.line == 13

@@ -1,7 +1,7 @@
 """Depreciation settings are complete enough to compute a schedule.
 
 ``straight_line`` and ``declining_balance`` need ``life_months``; ``macrs``
-needs ``class_years``; salvage cannot exceed the cost. Category defaults are
+needs ``class_years``; a salvage above the cost is a warning (nothing depreciates). Category defaults are
 checked once, on the Settings line; an asset's own block is checked merged
 over its category default (fields it omits are inherited).
 """
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from itamctl.diagnostics import Diagnostic
+from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.lifecycle import depreciation_spec
 from itamctl.model import Depreciation, Registry
 from itamctl.money import MissingRate
@@ -51,4 +51,5 @@ def check(registry: Registry) -> Iterator[Diagnostic]:
                 continue  # reported by fx_missing_rate
             if over:
                 yield asset.diagnostic(("depreciation", "salvage"), ID,
-                                       f"salvage {spec.salvage} is more than the purchase cost {cost}")
+                                       f"salvage {spec.salvage} is more than the purchase cost {cost}: "
+                                       "the asset will not depreciate", Severity.WARNING)
