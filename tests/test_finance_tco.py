@@ -120,10 +120,19 @@ def test_tco_counts_only_what_is_dated_on_or_before_as_of(registry):
 
 
 def test_contract_shares_add_up_to_the_payments(registry):
+    as_of = date(2025, 3, 1)
+    shares = [asset_costs(registry.by_id[i], registry, as_of).contract_share for i in ("A-1", "A-2", "A-3")]
+    # CTR-1's 2024 and 2025 payments (1800), a third each; A-1 also has CTR-2's 90
+    assert shares == [D(600) + D(90), D(600), D(600)]
+
+
+def test_ownership_ends_at_disposal(registry):
+    """A-1 was disposed of on 2025-05-20: CTR-1's 2026 payment is not part of its TCO."""
     as_of = date(2026, 3, 1)
     shares = [asset_costs(registry.by_id[i], registry, as_of).contract_share for i in ("A-1", "A-2", "A-3")]
-    # CTR-1's 2024, 2025 and 2026 payments (2700), a third each; A-1 also has CTR-2's 90
-    assert shares == [D(900) + D(90), D(900), D(900)]
+    assert shares == [D(600) + D(90), D(900), D(900)]
+    assert asset_costs(registry.by_id["A-1"], registry, as_of).tco == asset_costs(
+        registry.by_id["A-1"], registry, date(2025, 5, 20)).tco + D(999)  # the 2025-08-01 repair still counts
 
 
 def test_planned_asset_has_zero_cost_but_still_its_contract_share(registry):

@@ -17,9 +17,10 @@ Decisions:
   :func:`itamctl.payments.payments` does by default).
 * A contract's share is the sum of its payments divided by the number of
   distinct assets in ``covers`` (one division per contract, so the shares of
-  all covered assets add up to the payments exactly). Payments keep counting
-  after an asset is disposed of if the contract still covers it: fix the
-  contract's ``covers`` or ``end`` to stop them.
+  all covered assets add up to the payments exactly). Ownership ends at
+  disposal: a disposed asset's contract and license shares count payments due
+  on or before its disposal date only (``itamctl check`` reports a contract
+  that still covers a disposed asset, ``contract_covers_disposed``).
 * Only per-seat licenses count (one seat each); a flat-priced license assigned
   to an asset is not split, since its price does not depend on the asset.
 * An asset with no purchase yet (planned, ordered) has cost 0; its TCO holds
@@ -168,6 +169,7 @@ def asset_costs(asset: Asset, registry: Registry, as_of: date, *, links: CostLin
     )
     disposal = ZERO
     d = asset.disposal
+    owned_until = d.date if d is not None and d.date < as_of else as_of
     if d is not None and d.date <= as_of:
         if d.cost is not None:
             disposal += to_report_currency(asset, settings, ("disposal", "cost"), d.cost, d.date)
@@ -182,10 +184,10 @@ def asset_costs(asset: Asset, registry: Registry, as_of: date, *, links: CostLin
         accumulated_depreciation=schedule.accumulated_depreciation(as_of) if schedule else ZERO,
         book_value=schedule.book_value(as_of) if schedule else ZERO,
         maintenance=maintenance,
-        contract_share=sum((links.contract_share(c, settings, as_of) for c in links.contracts.get(asset.id, ())),
-                           ZERO),
-        license_share=sum((links.license_seat(lic, settings, as_of) for lic in links.licenses.get(asset.id, ())),
-                          ZERO),
+        contract_share=sum((links.contract_share(c, settings, owned_until)
+                            for c in links.contracts.get(asset.id, ())), ZERO),
+        license_share=sum((links.license_seat(lic, settings, owned_until)
+                           for lic in links.licenses.get(asset.id, ())), ZERO),
         disposal=disposal,
         months_in_service=months_in_service(asset, as_of),
     )
