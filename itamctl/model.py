@@ -35,6 +35,7 @@ DEFAULT_POLICY = MappingProxyType(
         "notice_passed": "warning",
         "expiring_soon": "warning",
         "eol_passed": "warning",
+        "contract_covers_retired": "warning",
         "waiver_lapsed": "warning",
     }
 )

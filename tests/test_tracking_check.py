@@ -329,3 +329,42 @@ def test_summary_file_that_cannot_be_written(tmp_path):
     root = make_registry(tmp_path / "r", asset("LT-1"))
     code, _, err = run("check", "--registry", root, "--as-of", AS_OF, "--summary", tmp_path / "no" / "dir.md")
     assert code == 3 and "cannot append the summary" in err
+
+
+# --- warranty extensions and contracts covering retired assets ------------------------------------
+
+
+def test_a_running_warranty_extension_keeps_an_expired_warranty_quiet(tmp_path):
+    root = make_registry(
+        tmp_path / "r",
+        asset("LT-1", warranty_end="2026-03-14"),
+        asset("LT-2", warranty_end="2026-03-14"),
+        contract("CTR-EXT", end="2027-03-14", extra="covers: [LT-1]\n").replace("type: support",
+                                                                              "type: warranty_extension"),
+    )
+    _, payload = check_json(root, "2026-06-01")
+    assert [d["message"].split()[0] for d in findings(payload, "expired_warranty")] == ["LT-2"]
+    # Once the extension has ended too, LT-1 is reported again.
+    _, payload = check_json(root, "2027-04-01")
+    assert sorted(d["message"].split()[0] for d in findings(payload, "expired_warranty")) == ["LT-1", "LT-2"]
+
+
+def test_a_support_contract_is_not_a_warranty(tmp_path):
+    root = make_registry(tmp_path / "r", asset("LT-1", warranty_end="2026-03-14"),
+                         contract("CTR-SUP", end="2027-03-14", extra="covers: [LT-1]\n"))
+    _, payload = check_json(root, "2026-06-01")
+    assert len(findings(payload, "expired_warranty")) == 1
+
+
+def test_a_running_contract_covering_a_disposed_asset_is_reported_at_the_covers_entry(tmp_path):
+    disposed = asset("LT-9", status="disposed", purchase="2025-09-01")  # disposed on its purchase date
+    root = make_registry(tmp_path / "r", asset("LT-1"), disposed,
+                         contract("CTR-1", end="2026-12-31", extra="covers: [LT-1, LT-9]\n"))
+    code, payload = check_json(root, "2026-06-01")
+    [found] = findings(payload, "contract_covers_retired")
+    assert found["severity"] == "warning" and code == 0
+    assert found["file"].endswith("CTR-1.yaml") and found["line"] == line_of(root / "CTR-1.yaml", "covers:")
+    assert "CTR-1 still covers LT-9, which is disposed since 2025-09-01" in found["message"]
+    # After the contract has ended, nothing is paid any more: no finding.
+    _, payload = check_json(root, "2027-01-15")
+    assert findings(payload, "contract_covers_retired") == []

@@ -17,6 +17,7 @@ from types import ModuleType
 from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.model import Registry
 from itamctl.policy import (
+    contract_covers_retired,
     eol_passed,
     expired_license_in_use,
     expired_warranty,
@@ -34,6 +35,7 @@ RULES: tuple[ModuleType, ...] = (
     notice_passed,
     expiring_soon,
     eol_passed,
+    contract_covers_retired,
     waiver_lapsed,
 )
 RULE_IDS = tuple(rule.ID for rule in RULES)  # the same ids as model.DEFAULT_POLICY (a test says so)

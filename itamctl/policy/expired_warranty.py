@@ -1,4 +1,9 @@
-"""An asset still in service is past its warranty end."""
+"""An asset still in service is past its warranty end.
+
+A ``warranty_extension`` contract that covers the asset and is running on the
+as-of date (started, and its current term, renewals included, not ended)
+extends the cover: such an asset is not reported.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 
 from itamctl.model import Registry
+from itamctl.payments import current_term_end
 from itamctl.policy.finding import Finding
 from itamctl.tracking.events import asset_events
 
@@ -13,9 +19,22 @@ ID = "expired_warranty"
 DESCRIPTION = "an asset that is deployed, in stock or in repair has a warranty end before the as-of date"
 
 
+def extended(registry: Registry, as_of: date) -> set[str]:
+    """Ids of assets covered on ``as_of`` by a running warranty-extension contract."""
+    covered: set[str] = set()
+    for contract in registry.contracts:
+        if contract.type != "warranty_extension" or contract.start is None or contract.start > as_of:
+            continue
+        end = current_term_end(contract, as_of)
+        if end is None or end >= as_of:
+            covered.update(contract.covers)
+    return covered
+
+
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:
+    covered = extended(registry, as_of)
     for asset in registry.assets:
-        if not asset.in_service:
+        if not asset.in_service or asset.id in covered:
             continue
         for event in asset_events(asset, registry.settings, as_of):
             if event.event == "warranty_end" and event.status == "expired":

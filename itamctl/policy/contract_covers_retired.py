@@ -1,0 +1,29 @@
+"""A running contract still covers an asset that was retired or disposed of: money for nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+
+from itamctl.model import Asset, Registry
+from itamctl.payments import current_term_end
+from itamctl.policy.finding import Finding
+
+ID = "contract_covers_retired"
+DESCRIPTION = "a contract whose term is running covers a retired or disposed asset"
+
+
+def check(registry: Registry, as_of: date) -> Iterator[Finding]:
+    assets = {asset.id: asset for asset in registry.assets}
+    for contract in registry.contracts:
+        end = current_term_end(contract, as_of)
+        if contract.start is None or contract.start > as_of or (end is not None and end < as_of):
+            continue
+        for index, asset_id in enumerate(contract.covers):
+            asset: Asset | None = assets.get(asset_id)
+            if asset is None or not asset.retired:
+                continue
+            since = f" since {asset.disposal.date}" if asset.disposal else ""
+            yield Finding(contract, ("covers", index),
+                          f"{contract.id} still covers {asset_id}, which is {asset.status}{since}; "
+                          "remove it from `covers` (and from the contract at the next notice date)")
