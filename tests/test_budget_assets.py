@@ -13,7 +13,9 @@ from decimal import Decimal
 
 import pytest
 
+from itamctl.budget.report import budget_report
 from itamctl.errors import FatalError
+from itamctl.validate import open_registry
 from tests.helpers_budget import asset, report, write_registry
 
 AS_OF = date(2026, 6, 30)
@@ -170,7 +172,9 @@ def test_a_contract_covering_gold_assets_counts_towards_gold(tmp_path):
 def test_replacement_cost_in_a_currency_without_a_rate_names_the_file_and_line(tmp_path):
     bad = asset("A9", 'purchase: {date: 2024-06-10, cost: 100}\nreplacement_cost: "100 GBP"\n')
     root = write_registry(tmp_path / "r", bad)
+    checked = open_registry(root)  # validation reports it first; the engine guards library callers too
+    assert [(d.rule, d.line) for d in checked.diagnostics] == [("fx_missing_rate", 8)]
     with pytest.raises(FatalError) as caught:
-        report(root, AS_OF, years=1)
+        budget_report(checked.registry, AS_OF, years=1)
     assert caught.value.file.endswith("A9.yaml") and caught.value.line == 8
     assert "no exchange rate for GBP" in str(caught.value)
