@@ -3,7 +3,8 @@
 Builds a baseline registry (100 assets) and the large one in the same run, and
 reports seconds and the ratios, so the figure is comparable across machines:
 a linear build of 50x the assets takes about 50x the time (minus fixed costs);
-a quadratic one (every page listing every page) far more.
+a quadratic one (every page listing every page) far more. The registries come
+from ``synth.py`` (the same generator as the load benchmark).
 
     .venv/bin/python benchmarks/bench_site.py [--assets 5000] [--baseline 100]
 """
@@ -17,54 +18,17 @@ import time
 from datetime import date
 from pathlib import Path
 
-import yaml
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from synth import write_registry
 
 from itamctl.site.build import build_site
 
-CATEGORIES = ("laptop", "desktop", "monitor", "server", "phone")
-STATUSES = ("deployed", "deployed", "deployed", "in_stock", "in_repair", "retired", "ordered")
-
 
 def synthetic_registry(root: Path, n: int) -> Path:
-    def dump(rel: str, docs: list[dict]) -> None:
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(yaml.safe_dump_all(docs, sort_keys=False), encoding="utf-8")
-
-    dump("settings.yaml", [{
-        "apiVersion": "itam/v1", "kind": "Settings", "id": "settings", "organization": "Bench Corp",
-        "currency": "EUR", "fiscal_year_start": "01-01", "fx": [{"date": "2015-01-01", "USD": 0.9}],
-        "categories": {c: {"depreciation": {"method": "straight_line", "life_months": 36 + 12 * i}}
-                       for i, c in enumerate(CATEGORIES)},
-    }])
-    people = [{"apiVersion": "itam/v1", "kind": "Person", "id": f"p{i:04d}", "name": f"Person {i}",
-               "email": f"p{i}@example.com", "team": f"team-{i % 7}"} for i in range(max(n // 10, 1))]
-    dump("people.yaml", people)
-    dump("locations.yaml", [{"apiVersion": "itam/v1", "kind": "Location", "id": f"site-{i}", "name": f"Site {i}"}
-                            for i in range(5)])
-    dump("vendors.yaml", [{"apiVersion": "itam/v1", "kind": "Vendor", "id": "acme", "name": "Acme"}])
-    for i in range(n):
-        status = STATUSES[i % len(STATUSES)]
-        doc = {
-            "apiVersion": "itam/v1", "kind": "Asset", "id": f"A-{i:05d}", "name": f"Device {i}",
-            "category": CATEGORIES[i % len(CATEGORIES)], "status": status,
-            "owner": people[i % len(people)]["id"], "location": f"site-{i % 5}", "cost_center": f"CC{i % 9}",
-            "purchase": {"date": f"{2019 + i % 7}-{1 + i % 12:02d}-15", "cost": 500 + (i * 37) % 3000,
-                         "vendor": "acme"},
-            "warranty": {"end": f"{2022 + i % 7}-{1 + i % 12:02d}-14"},
-            "maintenance": [{"date": "2025-03-01", "kind": "repair", "cost": 120}] if i % 11 == 0 else [],
-        }
-        if status == "retired":
-            doc.pop("owner")
-        dump(f"assets/{doc['id']}.yaml", [doc])
-    dump("licenses/LIC-1.yaml", [{
-        "apiVersion": "itam/v1", "kind": "License", "id": "LIC-1", "name": "Suite", "vendor": "acme",
-        "type": "subscription", "seats": n, "cost": 5, "per_seat": True, "billing": "monthly",
-        "start": "2024-01-01", "end": "2026-12-31", "renewal": "auto", "assigned_to": [p["id"] for p in people],
-    }])
-    return root
+    """N assets (one page each), a tenth as many people (one page each), one license all of them hold."""
+    return write_registry(root, n, people=max(10, n // 10), licenses=1)
 
 
 def timed_build(n: int, as_of: date) -> float:

@@ -32,12 +32,16 @@ service_levels:
 """
 
 
-def write_registry(root: Path, assets: int, seed: int = 7) -> Path:
-    """Write a valid registry with ``assets`` assets (one file each) under ``root``."""
+def write_registry(root: Path, assets: int, seed: int = 7, *, people: int | None = None, licenses: int = 0) -> Path:
+    """Write a valid registry with ``assets`` assets (one file each) under ``root``.
+
+    ``people`` defaults to a third of the assets (at least 10); ``licenses`` subscriptions
+    (one file each) share the people out between them as seat holders.
+    """
     rng = random.Random(seed)
     root.mkdir(parents=True, exist_ok=True)
     (root / "settings.yaml").write_text(SETTINGS)
-    people = max(10, assets // 3)
+    people = max(10, assets // 3) if people is None else people
     (root / "people.yaml").write_text("\n---\n".join(
         f"apiVersion: itam/v1\nkind: Person\nid: p{i:05d}\nname: Person {i}\nemail: p{i}@example.com\n"
         for i in range(people)))
@@ -64,4 +68,13 @@ def write_registry(root: Path, assets: int, seed: int = 7) -> Path:
         if status == "disposed":
             lines += ["disposal:", f"  date: {year + 4}-01-10", "  method: recycle", "  cost: 20"]
         (folder / f"A-{i:06d}.yaml").write_text("\n".join(lines) + "\n")
+    if licenses:
+        (root / "licenses").mkdir(exist_ok=True)
+    for k in range(licenses):
+        holders = [f"p{i:05d}" for i in range(k, people, licenses)]
+        (root / "licenses" / f"LIC-{k:03d}.yaml").write_text("\n".join([
+            "apiVersion: itam/v1", "kind: License", f"id: LIC-{k:03d}", f"name: Suite {k}", "vendor: acme",
+            "type: subscription", f"seats: {max(len(holders), 1)}", "cost: 5", "per_seat: true", "billing: monthly",
+            "start: 2024-01-01", "end: 2026-12-31", "renewal: auto", f"assigned_to: [{', '.join(holders)}]",
+        ]) + "\n")
     return root
