@@ -231,7 +231,18 @@ class Item:
 
 
 @dataclass(frozen=True)
-class Asset(Item):
+class Tracked(Item):
+    """What assets, licenses and contracts share: alert lead times, waivers, tags, notes, ``x-`` fields."""
+
+    alert_days: tuple[int, ...] | None = None  # None: the Settings default
+    waivers: tuple[Waiver, ...] = ()
+    tags: tuple[str, ...] = ()
+    notes: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Asset(Tracked):
     category: str = ""
     status: str = "planned"
     manufacturer: str | None = None
@@ -250,11 +261,6 @@ class Asset(Item):
     disposal: Disposal | None = None
     last_audit: date | None = None
     description: str | None = None
-    alert_days: tuple[int, ...] | None = None
-    waivers: tuple[Waiver, ...] = ()
-    tags: tuple[str, ...] = ()
-    notes: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def in_service(self) -> bool:
@@ -303,7 +309,7 @@ class Asset(Item):
 
 
 @dataclass(frozen=True)
-class License(Item):
+class License(Tracked):
     vendor: str | None = None
     type: str = "subscription"  # subscription | perpetual
     seats: int | None = None  # None: unlimited
@@ -317,11 +323,6 @@ class License(Item):
     assigned_to: tuple[str, ...] = ()
     key_ref: str | None = None
     reference: str | None = None
-    alert_days: tuple[int, ...] | None = None
-    waivers: tuple[Waiver, ...] = ()
-    tags: tuple[str, ...] = ()
-    notes: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def payment(self) -> Money | None:
@@ -351,7 +352,7 @@ class License(Item):
 
 
 @dataclass(frozen=True)
-class Contract(Item):
+class Contract(Tracked):
     vendor: str | None = None
     type: str = "support"
     start: date | None = None
@@ -364,11 +365,6 @@ class Contract(Item):
     covers: tuple[str, ...] = ()
     reference: str | None = None
     owner: str | None = None
-    alert_days: tuple[int, ...] | None = None
-    waivers: tuple[Waiver, ...] = ()
-    tags: tuple[str, ...] = ()
-    notes: str | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def payment(self) -> Money | None:
