@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import tempfile
 from datetime import date
 from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, registry_option
+from itamctl.commands._options import as_of_option, format_option, registry_option
 
 
 @click.group("site")
@@ -22,7 +23,8 @@ def site() -> None:
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=Path("site/build"),
               show_default=True, help="Folder to write the site to (replaced atomically).")
 @click.option("--force", is_flag=True, help="Replace --out even if it was not built by itamctl.")
-def build(registry: Path, as_of: date, out: Path, force: bool) -> None:
+@format_option("text", "json")
+def build(registry: Path, as_of: date, out: Path, force: bool, fmt: str) -> None:
     """Render the pages and run a strict `mkdocs build` into --out.
 
     The same registry at the same --as-of builds byte-identical HTML.
@@ -30,7 +32,11 @@ def build(registry: Path, as_of: date, out: Path, force: bool) -> None:
     from itamctl.site.build import build_site
 
     result = build_site(registry, out, as_of, force=force)
-    click.echo(f"built {result.pages} pages ({result.assets} assets) as of {as_of.isoformat()} into {result.out}")
+    if fmt == "json":
+        summary = {"out": str(result.out), "as_of": as_of.isoformat(), "pages": result.pages, "assets": result.assets}
+        click.echo(json.dumps(summary, indent=2))
+    else:
+        click.echo(f"built {result.pages} pages ({result.assets} assets) as of {as_of.isoformat()} into {result.out}")
 
 
 @site.command("serve")
