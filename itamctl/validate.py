@@ -9,6 +9,7 @@ from itamctl.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from itamctl.errors import EXIT_USAGE, FatalError
 from itamctl.loader import display_path, load_registry
 from itamctl.model import Registry, build_registry
+from itamctl.render.diagnostics import location
 from itamctl.rules import run_rules
 from itamctl.schema import SchemaValidator
 
@@ -65,7 +66,7 @@ def load_valid_registry(root: Path, *, limit: int = 10) -> Registry:
         return checked.registry
     errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR]
     shown = "\n".join(
-        f"  {d.file}:{d.line or '-'}: [{d.rule}] {d.message}" for d in errors[:limit]
+        f"  {location(d)}: [{d.rule}] {d.message}" for d in errors[:limit]
     )
     more = f"\n  ... and {len(errors) - limit} more" if len(errors) > limit else ""
     raise FatalError(

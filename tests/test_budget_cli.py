@@ -147,7 +147,7 @@ def test_missing_rate_is_an_error_with_file_and_line(tmp_path):
     bad = asset("A9", 'purchase: {date: 2024-06-10, cost: 100}\nreplacement_cost: "100 GBP"\n')
     code, _, err = run_cli("budget", "--registry", write_registry(tmp_path / "r", bad), "--as-of", "2026-06-30")
     assert code == 1  # refused by validation before any figure is computed
-    assert re.search(r"A9\.yaml:8: \[fx_missing_rate\] no exchange rate for GBP at all", err)
+    assert re.search(r"A9\.yaml:8:\d+: \[fx_missing_rate\] no exchange rate for GBP at all", err)
 
 
 def test_demo_registry_reads_as_a_plausible_budget():

@@ -198,7 +198,8 @@ def test_missing_rate_at_compute_time_names_file_and_line(reg):
     reg.asset("A-5", date="2023-06-01", cost="100", extra="depreciation: {salvage: 10 GBP}\n")
     code, _, err = run("costs", "--registry", reg.root, "--as-of", "2025-03-31")
     assert code == 1  # caught by validation before any figure is computed
-    assert re.search(r"A-5\.yaml:13: \[fx_missing_rate\] no exchange rate for GBP dated on or before 2023-06-01", err)
+    assert re.search(r"A-5\.yaml:13:\d+: \[fx_missing_rate\] no exchange rate for GBP dated on or before 2023-06-01",
+                     err)
 
 
 # --- the demo registry ----------------------------------------------------------------------

@@ -14,7 +14,8 @@ _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
 
 
-def _where(d: Diagnostic) -> str:
+def location(d: Diagnostic) -> str:
+    """``file:line:column`` with the parts that exist."""
     where = d.file
     if d.line is not None:
         where += f":{d.line}"
@@ -38,9 +39,9 @@ def render_text(diagnostics: Sequence[Diagnostic], *, files: int, colour: bool =
         severity = d.severity.value
         if colour:
             severity = f"{_COLOURS[d.severity]}{severity}{_RESET}"
-            lines.append(f"{_BOLD}{_where(d)}{_RESET}: {severity} [{d.rule}] {d.message}")
+            lines.append(f"{_BOLD}{location(d)}{_RESET}: {severity} [{d.rule}] {d.message}")
         else:
-            lines.append(f"{_where(d)}: {severity} [{d.rule}] {d.message}")
+            lines.append(f"{location(d)}: {severity} [{d.rule}] {d.message}")
     lines.append(summary_line(diagnostics, files))
     return "\n".join(lines) + "\n"
 
