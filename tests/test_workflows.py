@@ -113,7 +113,8 @@ def test_itamctl_commands_in_workflows_are_valid(path, tmp_path):
     """Every itamctl command line of the workflows runs (exit 0 or 1, never a usage error)."""
     root = make_registry(tmp_path / "registry", asset("LT-1", warranty_end="2026-03-14"))
     git.Repo.init(tmp_path).index.add([str(p) for p in root.rglob("*.yaml")])
-    git.Repo(tmp_path).index.commit("registry", author=git.Actor("t", "t@example.com"))
+    actor = git.Actor("t", "t@example.com")
+    git.Repo(tmp_path).index.commit("registry", author=actor, committer=actor)
     summary = tmp_path / "summary.md"
     for command in itamctl_commands(load(path)):
         command = command.replace("$GITHUB_STEP_SUMMARY", str(summary)).replace("origin/$BASE_REF", "HEAD")
