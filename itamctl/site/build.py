@@ -46,10 +46,13 @@ class BuildResult:
     assets: int
 
 
-def _write(root: Path, rel: str, text: str) -> None:
+def _write(root: Path, rel: str, text: str, folders: set[Path]) -> None:
     path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="")
+    if path.parent not in folders:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        folders.add(path.parent)
+    with open(path, "w", encoding="utf-8", newline="") as file:
+        file.write(text)
 
 
 def write_docs(registry_root: Path, as_of: date, work: Path) -> tuple[Path, int, int, str]:
@@ -58,12 +61,13 @@ def write_docs(registry_root: Path, as_of: date, work: Path) -> tuple[Path, int,
     ctx = gather(registry, as_of)
     docs = work / "docs"
     shutil.copytree(base_dir() / "docs", docs)
+    folders: set[Path] = set()
     count = 0
     for rel, text in pages(ctx, registry.root):
-        _write(docs, rel, text)
+        _write(docs, rel, text, folders)
         count += 1
     for rel, text in [*downloads(ctx), *schema_files()]:
-        _write(docs, rel, text)
+        _write(docs, rel, text, folders)
     return docs, count, len(ctx.assets), ctx.organization
 
 

@@ -43,6 +43,9 @@ def _ref(ch: str) -> str:
     return f"&#{ord(ch)};"
 
 
+_REFS = str.maketrans({ch: _ref(ch) for ch in _ANYWHERE})
+
+
 def text(value: Any) -> Safe:
     """Plain text for one line of Markdown (a paragraph, a heading, a table cell)."""
     if value is None:
@@ -52,14 +55,17 @@ def text(value: Any) -> Safe:
     if isinstance(value, bool):
         value = "yes" if value else "no"
     raw = " ".join(str(value).split())
-    raw = "".join(ch for ch in raw if ch.isprintable())
-    out = [_ref(ch) if ch in _ANYWHERE else ch for ch in raw]
-    if out and raw[0] in _LINE_START:
-        out[0] = _ref(raw[0])
+    if not raw.isprintable():
+        raw = "".join(ch for ch in raw if ch.isprintable())
+    if not raw:
+        return Safe("")
+    if raw[0] in _LINE_START:
+        return Safe(_ref(raw[0]) + raw[1:].translate(_REFS))
     match = _ORDERED.match(raw)
-    if match:
-        out[len(match.group(1))] = _ref(match.group(2))
-    return Safe("".join(out))
+    if match:  # "1." or "1)": the digits stay, the marker is encoded
+        digits = match.group(1)
+        return Safe(digits + _ref(match.group(2)) + raw[len(digits) + 1:].translate(_REFS))
+    return Safe(raw.translate(_REFS))
 
 
 def lines(value: Any) -> Safe:

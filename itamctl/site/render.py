@@ -120,6 +120,7 @@ def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collecti
 def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("itamctl.site", "templates"),
+        auto_reload=False,  # templates ship with the package: no stat() per page and include
         autoescape=False,
         finalize=_finalize,
         undefined=jinja2.StrictUndefined,
