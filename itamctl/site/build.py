@@ -5,6 +5,11 @@ builds there, and the result replaces the output folder in two renames, so a
 failed build never leaves a half-written site. The output carries a marker
 file; a non-empty folder without it is not ours and is only replaced with
 ``force``.
+
+A large registry's item pages are rendered first (they need only the cost
+report) and shared out to MkDocs builds in other processes
+(:mod:`itamctl.site.shards`) while this one computes the other reports, writes
+the section pages and builds them; the output is the same as one build's.
 """
 
 from __future__ import annotations
@@ -14,7 +19,7 @@ import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -23,8 +28,11 @@ from pathlib import Path
 import yaml
 
 from itamctl.errors import FatalError
-from itamctl.site.context import gather
-from itamctl.site.pages import downloads, pages, schema_files
+from itamctl.model import Registry
+from itamctl.site import shards
+from itamctl.site.context import SiteContext, add_reports, gather
+from itamctl.site.pages import ITEM_REPORTS, SECTIONS, downloads, item_pages, schema_files, section_pages
+from itamctl.site.reports import COLLECTORS
 from itamctl.validate import load_valid_registry
 
 MARKER = ".itamctl-site"
@@ -46,33 +54,51 @@ class BuildResult:
     assets: int
 
 
-def _write(root: Path, rel: str, text: str, folders: set[Path]) -> None:
-    path = root / rel
-    if path.parent not in folders:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        folders.add(path.parent)
-    with open(path, "w", encoding="utf-8", newline="") as file:
-        file.write(text)
+def write_files(root: Path, files: Iterable[tuple[str, str]]) -> int:
+    """Write ``(path, text)`` pairs under ``root``; returns how many."""
+    made: set[Path] = set()
+    count = 0
+    for rel, text in files:
+        path = root / rel
+        if path.parent not in made:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            made.add(path.parent)
+        with open(path, "w", encoding="utf-8", newline="") as file:
+            file.write(text)
+        count += 1
+    return count
+
+
+def _items(registry_root: Path, as_of: date) -> tuple[Registry, SiteContext, list[tuple[str, str]]]:
+    """Load the registry and render the item pages (they need only :data:`ITEM_REPORTS`)."""
+    registry = load_valid_registry(registry_root)
+    ctx = gather(registry, as_of, with_reports=False)
+    add_reports(ctx, registry, ITEM_REPORTS)
+    return registry, ctx, list(item_pages(ctx))
+
+
+def _sections(registry: Registry, ctx: SiteContext, docs: Path) -> int:
+    """Compute the other reports; write the section pages and the downloads. Returns the number of pages."""
+    add_reports(ctx, registry, [name for name in COLLECTORS if name not in ITEM_REPORTS])
+    write_files(docs, [*downloads(ctx), *schema_files()])
+    return write_files(docs, section_pages(ctx, registry.root))
 
 
 def write_docs(registry_root: Path, as_of: date, work: Path) -> tuple[Path, int, int, str]:
     """Render every page and file into ``work/docs``; returns (docs dir, pages, assets, site name)."""
-    registry = load_valid_registry(registry_root)
-    ctx = gather(registry, as_of)
+    registry, ctx, items = _items(registry_root, as_of)
     docs = work / "docs"
     shutil.copytree(base_dir() / "docs", docs)
-    folders: set[Path] = set()
-    count = 0
-    for rel, text in pages(ctx, registry.root):
-        _write(docs, rel, text, folders)
-        count += 1
-    for rel, text in [*downloads(ctx), *schema_files()]:
-        _write(docs, rel, text, folders)
+    count = write_files(docs, items) + _sections(registry, ctx, docs)
     return docs, count, len(ctx.assets), ctx.organization
 
 
+def base_config() -> dict:
+    return yaml.safe_load((base_dir() / "mkdocs.yml").read_text(encoding="utf-8"))
+
+
 def write_config(work: Path, docs: Path, site_dir: Path, site_name: str) -> Path:
-    config = yaml.safe_load((base_dir() / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = base_config()
     # MkDocs puts site_name into the HTML without escaping it.
     config["site_name"] = html.escape(" ".join(site_name.split()), quote=True)
     config["docs_dir"] = str(docs)
@@ -140,21 +166,37 @@ def check_out(out: Path, force: bool) -> None:
         )
 
 
-def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = False) -> BuildResult:
-    """Build the site of the registry at ``registry_root`` as of ``as_of`` into ``out``."""
+def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = False,
+               jobs: int | None = None) -> BuildResult:
+    """Build the site of the registry at ``registry_root`` as of ``as_of`` into ``out``.
+
+    ``jobs``: how many MkDocs processes share the item pages (:mod:`itamctl.site.shards`); by default
+    one per CPU (up to 4) on a large registry, one on a small one. The output is the same either way.
+    """
     out = Path(out).absolute()
     check_out(out, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     try:
-        docs, count, assets, name = write_docs(registry_root, as_of, work)
-        built = work / "site"
-        run_mkdocs(write_config(work, docs, built, name))
+        registry, ctx, items = _items(registry_root, as_of)
+        docs, built = work / "docs", work / "site"
+        shutil.copytree(base_dir() / "docs", docs)
+
+        def config_of(folder: Path, docs: Path, site: Path) -> Path:
+            return write_config(folder, docs, site, ctx.organization)
+
+        sections = [f"{name}.md" for name in SECTIONS]
+        if base_config().get("site_url"):
+            jobs = 1  # the sitemap lists every page: only a single build writes it whole
+        with shards.item_builds(items, docs, work, sections, jobs, config_of, write_files) as workers:
+            count = len(items) + _sections(registry, ctx, docs)
+            run_mkdocs(config_of(work, docs, built))
+            shards.finish(workers, built)
         (built / MARKER).write_text("built by itamctl site build\n", encoding="utf-8")
         swap(built, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildResult(out, count, assets)
+    return BuildResult(out, count, len(ctx.assets))
 
 
 def swap(built: Path, out: Path) -> None:

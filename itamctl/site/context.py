@@ -9,6 +9,7 @@ renders them.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -186,13 +187,19 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
         kinds=kinds, names=names, assets=assets, licenses=licenses, contracts=contracts,
         people=people, locations=locations, vendors=vendors,
     )
-    if with_reports:
-        context.reports.update(reports.collect(registry, as_of))
-    if isinstance(context.reports.get("events"), list):
-        for event in context.reports["events"]:
-            event["month"] = event["date"][:7]
     context.reports["counts"] = {
         "status": dict(sorted(Counter(a["status"] for a in assets).items())),
         "category": dict(sorted(Counter(a["category"] for a in assets).items())),
     }
+    if with_reports:
+        add_reports(context, registry)
     return context
+
+
+def add_reports(context: SiteContext, registry: Registry, names: Iterable[str] | None = None) -> None:
+    """Compute the reports ``names`` (default: all) into ``context.reports``."""
+    found = reports.collect(registry, context.as_of, names)
+    if isinstance(found.get("events"), list):
+        for event in found["events"]:
+            event["month"] = event["date"][:7]
+    context.reports.update(found)

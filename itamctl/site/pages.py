@@ -68,8 +68,12 @@ def _schema_fields(kind: str, registry_root: Path | None) -> list[dict[str, Any]
     ]
 
 
-def pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterator[tuple[str, str]]:
-    """``(path, Markdown)`` for every page of the site."""
+#: What item pages need of the reports; the others can be computed while their pages build.
+ITEM_REPORTS = ("costs",)
+
+
+def section_pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterator[tuple[str, str]]:
+    """``(path, Markdown)`` of the section pages (the navigation)."""
     data = ctx.page_data()
     data["book"] = _book_values(ctx)
     data["charts"] = charts.budget_charts(ctx.reports.get("budget"))
@@ -81,9 +85,13 @@ def pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterator[tuple
                        for k in KINDS]
     for name in SECTIONS:
         yield f"{name}.md", render(f"{name}.md.j2", **data)
+
+
+def item_pages(ctx: SiteContext) -> Iterator[tuple[str, str]]:
+    """``(path, Markdown)`` of every asset, license, contract and person page (needs :data:`ITEM_REPORTS`)."""
     costs = ctx.reports.get("costs")
     per_asset = {row["id"]: row for row in costs.get("items", [])} if isinstance(costs, dict) else {}
-    common = {"kinds": ctx.kinds, "names": ctx.names, "currency": ctx.currency, "as_of": data["as_of"],
+    common = {"kinds": ctx.kinds, "names": ctx.names, "currency": ctx.currency, "as_of": ctx.as_of.isoformat(),
               "costs_available": isinstance(costs, dict) and "items" in costs}
     for asset in ctx.assets:
         yield f"asset/{asset['id']}.md", render("asset.md.j2", a=asset, cost=per_asset.get(asset["id"]), **common)
@@ -93,3 +101,9 @@ def pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterator[tuple
         yield f"contract/{ctr['id']}.md", render("contract.md.j2", ctr=ctr, **common)
     for person in ctx.people:
         yield f"person/{person['id']}.md", render("person.md.j2", p=person, **common)
+
+
+def pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterator[tuple[str, str]]:
+    """``(path, Markdown)`` for every page of the site."""
+    yield from section_pages(ctx, registry_root)
+    yield from item_pages(ctx)

@@ -9,7 +9,7 @@ missing exchange rate) becomes ``{"error": message}`` and its page says so.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
 
@@ -88,5 +88,7 @@ COLLECTORS: dict[str, Callable[[Registry, date], Any]] = {
 }
 
 
-def collect(registry: Registry, as_of: date) -> dict[str, Any]:
-    return {name: _guard(lambda f=func: f(registry, as_of)) for name, func in COLLECTORS.items()}
+def collect(registry: Registry, as_of: date, names: Iterable[str] | None = None) -> dict[str, Any]:
+    """The reports ``names`` (default: all of :data:`COLLECTORS`)."""
+    wanted = COLLECTORS if names is None else {name: COLLECTORS[name] for name in names}
+    return {name: _guard(lambda f=func: f(registry, as_of)) for name, func in wanted.items()}
