@@ -167,7 +167,7 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
         row["links"] = linked(row["id"])
         row["history"] = [
             {"date": change.date[:10], "subject": change.subject, "author": change.author, "commit": change.sha[:10]}
-            for change in history.get(Path(row["file"]).resolve(), [])
+            for change in (history.get(Path(row["file"]).resolve(), []) if history else [])
         ]
 
     people = [

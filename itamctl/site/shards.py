@@ -31,7 +31,7 @@ from itamctl.errors import FatalError
 #: Folders of item pages: the only pages split between builds.
 ITEM_DIRS = ("asset", "contract", "license", "person")
 #: Below this many item pages per process, starting one costs more than it saves.
-MIN_PAGES_PER_JOB = 600
+MIN_PAGES_PER_JOB = 150
 #: Most processes used when the caller does not say: the saving flattens beyond a few.
 MAX_AUTO_JOBS = 4
 #: The fixed cost of a page in characters of Markdown, for balancing the runs.
