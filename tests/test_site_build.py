@@ -242,6 +242,9 @@ def demo_site(tmp_path_factory) -> Path:
 
 def test_demo_site_links_resolve_to_built_files(demo_site):
     assert broken_links(demo_site) == []
+    for page in demo_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert "<p><table>" not in text and "&lt;table" not in text, page  # raw tables stayed HTML blocks
     inventory = (demo_site / "inventory.html").read_text(encoding="utf-8")
     assert inventory.count('href="asset/') >= 10
 
