@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from itamctl.dates import fiscal_year_of
@@ -69,6 +69,15 @@ def _money(registry: Registry, money: Money | None, on: date | None) -> str:
         return ""
 
 
+def _source(registry: Registry, item: Item) -> str:
+    """The item's file as ``<registry folder name>/<path inside it>``: no builder's absolute path on the site."""
+    try:
+        inside = Path(item.file).resolve().relative_to(registry.root.resolve())
+    except ValueError:
+        return Path(item.file).name
+    return (PurePosixPath(registry.root.resolve().name) / inside.as_posix()).as_posix()
+
+
 def _fields(redactor: Redactor, item: Item) -> list[tuple[str, Any]]:
     """All fields of the item's file except header and sensitive ones, flattened to ``a.b`` paths."""
     data = redactor.clean(item.kind, item.doc.data)
@@ -108,7 +117,7 @@ def _asset(registry: Registry, redactor: Redactor, asset: Asset, as_of: date) ->
              "ticket": m.ticket or ""}
             for m in sorted(asset.maintenance, key=lambda m: (m.date, m.index))
         ],
-        "tags": list(asset.tags), "notes": asset.notes or "", "file": asset.file,
+        "tags": list(asset.tags), "notes": asset.notes or "", "file": _source(registry, asset),
         "fields": _fields(redactor, asset),
     }
 
@@ -123,7 +132,7 @@ def _billable(registry: Registry, item: License | Contract, as_of: date) -> dict
         "billing": item.billing, "notice_days": item.notice_days,
         "payment": _money(registry, payment, as_of) if payment else "",
         "term_end": _iso(term_end), "cancel_by": _iso(cancel_by),
-        "tags": list(item.tags), "notes": item.notes or "", "file": item.file,
+        "tags": list(item.tags), "notes": item.notes or "", "file": _source(registry, item),
     }
 
 
@@ -167,7 +176,7 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
         row["links"] = linked(row["id"])
         row["history"] = [
             {"date": change.date[:10], "subject": change.subject, "author": change.author, "commit": change.sha[:10]}
-            for change in (history.get(Path(row["file"]).resolve(), []) if history else [])
+            for change in (history.get(Path(registry.by_id[row["id"]].file).resolve(), []) if history else [])
         ]
 
     people = [
