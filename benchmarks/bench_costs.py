@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import sys
 import tempfile
-import time
 from datetime import date
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from synth import write_registry
+from synth import best_of, write_registry
 
 from itamctl.finance.costs import costs_report
 from itamctl.render.costs import render_json
@@ -46,15 +45,6 @@ def add_contracts_and_licenses(root: Path, assets: int) -> None:
             f"type: subscription\nseats: 50\ncost: 12 USD\nper_seat: true\nbilling: yearly\n"
             f"start: 2019-01-01\nend: 2019-12-31\nrenewal: auto\nassigned_to: [{assigned}]\n")
     (root / "agreements.yaml").write_text("---\n".join(docs))
-
-
-def best_of(runs: int, func) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        func()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
