@@ -51,9 +51,10 @@ def check(registry: Path, as_of: date, fmt: str, summary: Path | None, exit_zero
 
     Rules (severity from Settings policy: error, warning or off):
     expired_warranty, expired_license_in_use, license_overallocated,
-    notice_passed, expiring_soon, eol_passed, waiver_lapsed. Retired and
-    disposed assets are exempt; an item's waivers suppress a rule through
-    their `until` date.
+    notice_passed, expiring_soon, eol_passed, contract_covers_retired,
+    waiver_lapsed. Retired and disposed assets are exempt; a running
+    warranty_extension contract extends an asset's warranty; an item's
+    waivers suppress a rule through their `until` date.
 
     Exit status: 0 when no error-severity finding remains (or --exit-zero),
     1 otherwise, 2 on a usage error.
