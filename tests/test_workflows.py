@@ -98,7 +98,7 @@ def test_daily_check_opens_or_updates_one_issue():
 
 def test_tests_workflow_runs_make_test():
     wf = load(REPO / ".github/workflows/tests.yml")
-    assert any(s.get("run", "").startswith("make test") for s in steps(wf))
+    assert any(s.get("run", "") == "python dev.py test" for s in steps(wf))
 
 
 @pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: p.name)
