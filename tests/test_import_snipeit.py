@@ -363,3 +363,20 @@ def test_the_slash_order_is_learnt_from_the_file_and_a_contradiction_learns_noth
 ])
 def test_asset_tags_become_ids(tag, expected):
     assert sanitise_id(tag) == expected
+
+
+def test_secrets_are_never_written(registry, tmp_path):
+    csv = write_csv(tmp_path / "keys.csv", "Asset Tag,Category,License Key,Windows Product,Notes\n"
+                    "LT-0500,Laptop,AAAAA-BBBBB-CCCCC-DDDDD-EEEEE,,fine\n"
+                    "LT-0501,Laptop,,FFFFF-GGGGG-HHHHH-IIIII-JJJJJ,\n")
+    code, report = import_json(csv, registry.root)
+    assert code == 1
+    assert {"line": 1, "message": "column 'License Key' is left out: secrets belong in a vault, "
+            "not in the registry"} in report["warnings"]
+    assert doc(registry.root, "assets/laptop/LT-0500.yaml") == {
+        "apiVersion": "itam/v1", "kind": "Asset", "id": "LT-0500", "name": "LT-0500", "category": "laptop",
+        "status": "in_stock", "notes": "fine"}
+    assert [(s["line"], s["id"]) for s in report["skipped"]] == [(3, "LT-0501")]
+    assert "looks like a product key" in report["skipped"][0]["reason"]
+    assert not (registry.root / "assets/laptop/LT-0501.yaml").exists()
+    assert "FFFFF" not in "".join(p.read_text(encoding="utf-8") for p in registry.root.rglob("*.yaml"))

@@ -34,8 +34,8 @@ from itamctl.errors import FatalError
 from itamctl.fileio import write_atomic
 from itamctl.importers.snipeit import ImportPlan, NewDocument, RowWarning, Skipped
 from itamctl.loader import display_path, load_registry, parse_text
-from itamctl.model import build_registry
-from itamctl.rules import run_rules
+from itamctl.model import Registry, Settings, build_registry
+from itamctl.rules import run_rules, secrets
 from itamctl.schema import SchemaValidator
 from itamctl.validate import open_registry
 
@@ -194,11 +194,18 @@ def apply_plan(root: Path, plan: ImportPlan, *, dry_run: bool = False) -> Import
     """Write the plan's files (unless ``dry_run``) and validate the registry with them."""
     files, skipped = _files(root, plan)
     texts = []
+    kept = []
     for relpath, docs in files:
         schema = "asset.schema.json" if docs[0].kind == "Asset" else "itam.schema.json"
         file = display_path(root / relpath)
-        texts.append((relpath, file, _checked_text([d.data for d in docs], _header(root, relpath, schema,
-                                                                                    plan.source), file)))
+        text = _checked_text([d.data for d in docs], _header(root, relpath, schema, plan.source), file)
+        secret = _secret(text, file)
+        if secret and docs[0].kind == "Asset":
+            skipped.append(Skipped(docs[0].line, docs[0].id, f"not written: {secret}"))
+            continue
+        kept.append((relpath, docs))
+        texts.append((relpath, file, text))
+    files = kept
     if not dry_run:
         for relpath, _, text in texts:
             write_atomic(root / relpath, text)
@@ -208,6 +215,13 @@ def apply_plan(root: Path, plan: ImportPlan, *, dry_run: bool = False) -> Import
     return ImportReport(plan.source, dry_run, created, tuple(sorted((*plan.skipped, *skipped),
                                                                       key=lambda s: s.line)),
                         plan.warnings, plan.missing_categories, diagnostics)
+
+
+def _secret(text: str, file: str) -> str | None:
+    """What the ``secret_in_field`` rule would say about ``text``: such a file is better not written at all."""
+    documents, _ = parse_text(text, file)
+    found = list(secrets.check(Registry(Path(file).parent, Settings(), documents=tuple(documents))))
+    return found[0].message if found else None
 
 
 def _validate_with(root: Path, texts: Sequence[tuple[str, str, str]]) -> tuple[Diagnostic, ...]:
