@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from itamctl.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from itamctl.errors import EXIT_USAGE, FatalError
-from itamctl.loader import display_path, load_registry
+from itamctl.loader import display_path, load_registry, parse_text
 from itamctl.model import Registry, build_registry
 from itamctl.render.diagnostics import location
 from itamctl.rules import run_rules
@@ -26,9 +27,11 @@ class Checked:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def open_registry(root: Path) -> Checked:
+def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = ()) -> Checked:
     """Load and validate the registry at ``root``; problems are diagnostics.
 
+    ``extra`` holds (file, text) pairs validated as if they were files of the
+    registry already: what a write command is about to add (a dry run).
     Raises :class:`FatalError` only when there is no registry to read at all.
     """
     if not root.exists():
@@ -40,6 +43,11 @@ def open_registry(root: Path) -> Checked:
     if not root.is_dir():
         raise FatalError(f"not a folder: {display_path(root)}", exit_code=EXIT_USAGE)
     loaded = load_registry(root)
+    for file, text in extra:
+        documents, problems = parse_text(text, file)
+        loaded.documents.extend(documents)
+        loaded.diagnostics.extend(problems)
+        loaded.files.append(file)
     diagnostics = list(loaded.diagnostics)
     if not loaded.files:
         diagnostics.append(Diagnostic(

@@ -29,14 +29,13 @@ from typing import Any
 
 import yaml
 
-from itamctl.diagnostics import Diagnostic, Severity, sorted_diagnostics
+from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.errors import FatalError
 from itamctl.fileio import write_atomic
 from itamctl.importers.snipeit import ImportPlan, NewDocument, RowWarning, Skipped
-from itamctl.loader import display_path, load_registry, parse_text
-from itamctl.model import Registry, Settings, build_registry
-from itamctl.rules import run_rules, secrets
-from itamctl.schema import SchemaValidator
+from itamctl.loader import display_path, parse_text
+from itamctl.model import Registry, Settings
+from itamctl.rules import secrets
 from itamctl.validate import open_registry
 
 SCHEMA_ID = "https://itamctl.dev/schemas/v1/asset.schema.json"
@@ -209,7 +208,8 @@ def apply_plan(root: Path, plan: ImportPlan, *, dry_run: bool = False) -> Import
     if not dry_run:
         for relpath, _, text in texts:
             write_atomic(root / relpath, text)
-    diagnostics = open_registry(root).diagnostics if not dry_run else _validate_with(root, texts)
+    pending = () if not dry_run else [(file, text) for _, file, text in texts]
+    diagnostics = open_registry(root, extra=pending).diagnostics
     created = tuple(Created(d.id, d.kind, file) for (relpath, docs), (_, file, _) in zip(files, texts, strict=True)
                     for d in docs)
     return ImportReport(plan.source, dry_run, created, tuple(sorted((*plan.skipped, *skipped),
@@ -222,19 +222,3 @@ def _secret(text: str, file: str) -> str | None:
     documents, _ = parse_text(text, file)
     found = list(secrets.check(Registry(Path(file).parent, Settings(), documents=tuple(documents))))
     return found[0].message if found else None
-
-
-def _validate_with(root: Path, texts: Sequence[tuple[str, str, str]]) -> tuple[Diagnostic, ...]:
-    """What :func:`open_registry` would report once ``texts`` are written, without writing them."""
-    loaded = load_registry(root)
-    documents, diagnostics = list(loaded.documents), list(loaded.diagnostics)
-    for _, file, text in texts:
-        docs, problems = parse_text(text, file)
-        documents.extend(docs)
-        diagnostics.extend(problems)
-    valid, found = SchemaValidator(root).validate_all(documents)
-    diagnostics.extend(found)
-    registry, found = build_registry(root, valid, documents, [*loaded.files, *(file for _, file, _ in texts)])
-    diagnostics.extend(found)
-    diagnostics.extend(run_rules(registry))
-    return tuple(sorted_diagnostics(diagnostics))
