@@ -1,0 +1,42 @@
+"""The shared table renderers: aligned text, CSV for spreadsheets, GitHub Markdown."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from itamctl.render.table import csv_text, markdown_table, md_escape, text_table
+
+
+def test_text_table_aligns_and_right_aligns_numbers():
+    out = text_table(["Id", "Cost"], [["LT-1", "9.50"], ["SRV-0001", "12450.00"]], right=[1])
+    assert out.splitlines() == [
+        "Id            Cost",
+        "--------  --------",
+        "LT-1          9.50",
+        "SRV-0001  12450.00",
+    ]
+
+
+def test_csv_defuses_formulas_but_keeps_numbers():
+    """A name like =HYPERLINK(...) must not run as a formula when the CSV is opened in a spreadsheet."""
+    out = csv_text(["name", "amount"], [["=HYPERLINK(\"http://x\")", "-180.00"], ["+cmd|' /C calc'!A0", "12"],
+                                        ["@SUM(A1)", "0.00"], ["Laptop, 14\"", None]])
+    assert out.endswith("\r\n")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows == [["name", "amount"], ["'=HYPERLINK(\"http://x\")", "-180.00"], ["'+cmd|' /C calc'!A0", "12"],
+                    ["'@SUM(A1)", "0.00"], ["Laptop, 14\"", ""]]
+
+
+def test_markdown_escapes_what_acts_inline_and_line_starts_only_at_the_start():
+    assert md_escape("a|b") == "a\\|b"
+    assert md_escape("<img src=x onerror=alert(1)>") == "\\<img src=x onerror=alert(1)\\>"
+    assert md_escape("[x](javascript:alert(1))") == "\\[x\\](javascript:alert(1))"
+    assert md_escape("**bold** _it_ `code`") == "\\*\\*bold\\*\\* \\_it\\_ \\`code\\`"
+    assert md_escape("# not a heading") == "\\# not a heading"
+    assert md_escape("1. not a list") == "1\\. not a list"
+    assert md_escape("Laptop (Alice) #2") == "Laptop (Alice) #2"
+    assert md_escape("30.00") == "30.00"
+    assert md_escape("two\nlines") == "two lines"
+    table = markdown_table(["Name", "Cost"], [["a|b", "1.00"]], right=[1])
+    assert table == "| Name | Cost |\n|---|---:|\n| a\\|b | 1.00 |\n"
