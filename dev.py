@@ -34,7 +34,7 @@ def run(*args: str) -> None:
 
 def setup() -> None:
     """A .venv with itamctl (editable) and its test tools, reinstalled when pyproject.toml changes."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may run under an older system Python
         sys.exit(f"itamctl needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
