@@ -267,3 +267,16 @@ def test_demo_registry_builds_and_shows_every_item(demo_site):
     budget = (out / "budget.html").read_text(encoding="utf-8")
     assert "<svg" in budget and "Forecast per cost centre" in budget
     assert (out / "expiries.ics").is_file()
+
+
+def test_search_indexes_names_and_serials_but_not_figures_or_the_inventory(demo_site):
+    """Item pages are found by name and serial; schedules, history and the big tables stay out of the index."""
+    index = json.loads((demo_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    docs = index["docs"]
+    lt12 = [d for d in docs if d["location"].startswith("asset/LT-0012.html")]
+    assert any("MacBook Pro 14" in d["title"] for d in lt12)
+    assert any("FVFH3KQ2Q6L4" in d["text"] for d in lt12)  # its serial, from "All fields"
+    schedule = next(d for d in lt12 if d["location"].endswith("#depreciation-schedule"))
+    assert "FY2022" not in schedule["text"]
+    inventory = [d for d in docs if d["location"].startswith("inventory.html")]
+    assert inventory and not any("LT-0012" in d["text"] for d in inventory)

@@ -92,18 +92,21 @@ def prose(v: Any) -> Safe:
 _RIGHT = ' style="text-align: right;"'
 
 
-def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collection[Any] = ()) -> Safe:
+def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collection[Any] = (),
+          searchable: bool = True) -> Safe:
     """An HTML table (a raw HTML block for Python-Markdown, which skips its inline processing).
 
     Every header and cell is escaped like any ``{{ … }}`` unless it is :class:`Safe`. ``right`` names the
     right-aligned (numeric) columns by header or index. The markup is what Python-Markdown's ``tables``
     extension writes, so the page looks, sorts and is indexed for search the same. Put the call on a line
-    of its own with blank lines around it.
+    of its own with blank lines around it. ``searchable=False`` keeps the table out of the search index
+    (Material's ``data-search-exclude``): for figures nobody searches for, and for big tables whose rows
+    each have a page of their own.
     """
     right = set(right)
     aligns = [_RIGHT if i in right or h in right else "" for i, h in enumerate(headers)]
     width = len(aligns)
-    out = ["<table>\n<thead>\n<tr>"]
+    out = ["<table>\n<thead>\n<tr>" if searchable else "<table data-search-exclude>\n<thead>\n<tr>"]
     out.extend(f"<th{align}>{_finalize(h)}</th>" for h, align in zip(headers, aligns, strict=True))
     out.append("</tr>\n</thead>\n<tbody>")
     for row in rows:
