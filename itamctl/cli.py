@@ -11,12 +11,13 @@ from itamctl.commands.costs import costs
 from itamctl.commands.depreciation import depreciation
 from itamctl.commands.diff import diff
 from itamctl.commands.expiries import expiries
+from itamctl.commands.history import history
 from itamctl.commands.importer import importer
 from itamctl.commands.site import site
 from itamctl.commands.validate import validate
 from itamctl.errors import FatalError
 
-COMMANDS = [validate, costs, depreciation, budget, diff, check, expiries, site, importer]
+COMMANDS = [validate, costs, depreciation, budget, diff, history, check, expiries, site, importer]
 
 
 class _Group(click.Group):

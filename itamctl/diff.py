@@ -1,13 +1,34 @@
-"""What a change does to the registry: items added, removed and modified, and the cost impact.
+"""What a change does to the registry: items added, removed and changed, and what it costs.
 
-Cost impact per item is measured two ways, both in the report currency:
+Both sides are validated registries (:func:`itamctl.validate.valid_or_fail`):
+an invalid side stops the comparison with its file:line diagnostics, so an
+item with a typo is never reported as removed.
 
-* ``capital`` — an asset's purchase cost (converted at its purchase date);
-* ``recurring`` — what a license or contract will pay in the twelve months
-  starting at ``as_of`` (renewals, automatic or manual, counted as continuing).
+Figures, in the report currency (each side's own Settings), head minus base:
 
-The impact of a change is head minus base for each, so a pull request that
-adds seats to a license shows a positive recurring figure.
+* ``purchase_cost`` — assets' purchase cost (converted at the purchase date),
+  planned and ordered ones included;
+* ``book_value`` and ``tco`` — the costs report (:mod:`itamctl.finance.costs`)
+  as of ``as_of``;
+* ``recurring_12m`` — what licenses and contracts pay in the twelve months
+  starting at ``as_of`` (renewals, automatic or manual, counted as continuing);
+* ``budget`` — the budget report's total per forecast fiscal year;
+* ``findings`` — validation warnings and policy findings (as of ``as_of``)
+  found on one side and not the other, matched by rule, file and message.
+
+JSON::
+
+    {"base", "head", "as_of", "currency", "added": [ids], "removed": [ids], "changed": [ids],
+     "items": [{"id", "kind", "name", "change", "file",
+                "fields": [{"field", "old", "new"}],
+                "impact": {"purchase_cost"|"book_value"|"recurring_12m"|"tco": {"base", "head", "delta"}}}],
+     "totals": {"purchase_cost"|"book_value"|"recurring_12m"|"tco": {"base", "head", "delta"}},
+     "budget": [{"period", "base", "head", "delta"}],
+     "findings": {"introduced": [diagnostic], "resolved": [diagnostic]}}
+
+ids sorted; money as strings with two decimals; ``change`` is ``added``,
+``removed`` or ``changed``; ``fields`` lists dotted paths (lists compare whole;
+``file`` when the item moved to another file), empty for added and removed items.
 """
 
 from __future__ import annotations
@@ -15,32 +36,50 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path, PurePosixPath
 from typing import Any
 
+from itamctl.budget import budget_report
 from itamctl.dates import add_months
+from itamctl.diagnostics import Diagnostic
+from itamctl.finance.costs import costs_report
+from itamctl.history import FieldChange, field_changes
 from itamctl.model import Asset, Contract, Item, License, Registry
 from itamctl.money import ZERO, MissingRate, money_str
 from itamctl.payments import payments
+from itamctl.policy import run_policy
+
+FIGURES = ("purchase_cost", "book_value", "recurring_12m", "tco")
+#: Fiscal years of budget compared.
+BUDGET_YEARS = 3
 
 
 @dataclass(frozen=True, slots=True)
+class Figure:
+    base: Decimal
+    head: Decimal
+
+    @property
+    def delta(self) -> Decimal:
+        return self.head - self.base
+
+    def to_json(self) -> dict[str, str]:
+        return {"base": money_str(self.base), "head": money_str(self.head), "delta": money_str(self.delta)}
+
+
+@dataclass(frozen=True)
 class ItemChange:
     id: str
     kind: str
-    change: str  # added | removed | modified
+    change: str  # added | removed | changed
     name: str
     file: str
-    fields: tuple[str, ...]
-    capital: Decimal
-    recurring: Decimal
+    fields: tuple[FieldChange, ...]
+    impact: dict[str, Figure]
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "kind": self.kind, "change": self.change, "name": self.name,
-            "file": self.file, "fields": list(self.fields),
-            "capital": money_str(self.capital), "recurring": money_str(self.recurring),
-        }
+        return {"id": self.id, "kind": self.kind, "name": self.name, "change": self.change, "file": self.file,
+                "fields": [f.to_json() for f in self.fields],
+                "impact": {k: v.to_json() for k, v in self.impact.items()}}
 
 
 @dataclass(frozen=True)
@@ -49,43 +88,29 @@ class DiffReport:
     head: str
     as_of: date
     currency: str
-    changes: tuple[ItemChange, ...]
+    items: tuple[ItemChange, ...]
+    totals: dict[str, Figure]
+    budget: tuple[tuple[str, Figure], ...]
+    introduced: tuple[Diagnostic, ...]
+    resolved: tuple[Diagnostic, ...]
 
-    @property
-    def capital(self) -> Decimal:
-        return sum((c.capital for c in self.changes), ZERO)
-
-    @property
-    def recurring(self) -> Decimal:
-        return sum((c.recurring for c in self.changes), ZERO)
+    def ids(self, change: str) -> list[str]:
+        return [i.id for i in self.items if i.change == change]
 
     def to_json(self) -> dict[str, Any]:
-        counts = {kind: sum(1 for c in self.changes if c.change == kind)
-                  for kind in ("added", "removed", "modified")}
         return {
-            "base": self.base, "head": self.head, "as_of": self.as_of.isoformat(),
-            "currency": self.currency, "counts": counts,
-            "totals": {"capital": money_str(self.capital), "recurring": money_str(self.recurring)},
-            "changes": [c.to_json() for c in self.changes],
+            "base": self.base, "head": self.head, "as_of": self.as_of.isoformat(), "currency": self.currency,
+            "added": self.ids("added"), "removed": self.ids("removed"), "changed": self.ids("changed"),
+            "items": [i.to_json() for i in self.items],
+            "totals": {k: v.to_json() for k, v in self.totals.items()},
+            "budget": [{"period": period, **figure.to_json()} for period, figure in self.budget],
+            "findings": {"introduced": [d.to_json() for d in self.introduced],
+                         "resolved": [d.to_json() for d in self.resolved]},
         }
 
 
-def _flatten(value: Any, prefix: str = "") -> dict[str, Any]:
-    if isinstance(value, dict):
-        out: dict[str, Any] = {}
-        for key, child in value.items():
-            out.update(_flatten(child, f"{prefix}.{key}" if prefix else str(key)))
-        return out
-    return {prefix: value}
-
-
-def changed_fields(old: dict[str, Any], new: dict[str, Any]) -> tuple[str, ...]:
-    """Dotted paths whose values differ (lists compare whole)."""
-    a, b = _flatten(old), _flatten(new)
-    return tuple(sorted(k for k in a.keys() | b.keys() if a.get(k) != b.get(k)))
-
-
 def capital(item: Item, registry: Registry) -> Decimal:
+    """An asset's purchase cost in the report currency, converted at its purchase date."""
     if not isinstance(item, Asset) or item.purchase is None or item.purchase.cost is None:
         return ZERO
     on = item.purchase.date or date.min
@@ -110,40 +135,73 @@ def recurring(item: Item, registry: Registry, as_of: date) -> Decimal:
     return total
 
 
-def _file(item: Item, registry: Registry, shown_root: str | None) -> str:
-    """The item's file as it is named in the working tree, whichever copy it came from."""
-    if shown_root is None:
-        return item.file
-    try:
-        rel = Path(item.file).resolve().relative_to(registry.root.resolve())
-    except ValueError:
-        return item.file
-    return (PurePosixPath(shown_root) / rel.as_posix()).as_posix()
+def _figures(registry: Registry, as_of: date) -> dict[str, dict[str, Decimal]]:
+    """Per item id: its figures (only those that apply to its kind)."""
+    result: dict[str, dict[str, Decimal]] = {}
+    for row in costs_report(registry, as_of).items:
+        result[row.id] = {"purchase_cost": capital(row.asset, registry), "book_value": row.book_value,
+                          "tco": row.tco}
+    for item in (*registry.licenses, *registry.contracts):
+        result[item.id] = {"recurring_12m": recurring(item, registry, as_of)}
+    return result
+
+
+def _budget(registry: Registry, as_of: date) -> dict[str, Decimal]:
+    if not registry.files:
+        return {}
+    report = budget_report(registry, as_of, years=BUDGET_YEARS, history=0)
+    return {year.year.label: year.total for year in report.years}
+
+
+def _finding_key(d: Diagnostic) -> tuple:
+    return (d.rule, d.file, d.message)
+
+
+def findings(registry: Registry, diagnostics: tuple[Diagnostic, ...], as_of: date) -> list[Diagnostic]:
+    """What ``check`` would report on a valid registry: warnings from validation and policy findings."""
+    if not registry.files:
+        return []
+    return [*diagnostics, *run_policy(registry, as_of)]
 
 
 def diff_registries(base: Registry, head: Registry, as_of: date, *, base_name: str = "base",
-                    head_name: str = "head", shown_root: str | None = None) -> DiffReport:
-    """Compare two registries; ``shown_root`` names files as under the working tree's registry."""
-    changes: list[ItemChange] = []
+                    head_name: str = "head", base_findings: list[Diagnostic] | None = None,
+                    head_findings: list[Diagnostic] | None = None) -> DiffReport:
+    """Compare two valid registries as of ``as_of``."""
     old, new = base.by_id, head.by_id
+    old_fig, new_fig = _figures(base, as_of), _figures(head, as_of)
+    items: list[ItemChange] = []
+    totals = {name: [ZERO, ZERO] for name in FIGURES}
+    for figures, side in ((old_fig, 0), (new_fig, 1)):
+        for values in figures.values():
+            for name, amount in values.items():
+                totals[name][side] += amount
     for item_id in sorted(old.keys() | new.keys()):
         before, after = old.get(item_id), new.get(item_id)
-        cap_before = capital(before, base) if before else ZERO
-        cap_after = capital(after, head) if after else ZERO
-        rec_before = recurring(before, base, as_of) if before else ZERO
-        rec_after = recurring(after, head, as_of) if after else ZERO
         if before is None:
-            kind, fields = "added", ()
+            change, fields = "added", ()
         elif after is None:
-            kind, fields = "removed", ()
+            change, fields = "removed", ()
         else:
-            fields = changed_fields(before.doc.data, after.doc.data)
+            fields = field_changes(before.doc.data, after.doc.data)
+            if before.file != after.file:
+                fields = (*fields, FieldChange("file", before.file, after.file))
             if not fields:
                 continue
-            kind = "modified"
-        shown, owner = (after, head) if after else (before, base)
-        changes.append(ItemChange(
-            id=item_id, kind=shown.kind, change=kind, name=shown.name, file=_file(shown, owner, shown_root),
-            fields=fields, capital=cap_after - cap_before, recurring=rec_after - rec_before,
-        ))
-    return DiffReport(base_name, head_name, as_of, head.settings.currency, tuple(changes))
+            change = "changed"
+        shown = after or before
+        assert shown is not None
+        a, b = old_fig.get(item_id, {}), new_fig.get(item_id, {})
+        impact = {name: Figure(a.get(name, ZERO), b.get(name, ZERO)) for name in FIGURES if name in a or name in b}
+        items.append(ItemChange(item_id, shown.kind, change, shown.name, shown.file, fields, impact))
+    budget_old, budget_new = _budget(base, as_of), _budget(head, as_of)
+    budget = tuple((period, Figure(budget_old.get(period, ZERO), budget_new.get(period, ZERO)))
+                   for period in sorted(budget_old.keys() | budget_new.keys()))
+    was = {_finding_key(d): d for d in (base_findings or [])}
+    now = {_finding_key(d): d for d in (head_findings or [])}
+    return DiffReport(
+        base=base_name, head=head_name, as_of=as_of, currency=head.settings.currency, items=tuple(items),
+        totals={name: Figure(*values) for name, values in totals.items()}, budget=budget,
+        introduced=tuple(d for k, d in sorted(now.items()) if k not in was),
+        resolved=tuple(d for k, d in sorted(was.items()) if k not in now),
+    )

@@ -1,22 +1,40 @@
-"""All git access lives here (through GitPython).
+"""All git access lives here: git's plumbing commands, run as subprocesses.
 
-Two things are read from git: a registry folder as it was at a revision (to
-compare a pull request with its base), and the commits that touched each file
-(the history shown on an item's page).
+What itamctl reads from git:
+
+* the registry's files at a revision, straight from git's objects (no
+  checkout, no temporary copy): one ``git ls-tree`` of the registry folder and
+  one ``git cat-file --batch`` for the blobs (:meth:`Repository.files_at`);
+* the history of the registry folder: one ``git log --raw`` pass and one
+  ``git cat-file --batch`` for every blob it names (:meth:`Repository.log`).
+
+A pull request is untrusted input, and so are its revisions and trees: a
+revision never reaches git as an option (it may not start with ``-``, and
+``--end-of-options`` precedes it), reflog forms that do not resolve and a
+shallow clone missing a commit get a one-line message, a tree entry named
+``..`` is refused, and listing a tree stops past :data:`MAX_FILES` entries
+(a few hundred bytes of repeated tree objects can expand to 10^9 paths).
 """
 
 from __future__ import annotations
 
-import stat
+import os
+import subprocess
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from itamctl.errors import EXIT_USAGE, FatalError
+from itamctl.errors import EXIT_USAGE, FatalError, UsageError
 
-try:
-    import git
-except ImportError as exc:  # pragma: no cover - git itself missing from the machine
-    raise FatalError(f"git is not available: {exc}") from exc
+#: Most entries (files, links, submodules) a registry folder may hold at a revision.
+MAX_FILES = 100_000
+#: Most bytes of registry files read from one revision.
+MAX_BYTES = 512 * 1024 * 1024
+#: Longest a git command may run (seconds) before it is stopped.
+TIMEOUT = 300
+
+_SHALLOW_HINT = ("fetch more history: `git fetch --deepen=50` (or `git fetch --unshallow`), "
+                 "or `fetch-depth: 0` for actions/checkout")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,78 +47,280 @@ class Change:
     subject: str
 
 
+@dataclass(frozen=True, slots=True)
+class Blob:
+    """A file of the registry folder at a revision; ``data`` is None when over the caller's size limit."""
+
+    path: str  # POSIX path inside the registry folder
+    size: int
+    data: bytes | None
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The registry folder's files at a revision."""
+
+    revision: str  # as the user wrote it
+    commit: str  # full object name
+    files: tuple[Blob, ...]  # sorted by path
+    links: tuple[str, ...]  # symbolic links, not followed (paths inside the folder)
+
+
+@dataclass(frozen=True, slots=True)
+class FileChange:
+    """One file a commit changed: its content before and after (None: did not exist)."""
+
+    path: str  # POSIX path inside the registry folder
+    old: bytes | None
+    new: bytes | None
+
+
+@dataclass(frozen=True)
+class Commit:
+    """A commit that touched the registry folder, with the files it changed there."""
+
+    sha: str
+    date: str
+    author: str
+    subject: str
+    parents: tuple[str, ...]
+    files: tuple[FileChange, ...]
+
+
+def _env() -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(GIT_TERMINAL_PROMPT="0", GIT_PAGER="cat", LC_ALL="C", GIT_OPTIONAL_LOCKS="0")
+    return env
+
+
+def _existing_folder(path: Path) -> Path:
+    path = Path(os.path.abspath(path))
+    while not path.is_dir():
+        if path.parent == path:
+            break
+        path = path.parent
+    return path
+
+
+def check_revision(rev: str) -> str:
+    """``rev`` if it may be passed to git; refuses options and control characters (exit 2)."""
+    if not rev:
+        raise UsageError("empty git revision")
+    if rev.startswith("-"):
+        raise UsageError(f"git revision {rev!r} starts with '-': refused (a revision is never an option)")
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in rev):
+        raise UsageError(f"git revision {rev!r} holds control characters")
+    return rev
+
+
 class Repository:
+    """The git repository holding ``path`` (the registry folder; it need not exist on disk)."""
+
     def __init__(self, path: Path) -> None:
+        start = _existing_folder(path)
         try:
-            self._repo = git.Repo(path, search_parent_directories=True)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError) as exc:
-            raise FatalError(f"{path} is not inside a git repository", exit_code=EXIT_USAGE) from exc
-        if self._repo.working_tree_dir is None:
-            raise FatalError(f"{path} is in a bare git repository", exit_code=EXIT_USAGE)
-        self.root = Path(self._repo.working_tree_dir).resolve()
+            out = self._run(["rev-parse", "--show-toplevel"], cwd=start)
+        except FatalError:
+            raise FatalError(f"{path} is not inside a git working tree", exit_code=EXIT_USAGE) from None
+        self.root = Path(out.decode("utf-8", "surrogateescape").strip()).resolve()
+
+    # --- running git -----------------------------------------------------
+
+    def _run(self, args: list[str], *, cwd: Path | None = None, input: bytes | None = None) -> bytes:
+        cwd = cwd or self.root
+        try:
+            done = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=cwd, input=input,
+                                  capture_output=True, env=_env(), timeout=TIMEOUT, check=False)
+        except FileNotFoundError as exc:
+            raise FatalError("git is not installed (it is needed to read revisions)") from exc
+        except subprocess.TimeoutExpired as exc:
+            raise FatalError(f"git {args[0]} took longer than {TIMEOUT} s; stopped") from exc
+        if done.returncode != 0:
+            message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+            raise FatalError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+        return done.stdout
 
     def relative(self, path: Path) -> PurePosixPath:
+        """``path`` as a folder inside the repository (``.`` for its root)."""
+        absolute = Path(os.path.abspath(path))
+        existing = _existing_folder(absolute)
+        full = existing.resolve() / absolute.relative_to(existing)
         try:
-            return PurePosixPath(path.resolve().relative_to(self.root).as_posix())
+            return PurePosixPath(full.relative_to(self.root).as_posix())
         except ValueError as exc:
-            raise FatalError(f"{path} is outside the git repository at {self.root}",
-                             exit_code=EXIT_USAGE) from exc
+            raise UsageError(f"{path} is outside the git repository at {self.root}") from exc
+
+    def is_shallow(self) -> bool:
+        try:
+            return self._run(["rev-parse", "--is-shallow-repository"]).strip() == b"true"
+        except FatalError:
+            return False
 
     def resolve(self, rev: str) -> str:
+        """The commit ``rev`` names; one-line errors (exit 2) for everything a user can get wrong."""
+        check_revision(rev)
         try:
-            return self._repo.commit(rev).hexsha
-        except (git.BadName, ValueError, git.GitCommandError) as exc:
-            raise FatalError(f"unknown git revision {rev!r}", exit_code=EXIT_USAGE) from exc
+            out = self._run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"])
+        except FatalError:
+            out = b""
+        sha = out.decode("ascii", "replace").strip()
+        if sha:
+            return sha
+        if self.is_shallow():
+            raise UsageError(f"git revision {rev!r} is not in this shallow clone; {_SHALLOW_HINT}")
+        if "@{" in rev:
+            raise UsageError(
+                f"cannot resolve {rev!r}: this clone's reflog has no such entry (reflogs are local "
+                "and CI checkouts have none); name a branch, tag or commit instead")
+        raise UsageError(f"unknown git revision {rev!r}")
 
-    def export(self, rev: str, folder: PurePosixPath, dest: Path) -> bool:
-        """Write the files of ``folder`` at ``rev`` under ``dest``; False if it did not exist."""
-        commit = self._repo.commit(self.resolve(rev))
-        try:
-            tree = commit.tree / str(folder) if str(folder) not in ("", ".") else commit.tree
-        except KeyError:
-            return False
-        for blob in tree.traverse():
-            if blob.type != "blob" or stat.S_ISLNK(blob.mode):
-                continue  # links are not followed, as the loader does on disk
-            target = dest / PurePosixPath(blob.path).relative_to(folder)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(blob.data_stream.read())
-        return True
+    # --- files at a revision -------------------------------------------------
 
-    def history(self, folder: PurePosixPath, limit: int = 50) -> dict[str, list[Change]]:
-        """For every file under ``folder``: the commits that touched it, newest first."""
-        sep = "\x1f"
+    def _object_type(self, spec: str) -> tuple[str, str] | None:
+        """(type, object name) of ``spec`` (``sha:path``), or None when it does not exist."""
+        out = self._run(["cat-file", "--batch-check"], input=spec.encode("utf-8", "surrogateescape") + b"\n")
+        parts = out.decode("utf-8", "replace").split()
+        if len(parts) == 3:
+            return parts[1], parts[0]
+        return None
+
+    def _entries(self, tree: str, rev: str, folder: str) -> Iterator[tuple[str, str, str, int, str]]:
+        """(mode, type, object, size, path) of every entry below ``tree``; stops past :data:`MAX_FILES`."""
+        proc = subprocess.Popen(["git", "ls-tree", "-r", "-z", "-l", "--full-tree", tree], cwd=self.root,
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+        assert proc.stdout is not None
+        count = 0
+        pending = b""
         try:
-            out = self._repo.git.log(
-                f"--format=%x1e%H{sep}%aI{sep}%an{sep}%s", "--name-only", "--no-renames",
-                "--", str(folder) or ".",
-            )
-        except git.GitCommandError:
-            return {}
-        result: dict[str, list[Change]] = {}
-        for record in out.split("\x1e"):
-            if not record.strip():
+            while True:
+                chunk = proc.stdout.read(1 << 16)
+                if not chunk:
+                    break
+                records = (pending + chunk).split(b"\0")
+                pending = records.pop()
+                for record in records:
+                    count += 1
+                    if count > MAX_FILES:
+                        raise UsageError(
+                            f"{folder or 'the repository'} at {rev} holds more than {MAX_FILES:,} files: "
+                            "refused (a crafted tree can expand to millions of paths)")
+                    meta, _, path = record.partition(b"\t")
+                    mode, kind, obj, size = meta.decode("ascii", "replace").split()
+                    yield mode, kind, obj, int(size) if size.isdigit() else 0, path.decode("utf-8", "surrogateescape")
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+            proc.stdout.close()
+            proc.wait()
+
+    def files_at(self, rev: str, folder: PurePosixPath, wanted: Callable[[PurePosixPath], bool], *,
+                 max_file_bytes: int | None = None) -> Snapshot | None:
+        """The files of ``folder`` at ``rev`` for which ``wanted(path)`` holds; None when the folder
+        does not exist there. Raises (exit 2) when ``folder`` is a file at ``rev``.
+
+        Three git calls whatever the number of files: resolve, ls-tree, one cat-file batch.
+        """
+        commit = self.resolve(rev)
+        name = "" if str(folder) in ("", ".") else str(folder)
+        found = self._object_type(f"{commit}:{name}" if name else f"{commit}^{{tree}}")
+        if found is None:
+            return None
+        kind, tree = found
+        if kind != "tree":
+            raise UsageError(f"the registry path {name} is a {('file' if kind == 'blob' else kind)} at {rev}, "
+                             "not a folder")
+        files: list[tuple[str, int, str | None]] = []
+        links: list[str] = []
+        total = 0
+        for mode, kind, obj, size, path in self._entries(tree, rev, name):
+            parts = path.split("/")
+            if any(part in ("", ".", "..") for part in parts):
+                raise UsageError(f"{name or '.'} at {rev} holds a tree entry with an unsafe name {path!r}: refused")
+            rel = PurePosixPath(path)
+            if kind != "blob" or not wanted(rel):
                 continue
-            header, _, names = record.partition("\n")
-            sha, date, author, subject = [*header.split(sep), "", "", ""][:4]
-            change = Change(sha, date, author, subject)
-            for name in names.splitlines():
-                if name.strip():
-                    bucket = result.setdefault(name.strip(), [])
-                    if len(bucket) < limit:
-                        bucket.append(change)
+            if mode == "120000":
+                links.append(path)
+                continue
+            if max_file_bytes is not None and size > max_file_bytes:
+                files.append((path, size, None))
+                continue
+            total += size
+            if total > MAX_BYTES:
+                raise UsageError(f"the registry files at {rev} exceed {MAX_BYTES // (1024 * 1024)} MiB: refused")
+            files.append((path, size, obj))
+        contents = self.blobs([obj for _, _, obj in files if obj is not None])
+        blobs = tuple(Blob(path, size, contents[obj] if obj else None) for path, size, obj in sorted(files))
+        return Snapshot(rev, commit, blobs, tuple(sorted(links)))
+
+    def blobs(self, names: list[str]) -> dict[str, bytes]:
+        """The contents of the blobs ``names``: one ``git cat-file --batch`` for all of them."""
+        unique = list(dict.fromkeys(names))
+        if not unique:
+            return {}
+        out = self._run(["cat-file", "--batch"], input="".join(f"{n}\n" for n in unique).encode("ascii"))
+        result: dict[str, bytes] = {}
+        pos = 0
+        for name in unique:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].decode("ascii", "replace").split()
+            pos = end + 1
+            if len(header) != 3:
+                raise FatalError(f"git object {name} is missing from the repository")
+            size = int(header[2])
+            result[name] = out[pos:pos + size]
+            pos += size + 1
         return result
 
+    # --- history ---------------------------------------------------------------
 
-def file_history(registry_root: Path, limit: int = 20) -> dict[Path, list[Change]]:
-    """Commits that touched each file under the registry, keyed by the file's resolved path.
+    def log(self, folder: PurePosixPath, wanted: Callable[[PurePosixPath], bool], *,
+            rev: str = "HEAD", max_commits: int | None = None) -> list[Commit]:
+        """Commits that changed files ``wanted`` under ``folder`` reachable from ``rev``, newest first,
+        with each changed file's content before and after.
 
-    Empty when the registry is not inside a git repository (history is a bonus,
-    never a requirement).
-    """
-    try:
-        repo = Repository(registry_root)
-    except FatalError:
-        return {}
-    found = repo.history(repo.relative(registry_root), limit=limit)
-    return {(repo.root / name).resolve(): changes for name, changes in found.items()}
+        One ``git log --raw`` pass and one ``git cat-file --batch`` serve the whole history. Merge
+        commits show no changes of their own: each change is listed under the commit that made it.
+        """
+        commit = self.resolve(rev)
+        name = "" if str(folder) in ("", ".") else str(folder)
+        args = ["log", "-z", "--raw", "--no-renames", "--no-abbrev",
+                "--format=%x1e%H%x00%P%x00%aI%x00%an%x00%s%x00", "--end-of-options", commit]
+        if max_commits is not None:
+            args.insert(1, f"--max-count={max_commits}")
+        args += ["--", name or "."]
+        out = self._run(args)
+        prefix = f"{name}/" if name else ""
+        parsed: list[tuple[tuple[str, ...], list[tuple[str, str, str]]]] = []
+        for record in out.split(b"\x1e"):
+            if not record.strip(b"\0\n"):
+                continue
+            fields = record.split(b"\0")
+            sha, parents, date, author, subject = (f.decode("utf-8", "replace") for f in fields[:5])
+            raw = [f for f in fields[5:]]
+            changes: list[tuple[str, str, str]] = []
+            i = 0
+            while i < len(raw):
+                meta = raw[i].decode("ascii", "replace").strip()
+                if not meta.startswith(":"):
+                    i += 1
+                    continue
+                path = raw[i + 1].decode("utf-8", "surrogateescape") if i + 1 < len(raw) else ""
+                i += 2
+                parts = meta[1:].split()
+                if len(parts) < 5 or not path.startswith(prefix):
+                    continue
+                rel = path[len(prefix):]
+                if parts[0] == "120000" or parts[1] == "120000" or not wanted(PurePosixPath(rel)):
+                    continue
+                changes.append((rel, parts[2], parts[3]))
+            if changes:
+                parsed.append(((sha, date, author, subject, parents), changes))
+        null = "0" * 40
+        contents = self.blobs([obj for _, changes in parsed for _, a, b in changes for obj in (a, b) if obj != null])
+        commits = []
+        for (sha, date, author, subject, parents), changes in parsed:
+            files = tuple(FileChange(rel, contents.get(a) if a != null else None,
+                                     contents.get(b) if b != null else None) for rel, a, b in changes)
+            commits.append(Commit(sha, date, author, subject, tuple(parents.split()), files))
+        return commits

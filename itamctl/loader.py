@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 import yaml
@@ -375,19 +375,27 @@ def load_file(path: Path, file: str | None = None) -> tuple[list[Document], list
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            return [], [
-                Diagnostic(
-                    file, None, None, "yaml.too_large", Severity.ERROR,
-                    f"file is {size} bytes; the limit is {MAX_FILE_BYTES} "
-                    "(split it into several files)",
-                )
-            ]
+            return [], [_too_large(file, size)]
         data = path.read_bytes()
     except OSError as exc:
         return [], [
             Diagnostic(file, None, None, "yaml.unreadable", Severity.ERROR,
                        f"cannot read file: {exc.strerror or exc}")
         ]
+    return load_bytes(data, file)
+
+
+def _too_large(file: str, size: int) -> Diagnostic:
+    return Diagnostic(
+        file, None, None, "yaml.too_large", Severity.ERROR,
+        f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (split it into several files)",
+    )
+
+
+def load_bytes(data: bytes, file: str) -> tuple[list[Document], list[Diagnostic]]:
+    """The documents of one file's content (named ``file`` in diagnostics)."""
+    if len(data) > MAX_FILE_BYTES:
+        return [], [_too_large(file, len(data))]
     text, problems = decode(data, file)
     if text is None:
         return [], problems
@@ -398,6 +406,35 @@ def load_file(path: Path, file: str | None = None) -> tuple[list[Document], list
         problems = [Diagnostic(file, None, None, "yaml.empty", Severity.WARNING,
                                "file holds no document")]
     return documents, problems
+
+
+def is_registry_path(rel: PurePosixPath) -> bool:
+    """Whether the loader reads the file at ``rel`` (a path inside the registry folder)."""
+    return rel.name.endswith(YAML_SUFFIXES) and not any(part.startswith(".") for part in rel.parts)
+
+
+def load_blobs(root: Path, blobs: Iterable[tuple[str, int, bytes | None]],
+               links: Iterable[str] = ()) -> LoadResult:
+    """Load files given as ``(path inside root, size, content)``, such as a revision's from git.
+
+    Files are named as they would be under ``root`` on disk; ``None`` content is a file over the
+    size limit; ``links`` (symbolic links) are reported and not followed.
+    """
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    files: list[str] = []
+    for rel in links:
+        diagnostics.append(Diagnostic(display_path(root / rel), None, None, "yaml.symlink", Severity.WARNING,
+                                      "symbolic link in a git revision; not followed"))
+    for rel, size, data in blobs:
+        if not is_registry_path(PurePosixPath(rel)):
+            continue
+        file = display_path(root / rel)
+        files.append(file)
+        docs, problems = load_bytes(data, file) if data is not None else ([], [_too_large(file, size)])
+        documents.extend(docs)
+        diagnostics.extend(problems)
+    return LoadResult(documents, diagnostics, files)
 
 
 def _has_content(text: str) -> bool:

@@ -452,6 +452,10 @@ class Registry:
     #: Every document loaded (valid or not), in file order.
     documents: tuple[Document, ...] = field(default=(), repr=False)
     files: tuple[str, ...] = ()
+    #: Schema extensions as ``(file, content)`` when read from a git revision; None: ``root/schemas``.
+    schema_extensions: tuple[tuple[str, bytes], ...] | None = field(default=None, repr=False)
+    #: The git revision the registry was read at; None: the working tree.
+    revision: str | None = None
 
     @cached_property
     def by_id(self) -> Mapping[str, Item]:

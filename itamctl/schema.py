@@ -13,10 +13,10 @@ import copy
 import difflib
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cache
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from jsonschema import Draft202012Validator
@@ -52,17 +52,28 @@ def _builtin_schemas() -> dict[str, dict]:
     return result
 
 
-def load_schemas(registry_root: Path | None = None) -> dict[str, dict]:
-    """File name -> schema, with a registry's extensions merged in."""
+def load_schemas(registry_root: Path | None = None,
+                 extensions: Sequence[tuple[str, bytes]] | None = None) -> dict[str, dict]:
+    """File name -> schema, with a registry's extensions merged in.
+
+    The extensions are read from ``registry_root / "schemas"``, unless ``extensions`` gives them
+    as ``(file shown in messages, content)`` pairs (a registry at a git revision).
+    """
     schemas = dict(_builtin_schemas())
-    if registry_root is None:
-        return schemas
-    ext_dir = registry_root / "schemas"
-    if not ext_dir.is_dir():
-        return schemas
-    for path in sorted(ext_dir.glob("*.schema.json")):
-        name = path.name
-        shown = display_path(path)
+    if extensions is None:
+        if registry_root is None:
+            return schemas
+        ext_dir = registry_root / "schemas"
+        if not ext_dir.is_dir():
+            return schemas
+        extensions = []
+        for path in sorted(ext_dir.glob("*.schema.json")):
+            try:
+                extensions.append((display_path(path), path.read_bytes()))
+            except OSError as exc:
+                raise FatalError(f"cannot read schema extension: {exc}", file=display_path(path)) from exc
+    for shown, content in extensions:
+        name = PurePosixPath(shown).name
         if name not in schemas or name == "common.schema.json":
             raise FatalError(
                 f"no built-in schema named {name} to extend "
@@ -70,8 +81,8 @@ def load_schemas(registry_root: Path | None = None) -> dict[str, dict]:
                 file=shown,
             )
         try:
-            ext = json.loads(path.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as exc:
+            ext = json.loads(content.decode("utf-8"))
+        except ValueError as exc:
             raise FatalError(f"cannot read schema extension: {exc}", file=shown) from exc
         if not isinstance(ext, dict) or not isinstance(ext.get("properties", {}), dict):
             raise FatalError("a schema extension must be an object with `properties`", file=shown)
@@ -119,8 +130,9 @@ def _refs(value: Any) -> Iterator[str]:
 class SchemaValidator:
     """Validates documents of every kind; validators are built once per kind."""
 
-    def __init__(self, registry_root: Path | None = None) -> None:
-        self.schemas = load_schemas(registry_root)
+    def __init__(self, registry_root: Path | None = None,
+                 extensions: Sequence[tuple[str, bytes]] | None = None) -> None:
+        self.schemas = load_schemas(registry_root, extensions)
         resources = [
             (schema["$id"], Resource.from_contents(schema))
             for schema in self.schemas.values()

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from pathlib import Path
+from dataclasses import dataclass, replace
+from pathlib import Path, PurePosixPath
 
 from itamctl.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from itamctl.errors import EXIT_USAGE, FatalError
-from itamctl.loader import display_path, load_registry, parse_text
-from itamctl.model import Registry, build_registry
+from itamctl.gitrepo import Repository, Snapshot
+from itamctl.loader import (
+    MAX_FILE_BYTES,
+    LoadResult,
+    display_path,
+    is_registry_path,
+    load_blobs,
+    load_registry,
+    parse_text,
+)
+from itamctl.model import Registry, Settings, build_registry
 from itamctl.render.diagnostics import location
 from itamctl.rules import run_rules
 from itamctl.schema import SchemaValidator
@@ -27,13 +36,20 @@ class Checked:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
 
 
-def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = ()) -> Checked:
+def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str | None = None) -> Checked:
     """Load and validate the registry at ``root``; problems are diagnostics.
 
     ``extra`` holds (file, text) pairs validated as if they were files of the
     registry already: what a write command is about to add (a dry run).
+    ``at`` reads the registry as it was at that git revision, straight from
+    git's objects (files keep the names they have in the working tree).
     Raises :class:`FatalError` only when there is no registry to read at all.
     """
+    if at is not None:
+        snapshot = registry_snapshot(root, at)
+        if snapshot is None:
+            raise FatalError(f"registry folder {display_path(root)} does not exist at {at}", exit_code=EXIT_USAGE)
+        return open_snapshot(root, snapshot)
     if not root.exists():
         raise FatalError(
             f"registry folder not found: {display_path(root)} "
@@ -48,13 +64,43 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = ()) -> Check
         loaded.documents.extend(documents)
         loaded.diagnostics.extend(problems)
         loaded.files.append(file)
+    return _check(root, loaded, SchemaValidator(root))
+
+
+def _wanted(rel: PurePosixPath) -> bool:
+    """Files of a revision the pipeline reads: registry YAML and schema extensions."""
+    return is_registry_path(rel) or (len(rel.parts) == 2 and rel.parts[0] == "schemas"
+                                     and rel.name.endswith(".schema.json"))
+
+
+def registry_snapshot(root: Path, rev: str) -> Snapshot | None:
+    """The registry folder ``root``'s files at git revision ``rev``; None if it did not exist there."""
+    repo = Repository(root)
+    return repo.files_at(rev, repo.relative(root), _wanted, max_file_bytes=MAX_FILE_BYTES)
+
+
+def open_snapshot(root: Path, snapshot: Snapshot) -> Checked:
+    """Validate the files of ``snapshot`` as the registry at ``root``."""
+    extensions = tuple((display_path(root / b.path), b.data or b"") for b in snapshot.files
+                       if b.path.startswith("schemas/") and b.path.endswith(".schema.json"))
+    loaded = load_blobs(root, ((b.path, b.size, b.data) for b in snapshot.files), snapshot.links)
+    checked = _check(root, loaded, SchemaValidator(root, extensions))
+    registry = replace(checked.registry, schema_extensions=extensions, revision=snapshot.revision)
+    return Checked(registry, checked.diagnostics)
+
+
+def empty_registry(root: Path, revision: str | None = None) -> Registry:
+    """A registry with nothing in it (a revision before the registry existed)."""
+    return Registry(root=root, settings=Settings(), schema_extensions=(), revision=revision)
+
+
+def _check(root: Path, loaded: LoadResult, validator: SchemaValidator) -> Checked:
     diagnostics = list(loaded.diagnostics)
     if not loaded.files:
         diagnostics.append(Diagnostic(
             display_path(root), None, None, "registry_empty", Severity.ERROR,
             "no *.yaml or *.yml files in the registry folder",
         ))
-    validator = SchemaValidator(root)
     valid, found = validator.validate_all(loaded.documents)
     diagnostics.extend(found)
     registry, found = build_registry(root, valid, loaded.documents, loaded.files)
@@ -63,13 +109,17 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = ()) -> Check
     return Checked(registry, tuple(sorted_diagnostics(diagnostics)))
 
 
-def load_valid_registry(root: Path, *, limit: int = 10) -> Registry:
+def load_valid_registry(root: Path, *, limit: int = 10, at: str | None = None) -> Registry:
     """The registry for a report command; refuses (with file:line) when validation fails.
 
     Reports computed from a registry with errors could be silently wrong, so
     commands other than ``validate`` and ``check`` stop and point at the errors.
     """
-    checked = open_registry(root)
+    return valid_or_fail(open_registry(root, at=at), limit=limit)
+
+
+def valid_or_fail(checked: Checked, *, limit: int = 10, side: str | None = None) -> Registry:
+    """``checked``'s registry if it has no errors; else a FatalError (exit 1) listing them by file:line."""
     if checked.ok:
         return checked.registry
     errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR]
@@ -77,8 +127,11 @@ def load_valid_registry(root: Path, *, limit: int = 10) -> Registry:
         f"  {location(d)}: [{d.rule}] {d.message}" for d in errors[:limit]
     )
     more = f"\n  ... and {len(errors) - limit} more" if len(errors) > limit else ""
+    at = f" at {checked.registry.revision}" if checked.registry.revision else ""
+    which = f"{side}: " if side else ""
     raise FatalError(
-        f"the registry has {len(errors)} validation error(s); run `itamctl validate` and fix them first:\n"
+        f"{which}the registry{at} has {len(errors)} validation error(s); "
+        "run `itamctl validate` and fix them first:\n"
         f"{shown}{more}",
         exit_code=1,
     )

@@ -16,8 +16,9 @@ DEMO = REPO_ROOT / "registry"
 AS_OF = "2026-11-28"
 INTERACTIVE = {"site serve"}  # a local preview server has no report to print
 #: Covered by their own tests, not on the demo here; `import snipeit` needs a CSV file and would write
-#: into the demo (tests/test_import_snipeit.py checks its JSON, and that it carries no float).
-ELSEWHERE = {"diff", "import snipeit"}
+#: into the demo (tests/test_import_snipeit.py checks its JSON, and that it carries no float); `diff` and
+#: `history` need a git repository (tests/test_git_diff.py, tests/test_history.py).
+ELSEWHERE = {"diff", "history", "import snipeit"}
 
 COMMANDS = {
     "validate": [],

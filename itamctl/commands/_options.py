@@ -23,6 +23,15 @@ def registry_option(func: Callable) -> Callable:
     )(func)
 
 
+def at_option(func: Callable) -> Callable:
+    """``--at REV``: read the registry as it was at a git revision (from git's objects, no checkout)."""
+    return click.option(
+        "--at", "at", metavar="REV", default=None,
+        help="Read the registry as it was at this git revision (commit, branch or tag); "
+             "nothing is checked out.",
+    )(func)
+
+
 def format_option(*formats: str, auto_github: bool = False) -> Callable:
     """``--format``; with ``auto_github`` the default is ``github`` under GitHub Actions."""
     default_help = "text, or github when GITHUB_ACTIONS=true" if auto_github else "text"

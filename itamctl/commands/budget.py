@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 
 from itamctl.budget import BY_CHOICES, budget_report
-from itamctl.commands._options import as_of_option, emit, format_option, output_options, registry_option
+from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.render.budget import FORMATS, render
 from itamctl.validate import load_valid_registry
 
 
 @click.command("budget")
 @registry_option
+@at_option
 @as_of_option
 @click.option("--years", type=click.IntRange(1, 30), default=3, show_default=True,
               help="Fiscal years to forecast, from the first one that begins on or after --as-of.")
@@ -25,7 +26,7 @@ from itamctl.validate import load_valid_registry
 @click.option("--lines", "show_lines", is_flag=True, help="text/markdown: list every line of every year.")
 @format_option(*FORMATS)
 @output_options
-def budget(registry: Path, as_of: date, years: int, history: int, by: str, show_lines: bool,
+def budget(registry: Path, at: str | None, as_of: date, years: int, history: int, by: str, show_lines: bool,
            fmt: str, output: Path | None, force: bool) -> None:
     """Forecast the budget that keeps today's service levels, beside past actuals.
 
@@ -34,5 +35,5 @@ def budget(registry: Path, as_of: date, years: int, history: int, by: str, show_
     flagged "needs decision"), and maintenance at the last 12 months' spend
     times the service level's factor.
     """
-    report = budget_report(load_valid_registry(registry), as_of, years=years, history=history, by=by)
+    report = budget_report(load_valid_registry(registry, at=at), as_of, years=years, history=history, by=by)
     emit(render(fmt, report, lines=show_lines), output, force)

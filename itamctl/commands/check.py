@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, emit, format_option, registry_option, use_colour
+from itamctl.commands._options import as_of_option, at_option, emit, format_option, registry_option, use_colour
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from itamctl.render.check_summary import render_markdown
 from itamctl.render.diagnostics import render_github, render_json, render_text
@@ -41,12 +41,13 @@ def _append(path: Path, text: str) -> None:
 
 @click.command("check")
 @registry_option
+@at_option
 @as_of_option
 @format_option(*FORMATS, auto_github=True)
 @click.option("--summary", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
               help="Also append the Markdown report to FILE (e.g. \"$GITHUB_STEP_SUMMARY\").")
 @click.option("--exit-zero", is_flag=True, help="Report findings but exit 0 (for demos and reports).")
-def check(registry: Path, as_of: date, fmt: str, summary: Path | None, exit_zero: bool) -> None:
+def check(registry: Path, at: str | None, as_of: date, fmt: str, summary: Path | None, exit_zero: bool) -> None:
     """Validate the registry, then apply the policy rules: the CI gate.
 
     Rules (severity from Settings policy: error, warning or off):
@@ -59,7 +60,7 @@ def check(registry: Path, as_of: date, fmt: str, summary: Path | None, exit_zero
     Exit status: 0 when no error-severity finding remains (or --exit-zero),
     1 otherwise, 2 on a usage error.
     """
-    report = run_check(registry, as_of)
+    report = run_check(registry, as_of, at=at)
     if summary is not None:
         _append(summary, render_markdown(report))
     emit(_render(fmt, report))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, emit, format_option, output_options, registry_option
+from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.errors import UsageError
 from itamctl.finance.costs import GROUP_KEYS, costs_report, select_assets
 from itamctl.render.costs import FORMATS, render
@@ -16,13 +16,14 @@ from itamctl.validate import load_valid_registry
 
 @click.command("costs")
 @registry_option
+@at_option
 @as_of_option
 @click.option("--id", "ids", multiple=True, metavar="ID", help="Only this asset (repeatable).")
 @click.option("--by", type=click.Choice(tuple(GROUP_KEYS)), default=None,
               help="Also total the assets per category, cost center, location or purchase vendor.")
 @format_option(*FORMATS)
 @output_options
-def costs(registry: Path, as_of: date, ids: tuple[str, ...], by: str | None, fmt: str,
+def costs(registry: Path, at: str | None, as_of: date, ids: tuple[str, ...], by: str | None, fmt: str,
           output: Path | None, force: bool) -> None:
     """What each asset cost, what it is worth and what it has cost in all, as of a date.
 
@@ -30,7 +31,7 @@ def costs(registry: Path, as_of: date, ids: tuple[str, ...], by: str | None, fmt
     maintenance, its share of covering contracts, its per-seat licenses,
     disposal and the total cost of ownership (TCO), in the report currency.
     """
-    reg = load_valid_registry(registry)
+    reg = load_valid_registry(registry, at=at)
     try:
         select_assets(reg, ids)
     except KeyError as exc:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, emit, format_option, output_options, registry_option
+from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.errors import UsageError
 from itamctl.finance.depreciation import depreciation_schedule
 from itamctl.lifecycle import depreciation_spec
@@ -19,12 +19,14 @@ from itamctl.validate import load_valid_registry
 @click.command("depreciation")
 @click.argument("asset_id", metavar="ID")
 @registry_option
+@at_option
 @as_of_option
 @format_option(*FORMATS)
 @output_options
-def depreciation(asset_id: str, registry: Path, as_of: date, fmt: str, output: Path | None, force: bool) -> None:
+def depreciation(asset_id: str, registry: Path, at: str | None, as_of: date, fmt: str,
+                 output: Path | None, force: bool) -> None:
     """The depreciation schedule of asset ID per fiscal year, with its book value as of a date."""
-    reg = load_valid_registry(registry)
+    reg = load_valid_registry(registry, at=at)
     asset = reg.get(asset_id)
     if not isinstance(asset, Asset):
         kind = reg.known_ids.get(asset_id)

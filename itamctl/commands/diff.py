@@ -2,48 +2,89 @@
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import click
 
 from itamctl.commands._options import as_of_option, emit, format_option, output_options, registry_option
-from itamctl.diff import diff_registries
-from itamctl.gitrepo import Repository
-from itamctl.loader import display_path
-from itamctl.model import Registry, Settings
+from itamctl.diagnostics import Severity
+from itamctl.diff import DiffReport, diff_registries, findings
+from itamctl.errors import EXIT_FINDINGS, UsageError
+from itamctl.money import money_str
 from itamctl.render.diff import FORMATS, render
-from itamctl.validate import open_registry
+from itamctl.validate import Checked, empty_registry, open_registry, open_snapshot, registry_snapshot, valid_or_fail
 
 
-def _registry_at(repo: Repository, rev: str, registry: Path, dest: Path) -> Registry:
-    folder = repo.relative(registry)
-    dest.mkdir(parents=True)
-    if not repo.export(rev, folder, dest):
-        return Registry(root=dest, settings=Settings())  # the registry did not exist yet
-    return open_registry(dest).registry
+def _side(registry: Path, rev: str | None, label: str) -> Checked:
+    """One side, validated: a revision (empty if the registry did not exist there) or the working tree."""
+    if rev is None:
+        return open_registry(registry)
+    snapshot = registry_snapshot(registry, rev)
+    if snapshot is None:
+        return Checked(empty_registry(registry, rev), ())
+    return open_snapshot(registry, snapshot)
+
+
+def _amount(ctx, param, value: str | None) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not an amount such as 5000 or 5000.00") from None
+    if not amount.is_finite() or amount < 0:
+        raise click.BadParameter(f"{value!r} must be a non-negative amount")
+    return amount
+
+
+def _over(report: DiffReport, limit: Decimal) -> list[str]:
+    reasons = []
+    for name, label in (("purchase_cost", "capital (purchase cost)"), ("recurring_12m", "recurring (12 months)")):
+        delta = report.totals[name].delta
+        if delta > limit:
+            reasons.append(f"{label} grows by {money_str(delta)} {report.currency}")
+    return reasons
 
 
 @click.command("diff")
 @registry_option
-@click.option("--base", default="HEAD", show_default=True, help="Git revision to compare from.")
-@click.option("--head", default=None, help="Git revision to compare to [default: the working tree].")
+@click.option("--base", default="HEAD", show_default=True, metavar="REV", help="Git revision to compare from.")
+@click.option("--head", default=None, metavar="REV", help="Git revision to compare to [default: the working tree].")
 @as_of_option
+@click.option("--fail-above", "fail_above", default=None, metavar="AMOUNT", callback=_amount,
+              help="Exit 1 when the capital or the recurring figure grows by more than AMOUNT "
+                   "(report currency), so that expensive changes need approval.")
 @format_option(*FORMATS)
 @output_options
-def diff(registry: Path, base: str, head: str | None, as_of: date, fmt: str,
+def diff(registry: Path, base: str, head: str | None, as_of: date, fail_above: Decimal | None, fmt: str,
          output: Path | None, force: bool) -> None:
     """Items added, removed and changed between two revisions, with their cost impact.
 
-    Capital is the purchase cost of assets; recurring is what licenses and
-    contracts pay in the twelve months from --as-of. Use --format markdown for
-    a pull-request comment, e.g. `itamctl diff --base origin/main`.
+    Both sides are validated: a side with validation errors stops the
+    comparison and lists them by file and line. Figures: purchase cost,
+    book value and TCO of assets, what licenses and contracts pay in the
+    twelve months from --as-of, the budget per fiscal year, and the findings
+    a change introduces or resolves. --format markdown writes a pull-request
+    comment (it starts with the marker <!-- itamctl-diff -->), e.g.
+    `itamctl diff --base origin/main --format markdown`.
     """
-    repo = Repository(registry)
-    with tempfile.TemporaryDirectory(prefix="itamctl-diff-") as tmp:
-        old = _registry_at(repo, base, registry, Path(tmp) / "base")
-        new = _registry_at(repo, head, registry, Path(tmp) / "head") if head else open_registry(registry).registry
-        report = diff_registries(old, new, as_of, base_name=base, head_name=head or "working tree",
-                                 shown_root=display_path(registry))
+    if registry.exists() and not registry.is_dir():
+        raise UsageError(f"--registry {registry} is a file, not the registry folder")
+    sides = []
+    for rev, label in ((base, "base"), (head, "head")):
+        checked = _side(registry, rev, label)
+        name = f"{label} ({rev or 'working tree'})"
+        reg = valid_or_fail(checked, side=name) if checked.registry.files else checked.registry
+        warnings = tuple(d for d in checked.diagnostics if d.severity is not Severity.ERROR)
+        sides.append((reg, findings(reg, warnings, as_of)))
+    (old, old_findings), (new, new_findings) = sides
+    report = diff_registries(old, new, as_of, base_name=base, head_name=head or "working tree",
+                             base_findings=old_findings, head_findings=new_findings)
     emit(render(fmt, report), output, force)
+    if fail_above is not None:
+        reasons = _over(report, fail_above)
+        if reasons:
+            click.echo(f"itamctl: {'; '.join(reasons)}: above --fail-above {money_str(fail_above)}", err=True)
+            raise SystemExit(EXIT_FINDINGS)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, emit, format_option, output_options, registry_option
+from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.render import expiries as renderers
 from itamctl.render.ics import render_ics
 from itamctl.tracking.events import EVENT_TYPES, ITEM_KINDS, STATUSES, registry_events, select
@@ -25,6 +25,7 @@ _RENDER = {
 
 @click.command("expiries")
 @registry_option
+@at_option
 @as_of_option
 @click.option("--within", type=click.IntRange(min=0), metavar="DAYS", default=None,
               help="Only events at most DAYS ahead (expired ones included).")
@@ -34,7 +35,7 @@ _RENDER = {
               help="Only events with this status (repeatable).")
 @format_option(*FORMATS)
 @output_options
-def expiries(registry: Path, as_of: date, within: int | None, kinds: tuple[str, ...],
+def expiries(registry: Path, at: str | None, as_of: date, within: int | None, kinds: tuple[str, ...],
              statuses: tuple[str, ...], fmt: str, output: Path | None, force: bool) -> None:
     """List what expires, renews or falls due, soonest first.
 
@@ -44,7 +45,7 @@ def expiries(registry: Path, as_of: date, within: int | None, kinds: tuple[str, 
     alerts.days) or later. --format ics writes an RFC 5545 calendar with a
     reminder at each lead time.
     """
-    reg = load_valid_registry(registry)
+    reg = load_valid_registry(registry, at=at)
     events = select(
         registry_events(reg, as_of), within=within,
         kinds=[k for k in kinds if k in ITEM_KINDS], event_types=[k for k in kinds if k in EVENT_TYPES],

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, format_option, registry_option
+from itamctl.commands._options import as_of_option, at_option, format_option, registry_option
 
 
 @click.group("site")
@@ -19,19 +19,20 @@ def site() -> None:
 
 @site.command("build")
 @registry_option
+@at_option
 @as_of_option
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=Path("site/build"),
               show_default=True, help="Folder to write the site to (replaced atomically).")
 @click.option("--force", is_flag=True, help="Replace --out even if it was not built by itamctl.")
 @format_option("text", "json")
-def build(registry: Path, as_of: date, out: Path, force: bool, fmt: str) -> None:
+def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, fmt: str) -> None:
     """Render the pages and run a strict `mkdocs build` into --out.
 
     The same registry at the same --as-of builds byte-identical HTML.
     """
     from itamctl.site.build import build_site
 
-    result = build_site(registry, out, as_of, force=force)
+    result = build_site(registry, out, as_of, force=force, at=at)
     if fmt == "json":
         summary = {"out": str(result.out), "as_of": as_of.isoformat(), "pages": result.pages, "assets": result.assets}
         click.echo(json.dumps(summary, indent=2))

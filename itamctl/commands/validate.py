@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import emit, format_option, registry_option, use_colour
+from itamctl.commands._options import at_option, emit, format_option, registry_option, use_colour
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK
 from itamctl.render.diagnostics import FORMATS, render
 from itamctl.validate import open_registry
@@ -14,13 +14,14 @@ from itamctl.validate import open_registry
 
 @click.command("validate")
 @registry_option
+@at_option
 @format_option(*FORMATS, auto_github=True)
-def validate(registry: Path, fmt: str) -> None:
+def validate(registry: Path, at: str | None, fmt: str) -> None:
     """Check every registry file against the schemas and the cross-file rules.
 
     Exit status: 0 when clean (warnings allowed), 1 when any error is found,
     2 on a usage error.
     """
-    checked = open_registry(registry)
+    checked = open_registry(registry, at=at)
     emit(render(fmt, checked.diagnostics, files=len(checked.registry.files), colour=use_colour()))
     raise SystemExit(EXIT_OK if checked.ok else EXIT_FINDINGS)

@@ -69,9 +69,10 @@ def write_files(root: Path, files: Iterable[tuple[str, str]]) -> int:
     return count
 
 
-def _items(registry_root: Path, as_of: date) -> tuple[Registry, SiteContext, list[tuple[str, str]]]:
-    """Load the registry and render the item pages (they need only :data:`ITEM_REPORTS`)."""
-    registry = load_valid_registry(registry_root)
+def _items(registry_root: Path, as_of: date, at: str | None = None,
+           ) -> tuple[Registry, SiteContext, list[tuple[str, str]]]:
+    """Load the registry (at git revision ``at``) and render the item pages (they need only :data:`ITEM_REPORTS`)."""
+    registry = load_valid_registry(registry_root, at=at)
     ctx = gather(registry, as_of, with_reports=False)
     add_reports(ctx, registry, ITEM_REPORTS)
     return registry, ctx, list(item_pages(ctx))
@@ -81,7 +82,7 @@ def _sections(registry: Registry, ctx: SiteContext, docs: Path) -> int:
     """Compute the other reports; write the section pages and the downloads. Returns the number of pages."""
     add_reports(ctx, registry, [name for name in COLLECTORS if name not in ITEM_REPORTS])
     write_files(docs, [*downloads(ctx), *schema_files()])
-    return write_files(docs, section_pages(ctx, registry.root))
+    return write_files(docs, section_pages(ctx, registry.root, registry.schema_extensions))
 
 
 def write_docs(registry_root: Path, as_of: date, work: Path) -> tuple[Path, int, int, str]:
@@ -167,7 +168,7 @@ def check_out(out: Path, force: bool) -> None:
 
 
 def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = False,
-               jobs: int | None = None) -> BuildResult:
+               jobs: int | None = None, at: str | None = None) -> BuildResult:
     """Build the site of the registry at ``registry_root`` as of ``as_of`` into ``out``.
 
     ``jobs``: how many MkDocs processes share the item pages (:mod:`itamctl.site.shards`); by default
@@ -178,7 +179,7 @@ def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = Fal
     out.parent.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     try:
-        registry, ctx, items = _items(registry_root, as_of)
+        registry, ctx, items = _items(registry_root, as_of, at)
         docs, built = work / "docs", work / "site"
         shutil.copytree(base_dir() / "docs", docs)
 

@@ -16,12 +16,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from itamctl.dates import fiscal_year_of
-from itamctl.gitrepo import file_history
 from itamctl.lifecycle import planned_end_of_life
 from itamctl.model import Asset, Contract, Item, License, Registry
 from itamctl.money import MissingRate, Money, money_str
 from itamctl.payments import current_term_end
 from itamctl.site import reports
+from itamctl.site.history import attach
 from itamctl.site.sensitive import Redactor
 
 HORIZON_DAYS = 90
@@ -139,7 +139,7 @@ def _billable(registry: Registry, item: License | Contract, as_of: date) -> dict
 def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> SiteContext:
     """The site's data for ``registry`` as of ``as_of``."""
     settings = registry.settings
-    redactor = Redactor(registry.root)
+    redactor = Redactor(registry.root, registry.schema_extensions)
     fy = fiscal_year_of(as_of, settings.fiscal_year_start)
     kinds = {item.id: item.kind for item in registry.items()}
     names = {item.id: item.name for item in registry.items()}
@@ -171,13 +171,8 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
     def linked(item_id: str) -> dict[str, list[str]]:
         return {"assets": [], "licenses": [], "contracts": [], **links.get(item_id, {})}
 
-    history = file_history(registry.root)
     for row in [*assets, *licenses, *contracts]:
         row["links"] = linked(row["id"])
-        row["history"] = [
-            {"date": change.date[:10], "subject": change.subject, "author": change.author, "commit": change.sha[:10]}
-            for change in (history.get(Path(registry.by_id[row["id"]].file).resolve(), []) if history else [])
-        ]
 
     people = [
         {"id": p.id, "name": p.name, "email": p.email or "", "team": p.team or "",
@@ -185,6 +180,7 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
          "fields": _fields(redactor, p)}
         for p in registry.people
     ]
+    site_history = attach(registry, [*assets, *licenses, *contracts], people)
     locations = [{"id": loc.id, "name": loc.name, "address": loc.address or "", "country": loc.country or ""}
                  for loc in registry.locations]
     vendors = [{"id": v.id, "name": v.name, "url": v.url or "", "contact": v.contact or "",
@@ -196,6 +192,7 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
         kinds=kinds, names=names, assets=assets, licenses=licenses, contracts=contracts,
         people=people, locations=locations, vendors=vendors,
     )
+    context.reports["recent_changes"] = site_history.recent()
     context.reports["counts"] = {
         "status": dict(sorted(Counter(a["status"] for a in assets).items())),
         "category": dict(sorted(Counter(a["category"] for a in assets).items())),

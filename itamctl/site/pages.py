@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -57,8 +57,9 @@ def schema_files() -> Iterator[tuple[str, str]]:
         yield f"schemas/{path.name}", path.read_text(encoding="utf-8")
 
 
-def _schema_fields(kind: str, registry_root: Path | None) -> list[dict[str, Any]]:
-    schema = load_schemas(registry_root).get(schema_file(kind), {})
+def _schema_fields(kind: str, registry_root: Path | None,
+                   extensions: Sequence[tuple[str, bytes]] | None = None) -> list[dict[str, Any]]:
+    schema = load_schemas(registry_root, extensions).get(schema_file(kind), {})
     required = set(schema.get("required", []))
     return [
         {"name": name, "title": spec.get("title", ""), "description": spec.get("description", ""),
@@ -72,7 +73,8 @@ def _schema_fields(kind: str, registry_root: Path | None) -> list[dict[str, Any]
 ITEM_REPORTS = ("costs",)
 
 
-def section_pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterator[tuple[str, str]]:
+def section_pages(ctx: SiteContext, registry_root: Path | None = None,
+                  extensions: Sequence[tuple[str, bytes]] | None = None) -> Iterator[tuple[str, str]]:
     """``(path, Markdown)`` of the section pages (the navigation)."""
     data = ctx.page_data()
     data["book"] = _book_values(ctx)
@@ -81,7 +83,7 @@ def section_pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterat
     data["has_budget"] = isinstance(ctx.reports.get("budget"), dict) and "years" in ctx.reports["budget"]
     data["window"] = {"past_days": PAST_DAYS, "past": (ctx.as_of - timedelta(days=PAST_DAYS)).isoformat(),
                       "until": add_months(ctx.as_of, AHEAD_MONTHS).isoformat()}
-    data["schemas"] = [{"kind": k, "file": schema_file(k), "fields": _schema_fields(k, registry_root)}
+    data["schemas"] = [{"kind": k, "file": schema_file(k), "fields": _schema_fields(k, registry_root, extensions)}
                        for k in KINDS]
     for name in SECTIONS:
         yield f"{name}.md", render(f"{name}.md.j2", **data)

@@ -7,7 +7,7 @@ hidden too, as a second line of defence.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,9 +45,10 @@ def _walk(node: Any, schemas: Mapping[str, dict], current: str, path: tuple[str,
             yield from _walk(child, schemas, current, path, seen)
 
 
-def sensitive_paths(kind: str, registry_root: Path | None = None) -> frozenset[tuple[str, ...]]:
+def sensitive_paths(kind: str, registry_root: Path | None = None,
+                    extensions: Sequence[tuple[str, bytes]] | None = None) -> frozenset[tuple[str, ...]]:
     """Field paths (list items share their list's path) marked sensitive for ``kind``."""
-    schemas = load_schemas(registry_root)
+    schemas = load_schemas(registry_root, extensions)
     name = schema_file(kind)
     return frozenset(_walk(schemas.get(name, {}), schemas, name, (), frozenset()))
 
@@ -55,13 +56,15 @@ def sensitive_paths(kind: str, registry_root: Path | None = None) -> frozenset[t
 class Redactor:
     """Drops sensitive fields from a document's data before anything renders it."""
 
-    def __init__(self, registry_root: Path | None = None) -> None:
+    def __init__(self, registry_root: Path | None = None,
+                 extensions: Sequence[tuple[str, bytes]] | None = None) -> None:
         self._root = registry_root
+        self._extensions = extensions
         self._paths: dict[str, frozenset[tuple[str, ...]]] = {}
 
     def paths(self, kind: str) -> frozenset[tuple[str, ...]]:
         if kind not in self._paths:
-            self._paths[kind] = sensitive_paths(kind, self._root)
+            self._paths[kind] = sensitive_paths(kind, self._root, self._extensions)
         return self._paths[kind]
 
     def clean(self, kind: str, data: Any) -> Any:

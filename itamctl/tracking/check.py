@@ -34,9 +34,9 @@ class CheckReport:
         return tuple(e for e in self.events if e.status == "due")
 
 
-def run_check(root: Path, as_of: date) -> CheckReport:
+def run_check(root: Path, as_of: date, *, at: str | None = None) -> CheckReport:
     """Validate the registry at ``root`` and apply the policy rules to what is valid."""
-    checked = open_registry(root)
+    checked = open_registry(root, at=at)
     registry = checked.registry
     diagnostics = sorted_diagnostics([*checked.diagnostics, *run_policy(registry, as_of)])
     return CheckReport(as_of, registry, tuple(diagnostics), tuple(registry_events(registry, as_of)))
