@@ -53,7 +53,11 @@ def setup() -> None:
 def demo() -> None:
     itamctl = tool("itamctl")
     run(itamctl, "validate", "--registry", "registry")
+    print("The demo registry has problems planted on purpose: the errors and warnings `check` reports\n"
+          "next are examples of what it finds (an expired warranty, an over-allocated license, ...).", flush=True)
     run(itamctl, "check", "--registry", "registry", "--exit-zero")
+    print("(Those findings are the demo's planted examples; a registry made with `itamctl init` checks clean.)",
+          flush=True)
     run(itamctl, "site", "build", "--registry", "registry", "--out", "site/build")
     print(f"Site built in site/build: preview it with {os.path.relpath(itamctl, ROOT)} site serve")
 

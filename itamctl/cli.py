@@ -13,11 +13,12 @@ from itamctl.commands.diff import diff
 from itamctl.commands.expiries import expiries
 from itamctl.commands.history import history
 from itamctl.commands.importer import importer
+from itamctl.commands.init import init
 from itamctl.commands.site import site
 from itamctl.commands.validate import validate
 from itamctl.errors import FatalError
 
-COMMANDS = [validate, costs, depreciation, budget, diff, history, check, expiries, site, importer]
+COMMANDS = [init, validate, costs, depreciation, budget, diff, history, check, expiries, site, importer]
 
 
 class _Group(click.Group):

@@ -324,3 +324,21 @@ class Repository:
                                      contents.get(b) if b != null else None) for rel, a, b in changes)
             commits.append(Commit(sha, date, author, subject, tuple(parents.split()), files))
         return commits
+
+
+def init_repository(path: Path) -> bool:
+    """``git init`` at ``path`` unless it is already inside a work tree; True when a repository was made."""
+    try:
+        Repository(path)
+        return False
+    except FatalError:
+        pass
+    try:
+        done = subprocess.run(["git", "init", "--quiet", "--initial-branch=main", "--", str(path)],
+                              capture_output=True, env=_env(), timeout=TIMEOUT, check=False)
+    except FileNotFoundError as exc:
+        raise FatalError("git is not installed (it is needed for git init; pass --no-git)") from exc
+    if done.returncode != 0:
+        message = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise FatalError(f"git init {path} failed: {message[-1] if message else done.returncode}")
+    return True

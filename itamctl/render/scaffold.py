@@ -1,0 +1,29 @@
+"""Text output of ``itamctl init``."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from itamctl.diagnostics import Diagnostic, Severity
+from itamctl.render.diagnostics import location
+from itamctl.scaffold import InitResult
+
+
+def render_text(result: InitResult, diagnostics: Sequence[Diagnostic]) -> str:
+    root = str(result.root)
+    lines = [f"Created {len(result.created)} file(s) in {root}" + (" (and ran git init)" if result.git_initialised
+                                                                   else "")]
+    lines += [f"  + {p}" for p in result.created]
+    if result.skipped:
+        lines.append(f"Skipped {len(result.skipped)} file(s) that already exist (left as they are):")
+        lines += [f"  = {p}" for p in result.skipped]
+    errors = [d for d in diagnostics if d.severity is Severity.ERROR]
+    if errors:
+        lines.append(f"The registry has {len(errors)} validation error(s):")
+        lines += [f"  {location(d)}: [{d.rule}] {d.message}" for d in errors]
+    else:
+        lines += ["The registry validates. Next:",
+                  f"  cd {root} && itamctl validate && itamctl check",
+                  "  replace the example items in registry/ with your own (or itamctl import ...),",
+                  "  then commit and push: the workflows in .github/workflows/ take it from there."]
+    return "\n".join(lines) + "\n"
