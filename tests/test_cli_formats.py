@@ -17,8 +17,9 @@ AS_OF = "2026-11-28"
 INTERACTIVE = {"site serve"}  # a local preview server has no report to print
 #: Covered by their own tests, not on the demo here; `import snipeit` needs a CSV file and would write
 #: into the demo (tests/test_import_snipeit.py checks its JSON, and that it carries no float); `diff` and
-#: `history` need a git repository (tests/test_git_diff.py, tests/test_history.py).
-ELSEWHERE = {"diff", "history", "import snipeit"}
+#: `history` need a git repository (tests/test_git_diff.py, tests/test_history.py); `init` writes a new
+#: repository (tests/test_init.py).
+ELSEWHERE = {"diff", "history", "import snipeit", "init"}
 
 COMMANDS = {
     "validate": [],

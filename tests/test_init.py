@@ -8,13 +8,18 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-import git
 import pytest
 from conftest import run_cli
 
 from itamctl.scaffold import REPO_FILES, TEMPLATES, modeline, planned_files
 from itamctl.validate import open_registry
 from tests.test_workflows import actionlint
+
+
+def toplevel(path: Path) -> Path:
+    done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path, capture_output=True, text=True,
+                          check=True)
+    return Path(done.stdout.strip()).resolve()
 
 
 def init(target: Path, *args: str) -> tuple[int, dict]:
@@ -29,7 +34,7 @@ def test_init_makes_a_repository_that_validates_and_checks_clean(tmp_path):
     assert code == 0, result
     assert result["valid"] and result["diagnostics"] == [] and result["skipped"] == []
     assert result["git_initialised"] is True
-    assert git.Repo(target).working_tree_dir == str(target)
+    assert toplevel(target) == target.resolve()
     for needed in ("registry/settings.yaml", "registry/assets/laptop/LT-0001.yaml", "schemas/asset.schema.json",
                    ".github/workflows/registry.yml", ".github/workflows/daily-check.yml",
                    ".github/workflows/pages.yml", "site/mkdocs.yml", ".pre-commit-config.yaml",
@@ -72,7 +77,7 @@ def test_vscode_settings_map_every_registry_file_to_the_kind_dispatching_schema(
 def test_init_never_overwrites_and_lists_what_it_skipped(tmp_path):
     (tmp_path / "registry").mkdir()
     (tmp_path / "README.md").write_text("ours\n", encoding="utf-8")
-    repo = git.Repo.init(tmp_path)
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     code, result = init(tmp_path)
     assert code == 0
     assert result["skipped"] == ["README.md"] and result["git_initialised"] is False
@@ -81,7 +86,7 @@ def test_init_never_overwrites_and_lists_what_it_skipped(tmp_path):
     code, result = init(tmp_path)
     assert result["created"] == [] and len(result["skipped"]) == len(before)
     assert before == {p: p.read_bytes() for p in tmp_path.rglob("*") if p.is_file() and ".git" not in p.parts}
-    assert repo.git_dir
+    assert toplevel(tmp_path) == tmp_path.resolve()
 
 
 def test_init_into_a_folder_with_a_broken_settings_reports_the_error(tmp_path):
