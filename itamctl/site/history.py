@@ -18,6 +18,8 @@ from itamctl.model import Registry
 RECENT = 50
 #: Commits shown on an item page.
 PER_ITEM = 20
+#: Items listed per commit on the "Recent changes" page (the rest are counted).
+ITEMS_PER_COMMIT = 20
 
 
 def _value(value: Any) -> str:
@@ -76,7 +78,8 @@ class SiteHistory:
             return []
         return [{"date": c.date[:10], "subject": c.message, "author": c.author, "commit": c.commit[:10],
                  "items": [{"id": e.id, "kind": e.kind, "change": e.change,
-                            "fields": [ch.field for ch in e.changes]} for e in c.entries]}
+                            "fields": [ch.field for ch in e.changes]} for e in c.entries[:ITEMS_PER_COMMIT]],
+                 "more": max(0, len(c.entries) - ITEMS_PER_COMMIT)}
                 for c in self.history.commits[:RECENT]]
 
     def person(self, person_id: str) -> list[dict[str, Any]]:

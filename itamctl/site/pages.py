@@ -15,8 +15,8 @@ from itamctl.site import charts
 from itamctl.site.context import SiteContext
 from itamctl.site.render import render
 
-SECTIONS = ("index", "inventory", "licenses", "contracts", "expiries", "findings", "budget", "directory", "editing",
-            "downloads")
+SECTIONS = ("index", "inventory", "licenses", "contracts", "expiries", "findings", "budget", "directory", "changes",
+            "editing", "downloads")
 #: The expiries page shows this window; the calendar download has every event.
 PAST_DAYS = 90
 AHEAD_MONTHS = 24
