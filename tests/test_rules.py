@@ -39,7 +39,8 @@ def test_the_minimal_registry_is_clean(findings):
 def test_every_rule_has_a_stable_id_and_a_description():
     ids = [rule.ID for rule in RULES]
     assert ids == ["duplicate_id", "unresolved_reference", "date_order", "disposal_required",
-                   "subscription_end", "secret_in_field", "fx_missing_rate", "depreciation_incomplete"]
+                   "subscription_end", "secret_in_field", "fx_missing_rate", "depreciation_incomplete",
+                   "portable_file_name"]
     assert all(rule.DESCRIPTION and callable(rule.check) for rule in RULES)
 
 

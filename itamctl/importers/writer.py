@@ -35,6 +35,7 @@ from itamctl.fileio import write_atomic
 from itamctl.importers.snipeit import ImportPlan, NewDocument, RowWarning, Skipped
 from itamctl.loader import display_path, parse_text
 from itamctl.model import Registry, Settings
+from itamctl.portable import fold, free_name, portable_stem
 from itamctl.rules import secrets
 from itamctl.validate import open_registry
 
@@ -164,28 +165,45 @@ def _header(root: Path, relpath: str, schema: str, source: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _free_name(root: Path, stem: str) -> str:
-    for n in range(1, 1000):
-        name = f"{stem}.yaml" if n == 1 else f"{stem}-{n}.yaml"
-        if not (root / name).exists():
-            return name
-    raise FatalError(f"no free file name for {stem}.yaml in {display_path(root)}")  # pragma: no cover
+def _folder(root: Path, relfolder: str) -> str:
+    """``relfolder`` with portable names, reusing an existing folder whose name differs only by case."""
+    parts: list[str] = []
+    for part in relfolder.split("/"):
+        name = portable_stem(part)
+        try:
+            existing = {fold(e.name): e.name for e in root.joinpath(*parts).iterdir() if e.is_dir()}
+        except OSError:
+            existing = {}
+        parts.append(existing.get(fold(name), name))
+    return "/".join(parts)
 
 
 def _files(root: Path, plan: ImportPlan) -> tuple[list[tuple[str, list[NewDocument]]], list[Skipped]]:
-    """(registry-relative path, documents) for every file to write; assets whose file exists are skipped."""
+    """(registry-relative path, documents) for every file to write; assets whose file exists are skipped.
+
+    Names are portable (:mod:`itamctl.portable`): no Windows device names, no
+    two files in a folder that differ only by case.
+    """
     files: list[tuple[str, list[NewDocument]]] = []
+    chosen: dict[str, list[str]] = {}
+
+    def new_name(folder: str, stem: str) -> str:
+        name = free_name(root / folder, stem, ".yaml", chosen.setdefault(folder, []))
+        chosen[folder].append(name)
+        return f"{folder}/{name}" if folder else name
+
     for kind, stem in REFERENCE_FILES.items():
         docs = [d for d in plan.references if d.kind == kind]
         if docs:
-            files.append((_free_name(root, stem), docs))
+            files.append((new_name("", stem), docs))
     skipped = []
     for doc in plan.assets:
-        relpath = f"assets/{doc.data['category']}/{doc.id}.yaml"
+        folder = _folder(root, f"assets/{doc.data['category']}")
+        relpath = f"{folder}/{doc.id}.yaml"
         if (root / relpath).exists():
             skipped.append(Skipped(doc.line, doc.id, f"{display_path(root / relpath)} already exists"))
         else:
-            files.append((relpath, [doc]))
+            files.append((new_name(folder, doc.id), [doc]))
     return files, skipped
 
 

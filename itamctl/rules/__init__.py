@@ -19,6 +19,7 @@ from itamctl.rules import (
     disposal_required,
     duplicate_id,
     fx_rate,
+    portable_names,
     references,
     secrets,
     subscription_end,
@@ -33,6 +34,7 @@ RULES: tuple[ModuleType, ...] = (
     secrets,
     fx_rate,
     depreciation,
+    portable_names,
 )
 
 

@@ -1,0 +1,93 @@
+"""File names that every checkout can hold: Linux, macOS and Windows (Git for Windows).
+
+One notion of a portable name, used by the ``portable_file_name`` rule of
+``validate`` and by every command that creates files (the importers call
+:func:`free_name`):
+
+* no Windows device name as the part before the first dot (``CON``, ``NUL``,
+  ``COM1``, ``LPT1.yaml``, ``nul.tar.gz``; any case);
+* none of ``< > : " / \\ | ? *``, no control characters, no trailing dot or space;
+* at most 255 bytes of UTF-8 per name;
+* no two names in one folder that differ only by case (or Unicode
+  normalisation): macOS and Windows keep one of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from pathlib import Path
+
+_DEVICES = {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$", "CLOCK$",
+            *(f"{p}{n}" for p in ("COM", "LPT") for n in (*"0123456789", "¹", "²", "³"))}
+_FORBIDDEN = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]')
+MAX_NAME_BYTES = 255
+
+
+def name_problem(name: str) -> str | None:
+    """Why ``name`` (one path component) is not portable, or ``None`` when it is."""
+    if name in ("", ".", ".."):
+        return "is not a file name"
+    device = name.split(".", 1)[0].rstrip(" ").upper()
+    if device in _DEVICES:
+        return f"uses the Windows device name {device}"
+    bad = _FORBIDDEN.search(name)
+    if bad:
+        return f"holds {bad.group()!r}, which Windows does not allow in file names"
+    if name[-1] in ". ":
+        return "ends with a dot or a space, which Windows drops"
+    if len(name.encode("utf-8")) > MAX_NAME_BYTES:
+        return f"is longer than {MAX_NAME_BYTES} bytes"
+    return None
+
+
+def fold(name: str) -> str:
+    """The key under which case-insensitive file systems (macOS, Windows) see ``name``."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def portable_stem(text: str) -> str:
+    """``text`` made into a portable file stem (before the suffix): ids are usually unchanged."""
+    stem = _FORBIDDEN.sub("_", text).rstrip(". ") or "_"
+    if stem.split(".", 1)[0].rstrip(" ").upper() in _DEVICES:
+        stem = "_" + stem
+    return stem[:200]
+
+
+def free_name(folder: Path, stem: str, suffix: str = ".yaml", taken: Iterable[str] = ()) -> str:
+    """A portable name ``stem[-N]suffix`` for a new file in ``folder``.
+
+    Never the name of an entry that exists in ``folder``, nor of one in
+    ``taken`` (names already chosen), compared as case-insensitive file
+    systems compare them.
+    """
+    base = portable_stem(stem)
+    used = {fold(n) for n in taken}
+    with contextlib.suppress(OSError):  # no folder yet (or unreadable: the write will say so)
+        used.update(fold(entry.name) for entry in folder.iterdir())
+    for n in range(1, 10_000):
+        name = f"{base}{suffix}" if n == 1 else f"{base}-{n}{suffix}"
+        if fold(name) not in used:
+            return name
+    raise ValueError(f"no free file name for {base}{suffix} in {folder}")
+
+
+def case_collisions(paths: Iterable[str]) -> list[tuple[str, str]]:
+    """(path, earlier path) for every path (``/``-separated, relative) that a folder holds twice up to case.
+
+    Folders count as well as files: ``assets/Laptop/a.yaml`` beside
+    ``assets/laptop/b.yaml`` collide at ``assets/Laptop``.
+    """
+    seen: dict[str, str] = {}
+    found: dict[str, str] = {}
+    for path in paths:
+        parts = path.split("/")
+        for i in range(1, len(parts) + 1):
+            prefix = "/".join(parts[:i])
+            key = fold(prefix)
+            first = seen.setdefault(key, prefix)
+            if first != prefix and prefix not in found:
+                found[prefix] = first
+    return sorted(found.items())

@@ -1,0 +1,46 @@
+"""Every file and folder name of the registry can be checked out on Linux, macOS and Windows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import PurePosixPath
+
+from itamctl.diagnostics import Diagnostic, Severity
+from itamctl.loader import display_path
+from itamctl.model import Registry
+from itamctl.portable import case_collisions, name_problem
+
+ID = "portable_file_name"
+DESCRIPTION = ("file and folder names are portable: no Windows device names (CON, NUL, LPT1, ...), "
+               "no characters Windows refuses, no two names that differ only by case")
+
+
+def _relative(files: tuple[str, ...], root: str) -> list[tuple[str, str]]:
+    """(file as shown, path relative to the registry folder) for each file under it."""
+    out = []
+    for file in files:
+        try:
+            out.append((file, PurePosixPath(file).relative_to(root).as_posix()))
+        except ValueError:
+            continue
+    return out
+
+
+def check(registry: Registry) -> Iterator[Diagnostic]:
+    root = display_path(registry.root)
+    files = _relative(registry.files, root)
+    reported: set[str] = set()
+    for _shown, rel in files:
+        parts = rel.split("/")
+        for i, part in enumerate(parts):
+            prefix = "/".join(parts[: i + 1])
+            problem = name_problem(part)
+            if problem and prefix not in reported:
+                reported.add(prefix)
+                what = "file" if i == len(parts) - 1 else "folder"
+                yield Diagnostic(f"{root}/{prefix}", None, None, ID, Severity.WARNING,
+                                 f"{what} name {part!r} {problem}; Git for Windows cannot check it out: rename it")
+    for path, first in case_collisions(rel for _, rel in files):
+        yield Diagnostic(f"{root}/{path}", None, None, ID, Severity.WARNING,
+                         f"differs from {root}/{first} only by case; macOS and Windows keep only one of them: "
+                         "rename one")

@@ -1,0 +1,79 @@
+"""Portable file names: the shared helper, the ``portable_file_name`` rule and the importer using it."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import MINIMAL_REGISTRY, run_cli
+
+from itamctl.portable import case_collisions, free_name, name_problem, portable_stem
+
+
+@pytest.mark.parametrize("name", ["CON.yaml", "nul.yaml", "Lpt1.yaml", "COM9.tar.gz", "aux", "CON .yaml",
+                                  "a:b.yaml", "a|b.yaml", "what?.yaml", "trailing.", "space ", "tab\t.yaml",
+                                  "x" * 252 + ".yaml"])
+def test_names_windows_cannot_hold(name):
+    assert name_problem(name)
+
+
+@pytest.mark.parametrize("name", ["LT-0001.yaml", "console.yaml", "CONTRACTS", "nul-devices.yaml", "COM10.yaml",
+                                  "people-imported-2.yaml", "café.yaml", ".hidden"])
+def test_portable_names(name):
+    assert name_problem(name) is None
+
+
+@pytest.mark.parametrize(("stem", "expected"), [("LT-7", "LT-7"), ("CON", "_CON"), ("lpt1.x", "_lpt1.x"),
+                                                ("a/b:c", "a_b_c"), ("dots...", "dots"), ("", "_")])
+def test_portable_stem(stem, expected):
+    assert portable_stem(stem) == expected
+    assert name_problem(portable_stem(stem) + ".yaml") is None
+
+
+def test_free_name_avoids_names_differing_only_by_case(tmp_path):
+    (tmp_path / "lt-7.yaml").write_text("")
+    assert free_name(tmp_path, "LT-7") == "LT-7-2.yaml"
+    assert free_name(tmp_path, "LT-7", taken=["LT-7-2.yaml"]) == "LT-7-3.yaml"
+    assert free_name(tmp_path, "NUL") == "_NUL.yaml"
+    assert free_name(tmp_path / "missing", "x") == "x.yaml"
+
+
+def test_case_collisions_of_files_and_folders():
+    found = case_collisions(["assets/laptop/a.yaml", "assets/Laptop/b.yaml", "LT-7.yaml", "lt-7.yaml", "x.yaml"])
+    assert found == [("assets/Laptop", "assets/laptop"), ("lt-7.yaml", "LT-7.yaml")]
+
+
+def _portable_findings(registry) -> list[dict]:
+    _, out, _ = run_cli("validate", "--registry", registry.root, "--format", "json")
+    return [d for d in json.loads(out)["diagnostics"] if d["rule"] == "portable_file_name"]
+
+
+def test_validate_reports_device_names_and_case_collisions(registry):
+    asset = MINIMAL_REGISTRY["assets/LT-0001.yaml"]
+    registry.write("assets/CON.yaml", asset.replace("LT-0001", "LT-0002").replace("        owner: alice\n", ""))
+    registry.write("assets/lt-0001.yaml", asset.replace("LT-0001", "LT-0003").replace("        owner: alice\n", ""))
+    found = _portable_findings(registry)
+    files = sorted(d["file"].rsplit("/", 2)[-2:][-1] for d in found)
+    assert files == ["CON.yaml", "lt-0001.yaml"]
+    assert all(d["severity"] == "warning" for d in found)
+    assert any("Windows device name CON" in d["message"] for d in found)
+    assert any("only by case" in d["message"] for d in found)
+
+
+def test_a_clean_registry_has_no_portability_finding(registry):
+    assert _portable_findings(registry) == []
+
+
+def test_import_never_creates_device_names_or_case_twins(registry, tmp_path):
+    registry.write("assets/laptop/lt-7.yaml", MINIMAL_REGISTRY["assets/LT-0001.yaml"]
+                   .replace("LT-0001", "lt-7").replace("        owner: alice\n", ""))
+    csv = tmp_path / "export.csv"
+    csv.write_text("Asset Tag,Asset Name,Category,Status\nCON,Console,Laptop,Ready to Deploy\n"
+                   "LT-7,Seven,Laptop,Ready to Deploy\nNUL,Null,Laptop,Ready to Deploy\n")
+    code, out, _ = run_cli("import", "snipeit", csv, "--registry", registry.root, "--format", "json")
+    report = json.loads(out)
+    assert code == 0, out
+    written = sorted(p.name for p in (registry.root / "assets/laptop").iterdir())
+    assert written == ["LT-7-2.yaml", "_CON.yaml", "_NUL.yaml", "lt-7.yaml"]
+    assert {c["id"] for c in report["created"]} == {"CON", "LT-7", "NUL"}
+    assert not [d for d in report["diagnostics"] if d["rule"] == "portable_file_name"]
