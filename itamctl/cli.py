@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 
 from itamctl import __version__
+from itamctl.commands._options import echo_error
 from itamctl.commands.budget import budget
 from itamctl.commands.check import check
 from itamctl.commands.costs import costs
@@ -28,7 +29,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except FatalError as exc:
-            click.echo(f"itamctl: error: {exc}", err=True)
+            echo_error(str(exc))
             ctx.exit(exc.exit_code)
 
 

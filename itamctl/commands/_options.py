@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from itamctl.fileio import write_atomic
+from itamctl.render.escape import for_channel, for_stream
 
 
 def registry_option(func: Callable) -> Callable:
@@ -82,8 +83,19 @@ def use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # no-color.org: set and non-empty
 
 
-def emit(text: str, output: Path | None = None, force: bool = False) -> None:
+def emit(text: str, output: Path | None = None, force: bool = False, *, fmt: str = "text") -> None:
+    """Print ``text`` (a renderer's output in ``fmt``) or write it to ``output``, escaped for its channel.
+
+    :func:`itamctl.render.escape.for_stream` on standard output (no control
+    sequence for a terminal, no workflow command under GitHub Actions),
+    :func:`~itamctl.render.escape.for_channel` in a file.
+    """
     if output is None:
-        click.echo(text, nl=False)
+        click.echo(for_stream(text, fmt), nl=False)
     else:
-        write_atomic(output, text, overwrite=force)
+        write_atomic(output, for_channel(text, fmt), overwrite=force)
+
+
+def echo_error(message: str) -> None:
+    """One fatal error on standard error, escaped like every other line itamctl prints."""
+    click.echo(for_stream(f"itamctl: error: {message}", "text"), err=True)

@@ -36,4 +36,4 @@ def budget(registry: Path, at: str | None, as_of: date, years: int, history: int
     times the service level's factor.
     """
     report = budget_report(load_valid_registry(registry, at=at), as_of, years=years, history=history, by=by)
-    emit(render(fmt, report, lines=show_lines), output, force)
+    emit(render(fmt, report, lines=show_lines), output, force, fmt=fmt)

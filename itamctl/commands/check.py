@@ -63,5 +63,5 @@ def check(registry: Path, at: str | None, as_of: date, fmt: str, summary: Path |
     report = run_check(registry, as_of, at=at)
     if summary is not None:
         _append(summary, render_markdown(report))
-    emit(_render(fmt, report))
+    emit(_render(fmt, report), fmt=fmt)
     raise SystemExit(EXIT_OK if exit_zero or not report.failed else EXIT_FINDINGS)

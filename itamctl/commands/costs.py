@@ -36,7 +36,7 @@ def costs(registry: Path, at: str | None, as_of: date, ids: tuple[str, ...], by:
         select_assets(reg, ids)
     except KeyError as exc:
         raise UsageError(_unknown(reg, exc.args[0])) from None
-    emit(render(fmt, costs_report(reg, as_of, ids=ids, by=by)), output, force)
+    emit(render(fmt, costs_report(reg, as_of, ids=ids, by=by)), output, force, fmt=fmt)
 
 
 def _unknown(reg, item_id: str) -> str:

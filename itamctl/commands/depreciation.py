@@ -34,4 +34,4 @@ def depreciation(asset_id: str, registry: Path, at: str | None, as_of: date, fmt
                          else f"{asset_id}: no asset with this id in {reg.root}")
     view = ScheduleView(asset, depreciation_spec(asset, reg.settings).method, reg.settings.currency, as_of,
                         depreciation_schedule(asset, reg.settings))
-    emit(render(fmt, view), output, force)
+    emit(render(fmt, view), output, force, fmt=fmt)

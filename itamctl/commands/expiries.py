@@ -51,4 +51,4 @@ def expiries(registry: Path, at: str | None, as_of: date, within: int | None, ki
         kinds=[k for k in kinds if k in ITEM_KINDS], event_types=[k for k in kinds if k in EVENT_TYPES],
         statuses=statuses,
     )
-    emit(_RENDER[fmt](events, as_of), output, force)
+    emit(_RENDER[fmt](events, as_of), output, force, fmt=fmt)

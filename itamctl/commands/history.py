@@ -30,4 +30,4 @@ def history(item_id: str, registry: Path, rev: str, fmt: str, output: Path | Non
     entries = found.of(item_id)
     if not entries:
         raise UsageError(f"no commit reachable from {rev} changed an item with id {item_id!r} in {registry}")
-    emit(render(fmt, item_id, entries), output, force)
+    emit(render(fmt, item_id, entries), output, force, fmt=fmt)

@@ -41,5 +41,5 @@ def snipeit(csv_file: Path, registry: Path, dry_run: bool, fmt: str) -> None:
 
     plan = plan_import(csv_file, open_registry(registry).registry)
     report = apply_plan(registry, plan, dry_run=dry_run)
-    emit(render_json(report) if fmt == "json" else render_report(report, colour=use_colour()))
+    emit(render_json(report) if fmt == "json" else render_report(report, colour=use_colour()), fmt=fmt)
     raise SystemExit(EXIT_OK if report.ok else EXIT_FINDINGS)

@@ -46,7 +46,7 @@ def init(directory: Path, organization: str, currency: str, requirement: str | N
     if fmt == "json":
         data = {**result.to_json(), "valid": checked.ok,
                 "diagnostics": [d.to_json() for d in checked.diagnostics]}
-        emit(json.dumps(data, indent=2) + "\n")
+        emit(json.dumps(data, indent=2) + "\n", fmt="json")
     else:
         emit(render_text(result, checked.diagnostics))
     raise SystemExit(EXIT_OK if checked.ok else EXIT_FINDINGS)

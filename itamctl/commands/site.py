@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, at_option, format_option, registry_option
+from itamctl.commands._options import as_of_option, at_option, emit, format_option, registry_option
 
 
 @click.group("site")
@@ -35,9 +35,9 @@ def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, f
     result = build_site(registry, out, as_of, force=force, at=at)
     if fmt == "json":
         summary = {"out": str(result.out), "as_of": as_of.isoformat(), "pages": result.pages, "assets": result.assets}
-        click.echo(json.dumps(summary, indent=2))
+        emit(json.dumps(summary, indent=2) + "\n", fmt="json")
     else:
-        click.echo(f"built {result.pages} pages ({result.assets} assets) as of {as_of.isoformat()} into {result.out}")
+        emit(f"built {result.pages} pages ({result.assets} assets) as of {as_of.isoformat()} into {result.out}\n")
 
 
 @site.command("serve")
@@ -53,6 +53,6 @@ def serve(registry: Path, as_of: date, dev_addr: str) -> None:
 
     with tempfile.TemporaryDirectory(prefix="itamctl-site-") as work:
         config = write_sources(registry, as_of, Path(work))
-        click.echo(f"serving the site of {registry} as of {as_of.isoformat()} on http://{dev_addr}/ (Ctrl-C stops)")
+        emit(f"serving the site of {registry} as of {as_of.isoformat()} on http://{dev_addr}/ (Ctrl-C stops)\n")
         with mkdocs_environment():
             mkdocs_serve(str(config), dev_addr=dev_addr, livereload=False, strict=True)

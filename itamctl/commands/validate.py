@@ -23,5 +23,5 @@ def validate(registry: Path, at: str | None, fmt: str) -> None:
     2 on a usage error.
     """
     checked = open_registry(registry, at=at)
-    emit(render(fmt, checked.diagnostics, files=len(checked.registry.files), colour=use_colour()))
+    emit(render(fmt, checked.diagnostics, files=len(checked.registry.files), colour=use_colour()), fmt=fmt)
     raise SystemExit(EXIT_OK if checked.ok else EXIT_FINDINGS)

@@ -6,6 +6,7 @@ import json
 from collections.abc import Sequence
 
 from itamctl.diagnostics import Diagnostic, Severity, counts
+from itamctl.render.escape import terminal, workflow_data, workflow_property
 
 FORMATS = ("text", "json", "github")
 
@@ -37,11 +38,12 @@ def render_text(diagnostics: Sequence[Diagnostic], *, files: int, colour: bool =
     lines = []
     for d in diagnostics:
         severity = d.severity.value
+        where, message = terminal(location(d)), terminal(d.message)
         if colour:
             severity = f"{_COLOURS[d.severity]}{severity}{_RESET}"
-            lines.append(f"{_BOLD}{location(d)}{_RESET}: {severity} [{d.rule}] {d.message}")
+            lines.append(f"{_BOLD}{where}{_RESET}: {severity} [{d.rule}] {message}")
         else:
-            lines.append(f"{location(d)}: {severity} [{d.rule}] {d.message}")
+            lines.append(f"{where}: {severity} [{d.rule}] {message}")
     lines.append(summary_line(diagnostics, files))
     return "\n".join(lines) + "\n"
 
@@ -54,23 +56,15 @@ def render_json(diagnostics: Sequence[Diagnostic], *, files: int, extra: dict | 
     return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
 
 
-def _escape_data(text: str) -> str:
-    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-
-def _escape_property(text: str) -> str:
-    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
-
-
 def github_command(d: Diagnostic) -> str:
     """One GitHub Actions workflow command (``::error file=…,line=…::message``)."""
-    props = [f"file={_escape_property(d.file)}"]
+    props = [f"file={workflow_property(d.file)}"]
     if d.line is not None:
         props.append(f"line={d.line}")
         if d.column is not None:
             props.append(f"col={d.column}")
-    props.append(f"title={_escape_property(f'itamctl [{d.rule}]')}")
-    return f"::{d.severity.value} {','.join(props)}::{_escape_data(d.message)}"
+    props.append(f"title={workflow_property(f'itamctl [{d.rule}]')}")
+    return f"::{d.severity.value} {','.join(props)}::{workflow_data(d.message)}"
 
 
 def render_github(diagnostics: Sequence[Diagnostic], *, files: int) -> str:

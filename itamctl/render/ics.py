@@ -13,19 +13,21 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import icalendar
 
+from itamctl.render.escape import ics_text
 from itamctl.tracking.events import Event
 
 PRODID = "-//itamctl//expiries//EN"
 
 
 def _summary(event: Event) -> str:
-    return f"{event.title}: {event.id} ({event.name})"
+    return ics_text(f"{event.title}: {event.id} ({event.name})")
 
 
 def _description(event: Event) -> str:
     where = f"{event.file}:{event.line}" if event.line else event.file
     # Nothing relative to the as-of date here, so an event reads the same on every refresh.
-    return f"{event.id}: {event.name}\n{event.title} {event.date.isoformat()}\nSource: {where}"
+    return "\n".join(ics_text(line) for line in (f"{event.id}: {event.name}",
+                                                 f"{event.title} {event.date.isoformat()}", f"Source: {where}"))
 
 
 def build_calendar(events: Sequence[Event], as_of: date, *, name: str = "IT asset expiries") -> icalendar.Calendar:
@@ -42,7 +44,8 @@ def build_calendar(events: Sequence[Event], as_of: date, *, name: str = "IT asse
         vevent.add("uid", event.uid)
         vevent.add("dtstamp", stamp)
         vevent.add("dtstart", event.date)
-        vevent.add("dtend", event.date + timedelta(days=1))
+        if event.date < date.max:  # without DTEND an all-day event lasts the one day (RFC 5545 3.6.1)
+            vevent.add("dtend", event.date + timedelta(days=1))
         vevent.add("summary", _summary(event))
         vevent.add("description", _description(event))
         vevent.add("categories", [event.kind, event.event])

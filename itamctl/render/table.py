@@ -7,6 +7,8 @@ import io
 import re
 from collections.abc import Sequence
 
+from itamctl.render.escape import no_mentions, terminal
+
 Cell = object
 
 
@@ -14,9 +16,15 @@ def _text(value: Cell) -> str:
     return "" if value is None else str(value)
 
 
+def _cell(value: Cell) -> str:
+    """A cell of an aligned text table: control characters shown escaped, so rows stay rows."""
+    return terminal(_text(value))
+
+
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
     """An aligned plain-text table; columns listed in ``right`` are right-aligned (numbers)."""
-    cells = [[_text(c) for c in row] for row in rows]
+    cells = [[_cell(c) for c in row] for row in rows]
+    headers = [_cell(h) for h in headers]
     widths = [len(h) for h in headers]
     for row in cells:
         for i, cell in enumerate(row):
@@ -56,16 +64,18 @@ _MD_LINE_START = re.compile(r"^([#+\-=>!]|\d+[.)](?=\s|$))")
 
 
 def md_escape(value: Cell) -> str:
-    """Plain text safe inside GitHub Markdown (and a table cell): no markup, no HTML, no newlines.
+    """Plain text safe inside GitHub Markdown (and a table cell): no markup, no HTML, no newlines, no mentions.
 
     Characters that act anywhere (emphasis, code, links, HTML, table pipes,
     entities) are backslash-escaped everywhere; those that act only at the
-    start of a line (headings, lists, quotes) only there.
+    start of a line (headings, lists, quotes) only there. Other control
+    characters are shown escaped, and ``@user``/``@org/team`` notify nobody.
     """
     text = _text(value).replace("\r", " ").replace("\n", " ")
     text = _MD_INLINE.sub(r"\\\1", text)
-    return _MD_LINE_START.sub(lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit()
+    text = _MD_LINE_START.sub(lambda m: "\\" + m.group(1) if not m.group(1)[0].isdigit()
                               else m.group(1)[:-1] + "\\" + m.group(1)[-1], text)
+    return no_mentions(terminal(text))
 
 
 def markdown_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
