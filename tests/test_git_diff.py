@@ -113,7 +113,7 @@ def test_markdown_comment_has_marker_summary_tables_and_details(registry, repo):
     assert "purchase.cost: 1200.00 → 1500.00" in out
     assert "<details><summary>1 item(s) changed</summary>" in out and "</details>" in out
     assert "Budget per fiscal year" in out
-    assert "<b>" not in out and "Laptop \\| @org/team \\<b\\>x\\</b\\>" in out
+    assert "<b>" not in out and "Laptop \\| @&#8203;org/team \\<b\\>x\\</b\\>" in out
 
 
 def test_markdown_is_capped_and_says_how_many_items_are_left_out(tmp_path):
