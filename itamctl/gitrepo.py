@@ -38,16 +38,6 @@ _SHALLOW_HINT = ("fetch more history: `git fetch --deepen=50` (or `git fetch --u
 
 
 @dataclass(frozen=True, slots=True)
-class Change:
-    """One commit that touched a file."""
-
-    sha: str
-    date: str  # ISO 8601 author date, as git records it
-    author: str
-    subject: str
-
-
-@dataclass(frozen=True, slots=True)
 class Blob:
     """A file of the registry folder at a revision; ``data`` is None when over the caller's size limit."""
 
@@ -184,34 +174,48 @@ class Repository:
             return parts[1], parts[0]
         return None
 
-    def _entries(self, tree: str, rev: str, folder: str) -> Iterator[tuple[str, str, str, int, str]]:
-        """(mode, type, object, size, path) of every entry below ``tree``; stops past :data:`MAX_FILES`."""
-        proc = subprocess.Popen(["git", "ls-tree", "-r", "-z", "-l", "--full-tree", tree], cwd=self.root,
-                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=_env())
+    def _stream(self, args: list[str], sep: bytes, max_record: int, too_big: Callable[[], FatalError],
+                ) -> Iterator[bytes]:
+        """The ``sep``-separated records git prints for ``args``, read as they come; a record longer
+        than ``max_record`` bytes stops git and raises ``too_big()``."""
+        try:
+            proc = subprocess.Popen(["git", *args], cwd=self.root, stdout=subprocess.PIPE,
+                                    stderr=subprocess.DEVNULL, env=_env())
+        except FileNotFoundError as exc:
+            raise FatalError("git is not installed (it is needed to read revisions)") from exc
         assert proc.stdout is not None
-        count = 0
         pending = b""
         try:
-            while True:
-                chunk = proc.stdout.read(1 << 16)
-                if not chunk:
-                    break
-                records = (pending + chunk).split(b"\0")
+            while chunk := proc.stdout.read(1 << 16):
+                records = (pending + chunk).split(sep)
                 pending = records.pop()
-                for record in records:
-                    count += 1
-                    if count > MAX_FILES:
-                        raise UsageError(
-                            f"{folder or 'the repository'} at {rev} holds more than {MAX_FILES:,} files: "
-                            "refused (a crafted tree can expand to millions of paths)")
-                    meta, _, path = record.partition(b"\t")
-                    mode, kind, obj, size = meta.decode("ascii", "replace").split()
-                    yield mode, kind, obj, int(size) if size.isdigit() else 0, path.decode("utf-8", "surrogateescape")
+                if len(pending) > max_record:
+                    raise too_big()
+                yield from records
+            if pending:
+                yield pending
         finally:
             if proc.poll() is None:
                 proc.kill()
             proc.stdout.close()
-            proc.wait()
+            code = proc.wait()
+        if code != 0:
+            raise FatalError(f"git {args[0]} failed (exit code {code})")
+
+    def _entries(self, tree: str, rev: str, folder: str) -> Iterator[tuple[str, str, str, int, str]]:
+        """(mode, type, object, size, path) of every entry below ``tree``; stops past :data:`MAX_FILES`."""
+
+        def refused() -> FatalError:
+            return UsageError(f"{folder or 'the repository'} at {rev} holds more than {MAX_FILES:,} files: "
+                              "refused (a crafted tree can expand to millions of paths)")
+
+        records = self._stream(["ls-tree", "-r", "-z", "-l", tree], b"\0", 1 << 20, refused)
+        for count, record in enumerate(records, start=1):
+            if count > MAX_FILES:
+                raise refused()
+            meta, _, path = record.partition(b"\t")
+            mode, kind, obj, size = meta.decode("ascii", "replace").split()
+            yield mode, kind, obj, int(size) if size.isdigit() else 0, path.decode("utf-8", "surrogateescape")
 
     def files_at(self, rev: str, folder: PurePosixPath, wanted: Callable[[PurePosixPath], bool], *,
                  max_file_bytes: int | None = None) -> Snapshot | None:
@@ -289,15 +293,21 @@ class Repository:
         if max_commits is not None:
             args.insert(1, f"--max-count={max_commits}")
         args += ["--", name or "."]
-        out = self._run(args)
         prefix = f"{name}/" if name else ""
         parsed: list[tuple[tuple[str, ...], list[tuple[str, str, str]]]] = []
-        for record in out.split(b"\x1e"):
+
+        def refused() -> FatalError:
+            return UsageError(f"a commit reachable from {rev} changes more than {MAX_FILES:,} files under "
+                              f"{name or 'the repository'}: refused (a crafted tree can expand to millions of paths)")
+
+        for record in self._stream(args, b"\x1e", MAX_FILES * 200, refused):
             if not record.strip(b"\0\n"):
                 continue
             fields = record.split(b"\0")
+            if len(fields) > 2 * MAX_FILES + 6:
+                raise refused()
             sha, parents, date, author, subject = (f.decode("utf-8", "replace") for f in fields[:5])
-            raw = [f for f in fields[5:]]
+            raw = fields[5:]
             changes: list[tuple[str, str, str]] = []
             i = 0
             while i < len(raw):

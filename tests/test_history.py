@@ -105,13 +105,13 @@ def test_one_git_log_pass_serves_every_item(registry, repo, monkeypatch):
     calls = []
     import subprocess
 
-    real = subprocess.run
+    real = subprocess.Popen
 
-    def counting(args, *a, **k):
+    def counting(args, *a, **k):  # subprocess.run starts its process through Popen too
         calls.append(args)
         return real(args, *a, **k)
 
-    monkeypatch.setattr(subprocess, "run", counting)
+    monkeypatch.setattr(subprocess, "Popen", counting)
     history = registry_history(registry.root)
     assert {"LT-0001", "alice", "LIC-0001", "CTR-0001"} <= set(history.by_id)
     logs = [c for c in calls if "log" in c]
