@@ -110,8 +110,9 @@ class Repository:
         start = _existing_folder(path)
         try:
             out = self._run(["rev-parse", "--show-toplevel"], cwd=start)
-        except FatalError:
-            raise FatalError(f"{path} is not inside a git working tree", exit_code=EXIT_USAGE) from None
+        except FatalError as exc:
+            reason = exc.message.partition(": ")[2].removeprefix("fatal: ")
+            raise FatalError(f"{path} is not inside a git working tree ({reason})", exit_code=EXIT_USAGE) from None
         self.root = Path(out.decode("utf-8", "surrogateescape").strip()).resolve()
 
     # --- running git -----------------------------------------------------
@@ -146,6 +147,12 @@ class Repository:
         except FatalError:
             return False
 
+    def _has_commits(self) -> bool:
+        try:
+            return bool(self._run(["rev-parse", "--verify", "--quiet", "HEAD^{commit}"]).strip())
+        except FatalError:
+            return False
+
     def resolve(self, rev: str) -> str:
         """The commit ``rev`` names; one-line errors (exit 2) for everything a user can get wrong."""
         check_revision(rev)
@@ -156,6 +163,8 @@ class Repository:
         sha = out.decode("ascii", "replace").strip()
         if sha:
             return sha
+        if not self._has_commits():
+            raise UsageError(f"cannot resolve {rev!r}: the repository has no commits yet")
         if self.is_shallow():
             raise UsageError(f"git revision {rev!r} is not in this shallow clone; {_SHALLOW_HINT}")
         if "@{" in rev:

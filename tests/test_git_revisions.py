@@ -158,3 +158,15 @@ def test_repository_with_the_registry_at_its_root(tmp_path):
     repo = git.Repo.init(reg.root)
     commit(repo, "registry at the root")
     assert costs_total(reg, "--at", "HEAD") == "1200.00"
+
+
+def test_a_repository_without_commits(registry):
+    git.Repo.init(registry.root.parent)
+    for command in (["diff"], ["costs", "--at", "HEAD"], ["history", "LT-0001"]):
+        code, _, err = run_cli(*command, "--registry", registry.root)
+        assert code == 2 and "has no commits yet" in err, err
+
+
+def test_outside_git_says_why(tmp_path_factory):
+    code, _, err = run_cli("validate", "--registry", tmp_path_factory.mktemp("plain"), "--at", "HEAD")
+    assert code == 2 and "not inside a git working tree (not a git repository" in err

@@ -38,8 +38,11 @@ def _value(value: Any) -> str:
     value = json_value(value)
     if value is None:
         return "∅"
-    text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
-    return text if len(text) <= MAX_VALUE else text[: MAX_VALUE - 1] + "…"
+    return _cut(value if isinstance(value, str) else json.dumps(value, ensure_ascii=False), MAX_VALUE)
+
+
+def _cut(text: str, length: int) -> str:
+    return text if len(text) <= length else text[: length - 1] + "…"
 
 
 def _summary(report: DiffReport) -> str:
@@ -120,7 +123,7 @@ def render_markdown(report: DiffReport, limit: int = MAX_MARKDOWN) -> str:
                  markdown_table(("Fiscal year", "Base", "Head", "Delta"), _budget_rows(report), right=(1, 2, 3))]
     for title, found in (("Findings introduced", report.introduced), ("Findings resolved", report.resolved)):
         if found:
-            tail += [f"**{title}** ({len(found)})", "", *(f"- {md_escape(_finding(d))}" for d in found[:50])]
+            tail += [f"**{title}** ({len(found)})", "", *(f"- {md_escape(_cut(_finding(d), 300))}" for d in found[:50])]
             if len(found) > 50:
                 tail.append(f"- … and {len(found) - 50} more")
             tail.append("")
