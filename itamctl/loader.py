@@ -17,8 +17,10 @@ subset and remember where every key and value sits:
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -28,6 +30,7 @@ from typing import Any
 import yaml
 
 from itamctl.diagnostics import Diagnostic, Severity
+from itamctl.fileio import inside, is_regular_file, resolved
 
 try:  # libyaml is the fast path; the pure-Python parser is a correct fallback.
     from yaml.cyaml import CParser as _Parser
@@ -36,6 +39,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 32
+#: YAML files read from one registry at most (a bound on work and memory; the demo has about 200).
+MAX_FILES = 100_000
 YAML_SUFFIXES = (".yaml", ".yml")
 
 JsonPath = tuple[str | int, ...]
@@ -336,37 +341,46 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
 
 
 def iter_registry_files(root: Path) -> Iterator[tuple[Path, Diagnostic | None]]:
-    """YAML files under ``root`` in a stable order; links leaving the root are reported."""
+    """YAML files under ``root`` in a stable order; what is not read comes with a finding instead.
+
+    Not read: links that leave the registry (or loop, or lead nowhere),
+    entries that are not regular files (a FIFO named ``*.yaml`` would block
+    the read forever, a device would never end), and every file after the
+    first :data:`MAX_FILES`.
+    """
     real_root = root.resolve()
+    count = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         base = Path(dirpath)
         for name in dirnames:
             link = base / name
-            if link.is_symlink() and not _inside(link, real_root):
+            if link.is_symlink() and not inside(link, real_root):
                 yield link, _link_warning(link, "folder")
         for name in sorted(filenames):
             if name.startswith(".") or not name.endswith(YAML_SUFFIXES):
                 continue
             path = base / name
-            if path.is_symlink() and not _inside(path, real_root):
+            if path.is_symlink() and not inside(path, real_root):
                 yield path, _link_warning(path, "file")
                 continue
+            if not is_regular_file(path):
+                yield path, Diagnostic(display_path(path), None, None, "yaml.not_a_file", Severity.WARNING,
+                                       "not a regular file (a FIFO, socket or device); not read")
+                continue
+            count += 1
+            if count > MAX_FILES:
+                yield path, Diagnostic(display_path(root), None, None, "yaml.too_many_files", Severity.ERROR,
+                                       f"more than {MAX_FILES} YAML files in the registry; the rest are not read")
+                return
             yield path, None
 
 
-def _inside(path: Path, real_root: Path) -> bool:
-    try:
-        path.resolve().relative_to(real_root)
-    except (ValueError, OSError):
-        return False
-    return True
-
-
 def _link_warning(path: Path, what: str) -> Diagnostic:
+    target = "that loops or leads nowhere" if resolved(path) is None else f"to a {what} outside the registry"
     return Diagnostic(
         display_path(path), None, None, "yaml.symlink", Severity.WARNING,
-        f"symbolic link to a {what} outside the registry; not followed",
+        f"symbolic link {target}; not followed",
     )
 
 
@@ -376,7 +390,7 @@ def load_file(path: Path, file: str | None = None) -> tuple[list[Document], list
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
             return [], [_too_large(file, size)]
-        data = path.read_bytes()
+        data = _read_regular(path)
     except OSError as exc:
         return [], [
             Diagnostic(file, None, None, "yaml.unreadable", Severity.ERROR,
@@ -435,6 +449,15 @@ def load_blobs(root: Path, blobs: Iterable[tuple[str, int, bytes | None]],
         documents.extend(docs)
         diagnostics.extend(problems)
     return LoadResult(documents, diagnostics, files)
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file, opened without blocking (a FIFO swapped in is refused, not waited on)."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file")
+        return handle.read(MAX_FILE_BYTES + 1)
 
 
 def _has_content(text: str) -> bool:

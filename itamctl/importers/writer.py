@@ -11,7 +11,8 @@
   (``2499.00``, never a float), strings the loader would read as numbers are
   quoted; each file is parsed back before it is written and must equal what
   was meant.
-* Every file is written with :func:`itamctl.fileio.write_atomic`; a file that
+* Every file is written with :func:`itamctl.fileio.write_inside` (atomic, never
+  through a symbolic link, never outside the registry); a file that
   exists is never replaced (its asset is skipped and reported).
 """
 
@@ -31,7 +32,7 @@ import yaml
 
 from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.errors import FatalError
-from itamctl.fileio import write_atomic
+from itamctl.fileio import check_inside, write_inside
 from itamctl.importers.snipeit import ImportPlan, NewDocument, RowWarning, Skipped
 from itamctl.loader import display_path, parse_text
 from itamctl.model import Registry, Settings
@@ -223,9 +224,11 @@ def apply_plan(root: Path, plan: ImportPlan, *, dry_run: bool = False) -> Import
         kept.append((relpath, docs))
         texts.append((relpath, file, text))
     files = kept
+    for relpath, _, _ in texts:  # every target checked before the first write: all or nothing is refused
+        check_inside(root, relpath)
     if not dry_run:
         for relpath, _, text in texts:
-            write_atomic(root / relpath, text)
+            write_inside(root, relpath, text)
     pending = () if not dry_run else [(file, text) for _, file, text in texts]
     diagnostics = open_registry(root, extra=pending).diagnostics
     created = tuple(Created(d.id, d.kind, file) for (relpath, docs), (_, file, _) in zip(files, texts, strict=True)
