@@ -117,7 +117,9 @@ class Repository:
 
     # --- running git -----------------------------------------------------
 
-    def _run(self, args: list[str], *, cwd: Path | None = None, input: bytes | None = None) -> bytes:
+    def _run(self, args: list[str], *, cwd: Path | None = None, input: bytes | None = None,
+             stderr: list[str] | None = None) -> bytes:
+        """git's output for ``args``; its warnings go to ``stderr`` when given."""
         cwd = cwd or self.root
         try:
             done = subprocess.run(["git", "-c", "core.quotepath=off", *args], cwd=cwd, input=input,
@@ -129,6 +131,8 @@ class Repository:
         if done.returncode != 0:
             message = done.stderr.decode("utf-8", "replace").strip().splitlines()
             raise FatalError(f"git {args[0]} failed: {message[-1] if message else done.returncode}")
+        if stderr is not None:
+            stderr.extend(done.stderr.decode("utf-8", "replace").splitlines())
         return done.stdout
 
     def relative(self, path: Path) -> PurePosixPath:
@@ -156,11 +160,16 @@ class Repository:
     def resolve(self, rev: str) -> str:
         """The commit ``rev`` names; one-line errors (exit 2) for everything a user can get wrong."""
         check_revision(rev)
+        warnings: list[str] = []
         try:
-            out = self._run(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{rev}^{{commit}}"])
+            out = self._run(["rev-parse", "--verify", "--end-of-options", f"{rev}^{{commit}}"], stderr=warnings)
         except FatalError:
             out = b""
         sha = out.decode("ascii", "replace").strip()
+        short = next((w for w in warnings if "only goes back to" in w), None)
+        if sha and short is not None:  # HEAD@{yesterday} in a clone younger than that: git takes the oldest entry
+            raise UsageError(f"cannot resolve {rev!r}: the reflog of {short.partition('log for ')[2]} "
+                             "(reflogs are local to a clone); name a branch, tag or commit instead")
         if sha:
             return sha
         if not self._has_commits():

@@ -80,6 +80,7 @@ def test_schema_extensions_come_from_the_revision(registry, repo):
     ("--output=/tmp/x", "starts with '-': refused"),
     ("@{-1}", "reflog has no such entry"),
     ("HEAD@{99}", "reflog has no such entry"),
+    ("HEAD@{1 year ago}", "only goes back to"),
     ("HEAD\nx", "control characters"),
 ])
 def test_revision_errors_are_one_line_usage_errors(registry, repo, rev, message):
