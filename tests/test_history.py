@@ -86,7 +86,10 @@ def test_an_id_changed_in_place_keeps_its_history(registry, repo):
     assert messages(registry, "LT-0001") == ["Stock", "Initial registry"]
 
 
-def test_merges_list_each_change_once_under_the_commit_that_made_it(registry, repo):
+def test_merges_list_each_change_once_under_the_commit_that_made_it(registry, repo, monkeypatch):
+    for key, value in (("GIT_AUTHOR_NAME", "Ada"), ("GIT_AUTHOR_EMAIL", "ada@example.com"),
+                       ("GIT_COMMITTER_NAME", "Ada"), ("GIT_COMMITTER_EMAIL", "ada@example.com")):
+        monkeypatch.setenv(key, value)  # a fresh CI machine has no git identity
     repo.git.checkout("-b", "feature")
     registry.replace("assets/LT-0001.yaml", "status: deployed", "status: in_repair")
     side = commit(repo, "Repair on a branch")
