@@ -46,7 +46,7 @@ from itamctl.history import FieldChange, field_changes
 from itamctl.model import Asset, Contract, Item, License, Registry
 from itamctl.money import ZERO, MissingRate, money_str
 from itamctl.payments import payments
-from itamctl.policy import run_policy
+from itamctl.rules import run_policy
 
 FIGURES = ("purchase_cost", "book_value", "recurring_12m", "tco")
 #: Fiscal years of budget compared.

@@ -27,18 +27,6 @@ IN_SERVICE = frozenset({"in_stock", "deployed", "in_repair"})
 #: Statuses of assets that are gone or going: exempt from policy, out of forecasts.
 RETIRED = frozenset({"retired", "disposed"})
 
-DEFAULT_POLICY = MappingProxyType(
-    {
-        "expired_warranty": "error",
-        "expired_license_in_use": "error",
-        "license_overallocated": "error",
-        "notice_passed": "warning",
-        "expiring_soon": "warning",
-        "eol_passed": "warning",
-        "contract_covers_retired": "warning",
-        "waiver_lapsed": "warning",
-    }
-)
 DEFAULT_ALERT_DAYS = (90, 30)
 
 
@@ -107,14 +95,10 @@ class Settings:
     categories: Mapping[str, Category] = field(default_factory=dict)
     service_levels: Mapping[str, ServiceLevel] = field(default_factory=dict)
     alert_days: tuple[int, ...] = DEFAULT_ALERT_DAYS
-    policy: Mapping[str, str] = field(default_factory=lambda: DEFAULT_POLICY)
+    #: Settings ``policy``: severity overrides by policy rule id (defaults: :mod:`itamctl.rules`).
+    policy: Mapping[str, str] = field(default_factory=dict)
     audit_interval_months: int | None = None
     doc: Document | None = field(default=None, compare=False, repr=False)
-
-    def severity(self, rule: str) -> Severity | None:
-        """The configured severity of a policy rule; ``None`` when it is off."""
-        level = self.policy.get(rule, DEFAULT_POLICY.get(rule, "error"))
-        return None if level == "off" else Severity(level)
 
     @classmethod
     def from_document(cls, doc: Document) -> Settings:
@@ -144,8 +128,7 @@ class Settings:
             )
             for name, spec in (d.get("service_levels") or {}).items()
         }
-        policy = dict(DEFAULT_POLICY)
-        policy.update(d.get("policy") or {})
+        policy = dict(d.get("policy") or {})
         return cls(
             currency=currency,
             organization=d.get("organization"),

@@ -27,7 +27,7 @@ from referencing.exceptions import Unresolvable
 from itamctl.diagnostics import Diagnostic
 from itamctl.errors import FatalError
 from itamctl.loader import Document, display_path
-from itamctl.rules.secrets import looks_like_secret_field
+from itamctl.secret_patterns import looks_like_secret_field
 
 API_VERSION = "itam/v1"
 KINDS = ("Settings", "Asset", "License", "Contract", "Person", "Location", "Vendor")

@@ -20,7 +20,7 @@ from itamctl.loader import (
 )
 from itamctl.model import Registry, Settings, build_registry
 from itamctl.render.diagnostics import location
-from itamctl.rules import run_rules
+from itamctl.rules import run_validation
 from itamctl.schema import SchemaValidator
 
 
@@ -105,7 +105,7 @@ def _check(root: Path, loaded: LoadResult, validator: SchemaValidator) -> Checke
     diagnostics.extend(found)
     registry, found = build_registry(root, valid, loaded.documents, loaded.files)
     diagnostics.extend(found)
-    diagnostics.extend(run_rules(registry))
+    diagnostics.extend(run_validation(registry))
     return Checked(registry, tuple(sorted_diagnostics(diagnostics)))
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from itamctl.rules import RULES
+from itamctl.rules import validation_rules
 from itamctl.validate import open_registry
 
 ASSET = """\
@@ -37,11 +37,11 @@ def test_the_minimal_registry_is_clean(findings):
 
 
 def test_every_rule_has_a_stable_id_and_a_description():
-    ids = [rule.ID for rule in RULES]
-    assert ids == ["duplicate_id", "unresolved_reference", "date_order", "disposal_required",
+    ids = {rule.id for rule in validation_rules()}
+    assert ids == {"duplicate_id", "unresolved_reference", "date_order", "disposal_required",
                    "subscription_end", "secret_in_field", "fx_missing_rate", "depreciation_incomplete",
-                   "portable_file_name"]
-    assert all(rule.DESCRIPTION and callable(rule.check) for rule in RULES)
+                   "portable_file_name"}
+    assert all(rule.description and not rule.takes_as_of and not rule.waivable for rule in validation_rules())
 
 
 # --- duplicate_id --------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 import icalendar
 import pytest
 
-from itamctl.policy import RULE_IDS
+from itamctl.rules import rule_ids
 from tests.helpers_tracking import run
 
 DEMO = Path(__file__).resolve().parent.parent / "registry"
@@ -22,7 +22,8 @@ def test_demo_has_a_realistic_mix_of_findings():
     assert code == 1, err  # planted errors fail the gate
     payload = json.loads(out)
     rules = {d["rule"] for d in payload["diagnostics"]}
-    assert rules >= set(RULE_IDS), f"missing: {set(RULE_IDS) - rules}"
+    policy = set(rule_ids("policy"))
+    assert rules >= policy, f"missing: {policy - rules}"
     assert payload["summary"]["error"] >= 3 and payload["summary"]["warning"] >= 3
     assert all(d["line"] for d in payload["diagnostics"])
 

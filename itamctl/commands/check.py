@@ -11,6 +11,7 @@ from itamctl.commands._options import as_of_option, at_option, emit, format_opti
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from itamctl.render.check_summary import render_markdown
 from itamctl.render.diagnostics import render_github, render_json, render_text
+from itamctl.rules import policy_rules
 from itamctl.tracking.check import CheckReport, run_check
 
 FORMATS = ("text", "json", "github", "markdown")
@@ -39,7 +40,21 @@ def _append(path: Path, text: str) -> None:
         raise FatalError(f"cannot append the summary to {path}: {exc.strerror or exc}") from exc
 
 
-@click.command("check")
+def _help() -> str:
+    """The help text; the rule list comes from the rule registry."""
+    rules = ", ".join(r.id for r in policy_rules())
+    return (
+        "Validate the registry, then apply the policy rules: the CI gate.\n\n"
+        f"Policy rules (severity from Settings policy: error, warning or off): {rules}. "
+        "Retired and disposed assets are exempt; a running warranty_extension contract "
+        "extends an asset's warranty; an item's waivers suppress a rule through their "
+        "`until` date. docs/rules.md describes every rule.\n\n"
+        "Exit status: 0 when no error-severity finding remains (or --exit-zero), "
+        "1 otherwise, 2 on a usage error."
+    )
+
+
+@click.command("check", help=_help())
 @registry_option
 @at_option
 @as_of_option
@@ -48,18 +63,6 @@ def _append(path: Path, text: str) -> None:
               help="Also append the Markdown report to FILE (e.g. \"$GITHUB_STEP_SUMMARY\").")
 @click.option("--exit-zero", is_flag=True, help="Report findings but exit 0 (for demos and reports).")
 def check(registry: Path, at: str | None, as_of: date, fmt: str, summary: Path | None, exit_zero: bool) -> None:
-    """Validate the registry, then apply the policy rules: the CI gate.
-
-    Rules (severity from Settings policy: error, warning or off):
-    expired_warranty, expired_license_in_use, license_overallocated,
-    notice_passed, expiring_soon, eol_passed, contract_covers_retired,
-    waiver_lapsed. Retired and disposed assets are exempt; a running
-    warranty_extension contract extends an asset's warranty; an item's
-    waivers suppress a rule through their `until` date.
-
-    Exit status: 0 when no error-severity finding remains (or --exit-zero),
-    1 otherwise, 2 on a usage error.
-    """
     report = run_check(registry, as_of, at=at)
     if summary is not None:
         _append(summary, render_markdown(report))

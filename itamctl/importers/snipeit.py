@@ -36,7 +36,7 @@ from itamctl.importers.values import (
     slugify,
 )
 from itamctl.model import Registry
-from itamctl.rules.secrets import looks_like_secret_field
+from itamctl.secret_patterns import looks_like_secret_field
 
 API_VERSION = "itam/v1"
 

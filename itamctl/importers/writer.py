@@ -37,7 +37,7 @@ from itamctl.importers.snipeit import ImportPlan, NewDocument, RowWarning, Skipp
 from itamctl.loader import display_path, parse_text
 from itamctl.model import Registry, Settings
 from itamctl.portable import fold, free_name, portable_stem
-from itamctl.rules import secrets
+from itamctl.rules.validation import secret_in_field
 from itamctl.validate import open_registry
 
 SCHEMA_ID = "https://itamctl.dev/schemas/v1/asset.schema.json"
@@ -241,5 +241,5 @@ def apply_plan(root: Path, plan: ImportPlan, *, dry_run: bool = False) -> Import
 def _secret(text: str, file: str) -> str | None:
     """What the ``secret_in_field`` rule would say about ``text``: such a file is better not written at all."""
     documents, _ = parse_text(text, file)
-    found = list(secrets.check(Registry(Path(file).parent, Settings(), documents=tuple(documents))))
+    found = list(secret_in_field.check(Registry(Path(file).parent, Settings(), documents=tuple(documents))))
     return found[0].message if found else None

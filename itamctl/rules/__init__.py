@@ -1,43 +1,157 @@
-"""Cross-file validation rules.
+"""The rule registry: every cross-file check of itamctl, in two groups.
 
-One module per rule (as yamllint does): each has an ``ID``, a one-line
-``DESCRIPTION`` and a ``check(registry)`` generator of diagnostics. They run on
-the typed :class:`~itamctl.model.Registry`, after schema validation; rules that
-must see every document (valid or not) read ``registry.documents``.
+A rule is a module named after its id, in one of two folders:
+
+- :mod:`itamctl.rules.validation`: always on, date-free, not waivable
+  (``itamctl validate`` and ``itamctl check``);
+- :mod:`itamctl.rules.policy`: dated, severity configurable in Settings
+  ``policy``, waivable per item (``itamctl check`` only).
+
+Each module declares::
+
+    ID = "expired_warranty"              # = the module name
+    DESCRIPTION = "one line, lower case"  # help text, schema and docs
+    DEFAULT_SEVERITY = "error"           # error | warning | notice
+    TAKES_AS_OF = True                   # check(registry, as_of) rather than check(registry)
+    WAIVABLE = True                      # an item's waivers can suppress it
+    TITLE = "Expired warranty"           # optional: a title for the schema (else from the id)
+
+    def check(registry, as_of): ...      # yields findings
+
+The modules are discovered, not listed: adding a rule is one new module (plus
+its test). What is derived from this registry — Settings ``policy`` keys in
+the settings schema, the waiver ``rule`` examples, the rule table in
+docs/rules.md, ``itamctl check --help`` — is checked against it by
+tests/test_rule_registry.py; ``python -m itamctl.rules.sync`` rewrites the
+generated files after a change.
 """
 
 from __future__ import annotations
 
+import functools
+import importlib
+import pkgutil
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
 from types import ModuleType
 
-from itamctl.diagnostics import Diagnostic
-from itamctl.model import Registry
-from itamctl.rules import (
-    date_order,
-    depreciation,
-    disposal_required,
-    duplicate_id,
-    fx_rate,
-    portable_names,
-    references,
-    secrets,
-    subscription_end,
-)
+from itamctl.diagnostics import Diagnostic, Severity
+from itamctl.model import Registry, Settings
 
-RULES: tuple[ModuleType, ...] = (
-    duplicate_id,
-    references,
-    date_order,
-    disposal_required,
-    subscription_end,
-    secrets,
-    fx_rate,
-    depreciation,
-    portable_names,
-)
+GROUPS = ("validation", "policy")
+
+#: Reported (as a warning) when a waiver names no waivable rule: a typo would silently waive nothing.
+UNKNOWN_WAIVER = "waiver_unknown_rule"
 
 
-def run_rules(registry: Registry) -> Iterator[Diagnostic]:
-    for rule in RULES:
+@dataclass(frozen=True)
+class Rule:
+    """One registered rule: its declarations and its module."""
+
+    id: str
+    group: str  # "validation" or "policy"
+    description: str
+    default_severity: Severity
+    takes_as_of: bool
+    waivable: bool
+    module: ModuleType
+    title: str  # ``TITLE`` if the module declares one, else the id in words
+
+    def check(self, registry: Registry, as_of: date | None = None) -> Iterator:
+        return self.module.check(registry, as_of) if self.takes_as_of else self.module.check(registry)
+
+
+def _load(group: str) -> tuple[Rule, ...]:
+    package = importlib.import_module(f"{__name__}.{group}")
+    rules = []
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        rules.append(Rule(
+            id=module.ID,
+            group=group,
+            description=module.DESCRIPTION,
+            default_severity=Severity(module.DEFAULT_SEVERITY),
+            takes_as_of=module.TAKES_AS_OF,
+            waivable=module.WAIVABLE,
+            module=module,
+            title=getattr(module, "TITLE", module.ID.replace("_", " ").capitalize()),
+        ))
+    return tuple(rules)
+
+
+@functools.cache
+def all_rules() -> tuple[Rule, ...]:
+    """Every rule, validation first, each group in id order."""
+    return tuple(rule for group in GROUPS for rule in _load(group))
+
+
+def validation_rules() -> tuple[Rule, ...]:
+    return tuple(r for r in all_rules() if r.group == "validation")
+
+
+def policy_rules() -> tuple[Rule, ...]:
+    return tuple(r for r in all_rules() if r.group == "policy")
+
+
+def rule_ids(group: str | None = None) -> tuple[str, ...]:
+    return tuple(r.id for r in all_rules() if group is None or r.group == group)
+
+
+def waivable_ids() -> tuple[str, ...]:
+    return tuple(r.id for r in all_rules() if r.waivable)
+
+
+def get(rule_id: str) -> Rule:
+    """The rule with ``rule_id``; ``KeyError`` when there is none."""
+    for rule in all_rules():
+        if rule.id == rule_id:
+            return rule
+    raise KeyError(rule_id)
+
+
+def severity(settings: Settings, rule: Rule) -> Severity | None:
+    """The severity of a policy rule under ``settings``; ``None`` when it is off.
+
+    Settings ``policy`` overrides a policy rule's ``DEFAULT_SEVERITY``;
+    validation rules always run at their own.
+    """
+    if rule.group != "policy":
+        return rule.default_severity
+    level = settings.policy.get(rule.id)
+    if level is None:
+        return rule.default_severity
+    return None if level == "off" else Severity(level)
+
+
+def run_validation(registry: Registry) -> Iterator[Diagnostic]:
+    """Diagnostics of every validation rule."""
+    for rule in validation_rules():
         yield from rule.check(registry)
+
+
+def run_policy(registry: Registry, as_of: date) -> Iterator[Diagnostic]:
+    """Diagnostics of every policy rule that is not off, after exemptions and waivers."""
+    from itamctl.rules.waivers import waived, waivers_of
+
+    for rule in policy_rules():
+        level = severity(registry.settings, rule)
+        if level is None:
+            continue
+        for finding in rule.check(registry, as_of):
+            item = finding.item
+            if getattr(item, "retired", False) or (rule.waivable and waived(item, rule.id, as_of)):
+                continue
+            yield item.diagnostic(finding.path, rule.id, finding.message, level)
+    known = waivable_ids()
+    for item in (*registry.assets, *registry.licenses, *registry.contracts):
+        for waiver in waivers_of(item):
+            if waiver.rule not in known:
+                yield item.diagnostic(
+                    ("waivers", waiver.index, "rule"), UNKNOWN_WAIVER,
+                    f"{item.id}: waiver of unknown rule {waiver.rule!r}; it waives nothing "
+                    f"(rules: {', '.join(known)})",
+                    Severity.WARNING,
+                )

@@ -29,7 +29,7 @@ def _guard(compute: Callable[[], Any]) -> Any:
 def findings(registry: Registry, as_of: date) -> list[dict] | None:
     """Open findings of ``itamctl check``'s policy rules on ``as_of``."""
     from itamctl.diagnostics import sorted_diagnostics
-    from itamctl.policy import run_policy
+    from itamctl.rules import run_policy
 
     return [d.to_json() for d in sorted_diagnostics(run_policy(registry, as_of))]
 

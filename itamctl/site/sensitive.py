@@ -11,8 +11,8 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from itamctl.rules.secrets import looks_like_secret_field
 from itamctl.schema import load_schemas, schema_file
+from itamctl.secret_patterns import looks_like_secret_field
 
 
 def _resolve(node: Any, schemas: Mapping[str, dict], current: str) -> tuple[Any, str]:

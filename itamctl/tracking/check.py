@@ -8,7 +8,7 @@ from pathlib import Path
 
 from itamctl.diagnostics import Diagnostic, Severity, sorted_diagnostics
 from itamctl.model import Registry
-from itamctl.policy import run_policy
+from itamctl.rules import run_policy
 from itamctl.tracking.events import Event, registry_events
 from itamctl.validate import open_registry
 

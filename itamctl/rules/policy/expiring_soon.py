@@ -6,11 +6,14 @@ from collections.abc import Iterator
 from datetime import date
 
 from itamctl.model import Asset, Registry
-from itamctl.policy.finding import Finding
+from itamctl.rules.finding import Finding
 from itamctl.tracking.events import registry_events
 
 ID = "expiring_soon"
 DESCRIPTION = "a warranty, license or contract end, renewal, cancel-by, end of life or audit is within its lead time"
+DEFAULT_SEVERITY = "warning"
+TAKES_AS_OF = True
+WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:

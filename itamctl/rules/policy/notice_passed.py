@@ -6,11 +6,15 @@ from collections.abc import Iterator
 from datetime import date
 
 from itamctl.model import Registry
-from itamctl.policy.finding import Finding
+from itamctl.rules.finding import Finding
 from itamctl.tracking.events import term_events
 
 ID = "notice_passed"
+TITLE = "Notice deadline passed"  # optional; else derived from the id
 DESCRIPTION = "the cancel-by date (end of the current term - notice_days) of an auto-renewing item has passed"
+DEFAULT_SEVERITY = "warning"
+TAKES_AS_OF = True
+WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:

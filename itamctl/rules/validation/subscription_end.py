@@ -9,6 +9,9 @@ from itamctl.model import Registry
 
 ID = "subscription_end"
 DESCRIPTION = "a license of type subscription has an `end` date"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = False
+WAIVABLE = False
 
 
 def check(registry: Registry) -> Iterator[Diagnostic]:

@@ -6,11 +6,14 @@ from collections.abc import Iterator
 from datetime import date
 
 from itamctl.model import Registry
-from itamctl.policy.finding import Finding
-from itamctl.policy.waivers import lapsed
+from itamctl.rules.finding import Finding
+from itamctl.rules.waivers import lapsed
 
 ID = "waiver_lapsed"
 DESCRIPTION = "a waiver's `until` date has passed; remove it or extend it with a new reason"
+DEFAULT_SEVERITY = "warning"
+TAKES_AS_OF = True
+WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:

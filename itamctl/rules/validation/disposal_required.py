@@ -9,6 +9,9 @@ from itamctl.model import Registry
 
 ID = "disposal_required"
 DESCRIPTION = "an asset with status disposed has a disposal block (date, method)"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = False
+WAIVABLE = False
 
 
 def check(registry: Registry) -> Iterator[Diagnostic]:

@@ -12,11 +12,14 @@ from datetime import date
 
 from itamctl.model import Registry
 from itamctl.payments import current_term_end
-from itamctl.policy.finding import Finding
+from itamctl.rules.finding import Finding
 from itamctl.tracking.events import asset_events
 
 ID = "expired_warranty"
 DESCRIPTION = "an asset that is deployed, in stock or in repair has a warranty end before the as-of date"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = True
+WAIVABLE = True
 
 
 def extended(registry: Registry, as_of: date) -> set[str]:

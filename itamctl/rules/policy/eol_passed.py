@@ -6,11 +6,15 @@ from collections.abc import Iterator
 from datetime import date
 
 from itamctl.model import Registry
-from itamctl.policy.finding import Finding
+from itamctl.rules.finding import Finding
 from itamctl.tracking.events import asset_events
 
 ID = "eol_passed"
+TITLE = "End of life passed"  # optional; else derived from the id
 DESCRIPTION = "an in-service asset is past its planned end of life (end_of_life, else purchase + service life)"
+DEFAULT_SEVERITY = "warning"
+TAKES_AS_OF = True
+WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:

@@ -7,10 +7,14 @@ from datetime import date
 
 from itamctl.model import Asset, Registry
 from itamctl.payments import current_term_end
-from itamctl.policy.finding import Finding
+from itamctl.rules.finding import Finding
 
 ID = "contract_covers_retired"
+TITLE = "Contract covers a retired asset"  # optional; else derived from the id
 DESCRIPTION = "a contract whose term is running covers a retired or disposed asset"
+DEFAULT_SEVERITY = "warning"
+TAKES_AS_OF = True
+WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:

@@ -10,6 +10,9 @@ from itamctl.model import Item, Registry
 
 ID = "unresolved_reference"
 DESCRIPTION = "owner, location, vendor, assigned_to, covers, category and service_level resolve"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = False
+WAIVABLE = False
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:

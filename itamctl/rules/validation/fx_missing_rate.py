@@ -11,6 +11,9 @@ from itamctl.money import Money
 
 ID = "fx_missing_rate"
 DESCRIPTION = "foreign-currency amounts have an fx rate in Settings dated on or before them"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = False
+WAIVABLE = False
 
 
 def check(registry: Registry) -> Iterator[Diagnostic]:

@@ -13,6 +13,9 @@ from itamctl.portable import case_collisions, name_problem
 ID = "portable_file_name"
 DESCRIPTION = ("file and folder names are portable: no Windows device names (CON, NUL, LPT1, ...), "
                "no characters Windows refuses, no two names that differ only by case")
+DEFAULT_SEVERITY = "warning"
+TAKES_AS_OF = False
+WAIVABLE = False
 
 
 def _relative(files: tuple[str, ...], root: str) -> list[tuple[str, str]]:
@@ -38,9 +41,9 @@ def check(registry: Registry) -> Iterator[Diagnostic]:
             if problem and prefix not in reported:
                 reported.add(prefix)
                 what = "file" if i == len(parts) - 1 else "folder"
-                yield Diagnostic(f"{root}/{prefix}", None, None, ID, Severity.WARNING,
+                yield Diagnostic(f"{root}/{prefix}", None, None, ID, Severity(DEFAULT_SEVERITY),
                                  f"{what} name {part!r} {problem}; Git for Windows cannot check it out: rename it")
     for path, first in case_collisions(rel for _, rel in files):
-        yield Diagnostic(f"{root}/{path}", None, None, ID, Severity.WARNING,
+        yield Diagnostic(f"{root}/{path}", None, None, ID, Severity(DEFAULT_SEVERITY),
                          f"differs from {root}/{first} only by case; macOS and Windows keep only one of them: "
                          "rename one")

@@ -17,6 +17,9 @@ from itamctl.money import MissingRate
 
 ID = "depreciation_incomplete"
 DESCRIPTION = "depreciation has what its method needs (life_months, class_years) and salvage within cost"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = False
+WAIVABLE = False
 
 
 def _missing(spec: Depreciation) -> str | None:

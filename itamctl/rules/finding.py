@@ -1,6 +1,6 @@
 """What a policy rule yields: the item, the value it is about, and a message.
 
-The runner (:mod:`itamctl.policy`) turns findings into diagnostics: it sets the
+The runner (:func:`itamctl.rules.run_policy`) turns findings into diagnostics: it sets the
 rule id and the severity configured in Settings ``policy``, and drops findings
 that a live waiver on the item covers.
 """

@@ -6,10 +6,14 @@ from collections.abc import Iterator
 from datetime import date
 
 from itamctl.model import Registry
-from itamctl.policy.finding import Finding
+from itamctl.rules.finding import Finding
 
 ID = "license_overallocated"
+TITLE = "License over-allocated"  # optional; else derived from the id
 DESCRIPTION = "a license has more (distinct) assignments than seats"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = True
+WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:

@@ -9,6 +9,9 @@ from itamctl.model import Registry
 
 ID = "duplicate_id"
 DESCRIPTION = "every id is unique across the registry (all kinds)"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = False
+WAIVABLE = False
 
 
 def check(registry: Registry) -> Iterator[Diagnostic]:

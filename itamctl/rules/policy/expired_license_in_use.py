@@ -6,11 +6,14 @@ from collections.abc import Iterator
 from datetime import date
 
 from itamctl.model import Registry
-from itamctl.policy.finding import Finding
+from itamctl.rules.finding import Finding
 from itamctl.tracking.events import term_events
 
 ID = "expired_license_in_use"
 DESCRIPTION = "a license past its end date (and not renewing automatically) still has assignments"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = True
+WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:

@@ -10,6 +10,9 @@ from itamctl.model import Registry
 ID = "date_order"
 DESCRIPTION = "warranty ends after purchase, contracts and licenses end after they start, " \
     "disposal and maintenance come after purchase"
+DEFAULT_SEVERITY = "error"
+TAKES_AS_OF = False
+WAIVABLE = False
 
 
 def check(registry: Registry) -> Iterator[Diagnostic]:
