@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -328,17 +327,15 @@ def test_a_broken_symlink_is_reported_not_raised(tmp_path):
     assert [d.rule for d in result.diagnostics] in (["yaml.symlink"], ["yaml.unreadable"])
 
 
-def test_loading_is_fast(tmp_path):
-    """About 1.5 MiB of asset documents in one file (libyaml); generous bound for slow CI."""
+def test_a_large_file_loads_whole(tmp_path):
+    """About 1.5 MiB of asset documents in one file; its speed is measured by benchmarks/bench_load.py."""
     doc = ("---\napiVersion: itam/v1\nkind: Asset\nid: LT-{i}\nname: Laptop {i}\ncategory: laptop\n"
            "status: deployed\npurchase: {{date: 2024-03-15, cost: 1200.00, vendor: acme}}\ntags: [a, b]\n")
     path = tmp_path / "many.yaml"
     path.write_text("".join(doc.format(i=i) for i in range(10000)), encoding="utf-8")
-    started = time.perf_counter()
     docs, problems = load_file(path)
-    elapsed = time.perf_counter() - started
     assert problems == [] and len(docs) == 10000
-    assert elapsed < 5, elapsed
+    assert docs[-1].data["id"] == "LT-9999" and docs[-1].position(("id",)).line == 9999 * 9 + 4
 
 
 # --- property-based: no input makes the loader raise ---------------------------------
