@@ -43,7 +43,7 @@ class Entry:
     date: str
     author: str
     message: str
-    change: str  # added | removed | modified | moved | renamed
+    change: str  # added | removed | modified | moved | renamed | unreadable (its file does not parse there)
     file: str  # inside the registry folder (the old file for a removal)
     changes: tuple[FieldChange, ...]
     old: dict[str, Any] | None = field(default=None, repr=False)
@@ -125,35 +125,54 @@ _Docs = dict[str, tuple[str, int, dict[str, Any]]]  # id -> (kind, index in file
 
 
 class _Parser:
-    """Documents of blob contents by id, each distinct content parsed once."""
+    """Documents of blob contents by id, each distinct content parsed once; None for unreadable content."""
 
     def __init__(self) -> None:
-        self._cache: dict[bytes, _Docs] = {}
+        self._cache: dict[bytes, _Docs | None] = {}
 
-    def docs(self, content: bytes | None, name: str) -> _Docs:
-        if content is None:
-            return {}
-        found = self._cache.get(content)
-        if found is None:
-            found = {}
-            text, _ = decode(content, name)
-            documents = parse_text(text, name)[0] if text is not None else []
+    def docs(self, content: bytes, name: str) -> _Docs | None:
+        if content in self._cache:
+            return self._cache[content]
+        found: _Docs | None = {}
+        text, problems = decode(content, name)
+        documents, problems = parse_text(text, name) if text is not None else ([], problems)
+        if problems:
+            found = None  # a file that does not parse says nothing about its items
+        else:
             for doc in documents:
                 item_id, kind = doc.data.get("id"), doc.data.get("kind")
                 if isinstance(item_id, str) and isinstance(kind, str):
                     found.setdefault(item_id, (kind, doc.index, doc.data))
-            self._cache[content] = found
+        self._cache[content] = found
         return found
 
 
-def _entries_of(commit: Commit, parser: _Parser) -> tuple[list[Entry], dict[str, str]]:
-    """The entries of one commit and its in-place id renames (new id -> old id)."""
+def _entries_of(commit: Commit, parser: _Parser, last_good: dict[str, _Docs],
+                ) -> tuple[list[Entry], dict[str, str]]:
+    """The entries of one commit and its in-place id renames (new id -> old id).
+
+    ``last_good`` holds each file's documents as last read (commits come oldest first): a file that
+    does not parse at a commit keeps them, so its items are "unreadable" there, never "removed".
+    """
     before: dict[str, tuple[str, str, int, dict]] = {}
     after: dict[str, tuple[str, str, int, dict]] = {}
+    unreadable: dict[str, tuple[str, str, int, dict]] = {}
     for change in commit.files:
-        for item_id, (kind, index, data) in parser.docs(change.old, change.path).items():
+        old = parser.docs(change.old, change.path) if change.old is not None else {}
+        if old is None:
+            old = last_good.get(change.path, {})
+        new = parser.docs(change.new, change.path) if change.new is not None else {}
+        if new is None:
+            new = old
+            for item_id, (kind, index, data) in old.items():
+                unreadable.setdefault(item_id, (change.path, kind, index, data))
+        if change.new is None:
+            last_good.pop(change.path, None)
+        else:
+            last_good[change.path] = new
+        for item_id, (kind, index, data) in old.items():
             before.setdefault(item_id, (change.path, kind, index, data))
-        for item_id, (kind, index, data) in parser.docs(change.new, change.path).items():
+        for item_id, (kind, index, data) in new.items():
             after.setdefault(item_id, (change.path, kind, index, data))
     gone = {i: v for i, v in before.items() if i not in after}
     by_place = {(v[0], v[1], v[2]): i for i, v in gone.items()}
@@ -172,7 +191,10 @@ def _entries_of(commit: Commit, parser: _Parser) -> tuple[list[Entry], dict[str,
     renamed_old = set(renames.values())
     for item_id in sorted(before.keys() | after.keys()):
         old, new = before.get(item_id), after.get(item_id)
-        if new is not None and item_id in renames:
+        if item_id in unreadable:
+            place = unreadable[item_id]
+            entries.append(entry(item_id, place[1], "unreadable", place[0], (), place[3], place[3]))
+        elif new is not None and item_id in renames:
             source = before[renames[item_id]]
             entries.append(entry(item_id, new[1], "renamed", new[0], field_changes(source[3], new[3]),
                                  source[3], new[3]))
@@ -201,12 +223,16 @@ def history_of(commits: Iterable[Commit]) -> History:
     summaries: list[CommitSummary] = []
     by_id: dict[str, list[Entry]] = {}
     renamed_from: dict[tuple[str, str], str] = {}
-    for commit in commits:
-        entries, renames = _entries_of(commit, parser)
+    last_good: dict[str, _Docs] = {}
+    for commit in reversed(list(commits)):  # oldest first, for files that do not parse at some commit
+        entries, renames = _entries_of(commit, parser, last_good)
         for new_id, old_id in renames.items():
             renamed_from[(commit.sha, new_id)] = old_id
         for e in entries:
             by_id.setdefault(e.id, []).append(e)
         if entries:
             summaries.append(CommitSummary(commit.sha, commit.date, commit.author, commit.subject, tuple(entries)))
+    summaries.reverse()
+    for entries in by_id.values():
+        entries.reverse()
     return History(summaries, by_id, renamed_from)

@@ -146,3 +146,21 @@ def test_history_in_a_shallow_clone_and_outside_git(registry, repo, tmp_path, tm
     assert [e["message"] for e in data["entries"]] == ["Repair"]  # all that the clone holds
     code, _, err = run_cli("history", "LT-0001", "--registry", tmp_path_factory.mktemp("nogit"))
     assert code == 2 and "not inside a git working tree" in err
+
+
+def test_a_commit_that_breaks_a_file_shows_its_items_unreadable_not_removed(registry, repo):
+    registry.replace("assets/LT-0001.yaml", "status: deployed", "status: [deployed")
+    commit(repo, "Broken YAML")
+    registry.replace("assets/LT-0001.yaml", "status: [deployed", "status: in_stock")
+    commit(repo, "Fixed, and in stock")
+    entries = history_json(registry, "LT-0001")["entries"]
+    assert [(e["message"], e["change"]) for e in entries] == [
+        ("Fixed, and in stock", "modified"), ("Broken YAML", "unreadable"), ("Initial registry", "added")]
+    assert entries[0]["changes"] == [{"field": "status", "old": "deployed", "new": "in_stock"}]
+
+
+def test_text_names_an_unreadable_file(registry, repo):
+    registry.replace("assets/LT-0001.yaml", "status: deployed", "status: [deployed")
+    commit(repo, "Broken YAML")
+    code, out, _ = run_cli("history", "LT-0001", "--registry", registry.root)
+    assert code == 0 and "assets/LT-0001.yaml does not parse at this commit" in out

@@ -2,7 +2,8 @@
 
 JSON: ``{"id", "entries": [{"commit", "date", "author", "message", "change", "file",
 "changes": [{"field", "old", "new"}]}]}``, newest first; ``change`` is ``added``,
-``removed``, ``modified``, ``moved`` (another file) or ``renamed`` (id changed in place).
+``removed``, ``modified``, ``moved`` (another file), ``renamed`` (id changed in place) or ``unreadable``
+(its file does not parse at that commit; the next readable version is compared with the last one).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ def _value(value: Any) -> str:
 def _changes(entry: Entry) -> list[str]:
     if entry.change in ("added", "removed"):
         return [f"{entry.change} ({entry.file})"]
+    if entry.change == "unreadable":
+        return [f"{entry.file} does not parse at this commit"]
     return [f"{c.field}: {_value(c.old)} → {_value(c.new)}" for c in entry.changes]
 
 
