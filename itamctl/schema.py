@@ -2,7 +2,16 @@
 
 The built-in schemas (``schemas/`` in the source tree, shipped inside the
 package) are loaded once into a :mod:`referencing` registry; one validator per
-kind is built once and reused for every document. A registry may add its own
+kind is built once and reused for every document.
+
+Two backends share the work. jsonschema-rs (Rust, ~100x faster) answers
+"is this document valid?" for every document; only documents it refuses go
+through python-jsonschema, whose errors :func:`_explain` turns into the
+findings users see, so messages, paths and suggestions are python-jsonschema's
+alone. The fast backend checks formats with python-jsonschema's own format
+functions, so both agree on what a valid date, email or URL is; a document
+that the fast backend accepts but python-jsonschema would refuse is a bug
+(``tests/test_schema_backends.py`` runs both on every fixture). A registry may add its own
 fields: ``<registry>/schemas/<kind>.schema.json`` holding ``properties`` (and
 optionally ``required``) is merged into the built-in schema of that kind.
 """
@@ -11,6 +20,7 @@ from __future__ import annotations
 
 import copy
 import difflib
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator, Sequence
@@ -19,6 +29,7 @@ from functools import cache
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+import jsonschema_rs
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry, Resource
@@ -109,29 +120,33 @@ def _check_extension(ext: dict, base_uri: str, shown: str) -> None:
         (schema["$id"], Resource.from_contents(schema)) for schema in _builtin_schemas().values()
     )
     resolver = builtin.resolver(base_uri=base_uri)
-    for ref in _refs(ext):
+    for ref in _keyword_values(ext, "$ref"):
         try:
             resolver.lookup(ref)
         except Unresolvable as exc:
             raise FatalError(f"schema extension: `$ref` {ref!r} does not resolve", file=shown) from exc
 
 
-def _refs(value: Any) -> Iterator[str]:
+def _keyword_values(value: Any, keyword: str) -> Iterator[str]:
+    """Every string value of ``keyword`` anywhere in a schema (``$ref``, ``format``)."""
     if isinstance(value, dict):
-        if isinstance(value.get("$ref"), str):
-            yield value["$ref"]
+        if isinstance(value.get(keyword), str):
+            yield value[keyword]
         for child in value.values():
-            yield from _refs(child)
+            yield from _keyword_values(child, keyword)
     elif isinstance(value, list):
         for child in value:
-            yield from _refs(child)
+            yield from _keyword_values(child, keyword)
 
 
 class SchemaValidator:
-    """Validates documents of every kind; validators are built once per kind."""
+    """Validates documents of every kind; validators are built once per kind.
+
+    ``fast=False`` uses python-jsonschema alone (the reference, for tests).
+    """
 
     def __init__(self, registry_root: Path | None = None,
-                 extensions: Sequence[tuple[str, bytes]] | None = None) -> None:
+                 extensions: Sequence[tuple[str, bytes]] | None = None, *, fast: bool = True) -> None:
         self.schemas = load_schemas(registry_root, extensions)
         resources = [
             (schema["$id"], Resource.from_contents(schema))
@@ -140,6 +155,9 @@ class SchemaValidator:
         ]
         self._registry = Registry().with_resources(resources)
         self._validators: dict[str, Draft202012Validator] = {}
+        self.fast = fast
+        self._fast: dict[str, Any] = {}
+        self._fast_registry: Any = None
 
     def validator(self, kind: str) -> Draft202012Validator:
         if kind not in self._validators:
@@ -147,9 +165,33 @@ class SchemaValidator:
             self._validators[kind] = Draft202012Validator(
                 schema,
                 registry=self._registry,
-                format_checker=Draft202012Validator.FORMAT_CHECKER,
+                format_checker=FORMAT_CHECKER,
             )
         return self._validators[kind]
+
+    def fast_validator(self, kind: str) -> Any:
+        """The jsonschema-rs validator of ``kind`` (same schemas, same format functions)."""
+        if kind not in self._fast:
+            if self._fast_registry is None:
+                self._fast_registry = jsonschema_rs.Registry(
+                    [(schema["$id"], _fast_schema(schema)) for schema in self.schemas.values() if "$id" in schema]
+                )
+            schema = _fast_schema(self.schemas[schema_file(kind)])
+            self._fast[kind] = jsonschema_rs.Draft202012Validator(
+                schema, registry=self._fast_registry, validate_formats=True,
+                formats=_fast_formats(self.schemas.values()), ignore_unknown_formats=True, offline=True,
+                keywords={_INTEGER_KEYWORD: _Integer},
+                base_uri=schema.get("$id"),
+            )
+        return self._fast[kind]
+
+    def is_valid(self, doc: Document) -> bool:
+        """Whether ``doc`` has no schema finding, answered by the fast backend where it can."""
+        if doc.data.get("apiVersion") != API_VERSION or doc.data.get("kind") not in KINDS:
+            return False
+        if self.fast:
+            return self.fast_validator(doc.kind).is_valid(doc.data)
+        return not self.validate(doc)
 
     def validate(self, doc: Document) -> list[Diagnostic]:
         header = list(_check_header(doc))
@@ -171,12 +213,64 @@ class SchemaValidator:
         valid: list[Document] = []
         found: list[Diagnostic] = []
         for doc in docs:
+            if self.fast and self.is_valid(doc):
+                valid.append(doc)
+                continue
             problems = self.validate(doc)
             if problems:
                 found.extend(problems)
             else:
                 valid.append(doc)
         return valid, found
+
+
+#: The format functions of both backends: python-jsonschema's own.
+FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
+
+
+def _fast_formats(schemas: Iterable[dict]) -> dict[str, Any]:
+    """python-jsonschema's format functions, for jsonschema-rs to call (so both agree).
+
+    Formats the reference does not check (``uri`` without its optional package)
+    are accepted by both.
+    """
+    names = set(FORMAT_CHECKER.checkers) | {name for schema in schemas for name in _keyword_values(schema, "format")}
+    return {name: functools.partial(FORMAT_CHECKER.conforms, format=name) for name in names}
+
+
+_INTEGER_KEYWORD = "x-itamctl-integer"
+
+
+class _Integer:
+    """jsonschema-rs keyword: an integer as python-jsonschema's type checker sees one.
+
+    jsonschema-rs takes ``Decimal("30.0")`` for an integer; python-jsonschema's
+    type checker decides instead, so both backends agree.
+    """
+
+    def __init__(self, parent_schema: dict, value: Any, schema_path: Any) -> None:
+        self.types = value
+
+    def validate(self, instance: Any) -> None:
+        if isinstance(instance, Decimal) and "number" not in self.types and not _TYPES.is_type(instance, "integer"):
+            raise ValueError(f"{instance} is not an integer")
+
+
+_TYPES = Draft202012Validator.TYPE_CHECKER
+
+
+def _fast_schema(node: Any) -> Any:
+    """A copy of a schema for jsonschema-rs: integer types also checked by :class:`_Integer`."""
+    if isinstance(node, list):
+        return [_fast_schema(child) for child in node]
+    if not isinstance(node, dict):
+        return node
+    result = {key: _fast_schema(value) for key, value in node.items()}
+    types = node.get("type")
+    types = [types] if isinstance(types, str) else types
+    if isinstance(types, list) and "integer" in types:
+        result[_INTEGER_KEYWORD] = types
+    return result
 
 
 def _inline_refs(node: Any, schemas: dict[str, dict], base: str) -> Any:
