@@ -20,12 +20,12 @@ def check(registry: Registry, as_of: date) -> Iterator[Finding]:
     for lic in registry.licenses:
         if lic.seats is None:
             continue
-        seen: list[str] = []
+        seen: set[str] = set()  # a set: a list made this O(seats²) a license
         first_over: int | None = None
         for index, holder in enumerate(lic.assigned_to):
             if holder in seen:
                 continue
-            seen.append(holder)
+            seen.add(holder)
             if len(seen) == lic.seats + 1:
                 first_over = index
         if first_over is not None:

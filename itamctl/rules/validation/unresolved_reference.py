@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 
 from itamctl.diagnostics import Diagnostic
 from itamctl.model import Item, Registry
@@ -15,9 +16,44 @@ TAKES_AS_OF = False
 WAIVABLE = False
 
 
+#: Up to this many candidates, a suggestion looks at all of them; above, at the
+#: ``NEAR`` ids sorted next to the reference on either side (ids that share its
+#: beginning), and as many next to it when ids are compared from their end.
+FULL_SCAN = 2000
+NEAR = 200
+
+
 def _suggest(word: str, choices: Iterable[str]) -> str:
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
     return f" (did you mean '{match[0]}'?)" if match else ""
+
+
+class _Candidates:
+    """Ids of each kind (or pair of kinds), built once; suggestions with bounded work.
+
+    Without a bound, each unresolved reference compared itself with every id of
+    the registry, so a registry where many references fail (one big file
+    refused) took minutes. difflib's best match does not depend on the order of
+    the candidates (ties go to the greater id), so small registries get exactly
+    the suggestion a full scan gives.
+    """
+
+    def __init__(self, known_ids: Mapping[str, str]) -> None:
+        self.known_ids = known_ids
+        self._sorted: dict[tuple[str, ...], tuple[list[str], list[str]]] = {}
+
+    def near(self, word: str, kinds: tuple[str, ...]) -> list[str]:
+        if kinds not in self._sorted:
+            ids = sorted(i for i, k in self.known_ids.items() if k in kinds)
+            self._sorted[kinds] = (ids, sorted(i[::-1] for i in ids))
+        ids, reversed_ids = self._sorted[kinds]
+        if len(ids) <= FULL_SCAN:
+            return ids
+        at = bisect.bisect_left(ids, word)
+        near = ids[max(0, at - NEAR):at + NEAR]
+        at = bisect.bisect_left(reversed_ids, word[::-1])
+        near += [i[::-1] for i in reversed_ids[max(0, at - NEAR):at + NEAR]]
+        return near
 
 
 def _a(noun: str) -> str:
@@ -25,18 +61,17 @@ def _a(noun: str) -> str:
 
 
 def _ref(
-    registry: Registry, item: Item, path: tuple, target: str | None, kinds: tuple[str, ...]
+    candidates: _Candidates, item: Item, path: tuple, target: str | None, kinds: tuple[str, ...]
 ) -> Iterator[Diagnostic]:
     if target is None:
         return
-    found = registry.known_ids.get(target)
+    found = candidates.known_ids.get(target)
     wanted = " or ".join(kinds)
     field = ".".join(str(p) for p in path if not isinstance(p, int))
     if found is None:
-        candidates = [i for i, k in registry.known_ids.items() if k in kinds]
         yield item.diagnostic(
             path, ID, f"`{field}` refers to '{target}', but no {wanted} has that id"
-            f"{_suggest(target, candidates)}",
+            f"{_suggest(target, candidates.near(target, kinds))}",
         )
     elif found not in kinds:
         yield item.diagnostic(
@@ -44,9 +79,8 @@ def _ref(
         )
 
 
-def _named(item: Item, path: tuple, name: str | None, names: Iterable[str], what: str
+def _named(item: Item, path: tuple, name: str | None, names: Mapping[str, object], what: str
            ) -> Iterator[Diagnostic]:
-    names = list(names)
     if name is not None and name not in names:
         known = ", ".join(sorted(names)) or "none defined"
         yield item.diagnostic(
@@ -57,25 +91,26 @@ def _named(item: Item, path: tuple, name: str | None, names: Iterable[str], what
 
 def check(registry: Registry) -> Iterator[Diagnostic]:
     settings = registry.settings
+    ids = _Candidates(registry.known_ids)
     for a in registry.assets:
-        yield from _ref(registry, a, ("owner",), a.owner, ("Person",))
-        yield from _ref(registry, a, ("location",), a.location, ("Location",))
+        yield from _ref(ids, a, ("owner",), a.owner, ("Person",))
+        yield from _ref(ids, a, ("location",), a.location, ("Location",))
         if a.purchase:
-            yield from _ref(registry, a, ("purchase", "vendor"), a.purchase.vendor, ("Vendor",))
+            yield from _ref(ids, a, ("purchase", "vendor"), a.purchase.vendor, ("Vendor",))
         for m in a.maintenance:
-            yield from _ref(registry, a, ("maintenance", m.index, "vendor"), m.vendor, ("Vendor",))
+            yield from _ref(ids, a, ("maintenance", m.index, "vendor"), m.vendor, ("Vendor",))
         if settings.doc is not None:
             yield from _named(a, ("category",), a.category, settings.categories, "category")
             yield from _named(a, ("service_level",), a.service_level, settings.service_levels,
                               "service level")
     for lic in registry.licenses:
-        yield from _ref(registry, lic, ("vendor",), lic.vendor, ("Vendor",))
+        yield from _ref(ids, lic, ("vendor",), lic.vendor, ("Vendor",))
         for i, target in enumerate(lic.assigned_to):
-            yield from _ref(registry, lic, ("assigned_to", i), target, ("Person", "Asset"))
+            yield from _ref(ids, lic, ("assigned_to", i), target, ("Person", "Asset"))
     for c in registry.contracts:
-        yield from _ref(registry, c, ("vendor",), c.vendor, ("Vendor",))
-        yield from _ref(registry, c, ("owner",), c.owner, ("Person",))
+        yield from _ref(ids, c, ("vendor",), c.vendor, ("Vendor",))
+        yield from _ref(ids, c, ("owner",), c.owner, ("Person",))
         for i, target in enumerate(c.covers):
-            yield from _ref(registry, c, ("covers", i), target, ("Asset",))
+            yield from _ref(ids, c, ("covers", i), target, ("Asset",))
     for p in registry.people:
-        yield from _ref(registry, p, ("location",), p.location, ("Location",))
+        yield from _ref(ids, p, ("location",), p.location, ("Location",))

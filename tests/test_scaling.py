@@ -1,0 +1,60 @@
+"""No cliffs at size: bounded work per unresolved reference, per license seat, per file.
+
+Behaviour only (never wall-clock times: speed belongs in benchmarks/).
+"""
+
+from __future__ import annotations
+
+import difflib
+import random
+
+from itamctl.rules import references
+from itamctl.rules.references import FULL_SCAN, _Candidates
+from tests.conftest import run_cli
+
+
+def _ids(n: int) -> dict[str, str]:
+    return {f"p{i:05d}": "Person" for i in range(n)} | {f"A-{i:06d}": "Asset" for i in range(n)}
+
+
+def _best(word, choices):
+    match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
+    return match[0] if match else None
+
+
+def test_small_registries_get_the_suggestion_of_a_full_scan():
+    known = _ids(FULL_SCAN // 2)
+    candidates = _Candidates(known)
+    everyone = [i for i, k in known.items() if k == "Person"]
+    assert sorted(candidates.near("p0012", ("Person",))) == sorted(everyone)
+
+
+def test_large_registries_look_at_a_bounded_window_and_still_find_typos():
+    known = _ids(20_000)
+    candidates = _Candidates(known)
+    rng = random.Random(3)
+    for _ in range(50):
+        target = f"p{rng.randrange(20_000):05d}"
+        typo = target[:2] + target[3] + target[2] + target[4:]  # two digits swapped
+        if typo in known:
+            continue
+        near = candidates.near(typo, ("Person",))
+        assert len(near) <= 4 * references.NEAR
+        assert _best(typo, near) == _best(typo, [i for i, k in known.items() if k == "Person"])
+    near = candidates.near("A-00012x", ("Person", "Asset"))
+    assert len(near) <= 4 * references.NEAR
+    assert _best("A-00012x", near) is not None
+
+
+def test_many_unresolved_references_each_get_their_finding(registry):
+    people = "\n---\n".join(f"apiVersion: itam/v1\nkind: Person\nid: p{i:05d}\nname: P {i}"
+                            for i in range(FULL_SCAN + 50))
+    registry.write("people-many.yaml", people)
+    for i in range(30):
+        registry.write(f"assets/A-{i}.yaml", f"apiVersion: itam/v1\nkind: Asset\nid: A-{i}\nname: A\n"
+                       f"category: laptop\nstatus: deployed\nowner: p{i:05d}x\n")
+    code, out, _ = run_cli("validate", "--registry", str(registry.root))
+    assert code == 1
+    lines = [line for line in out.splitlines() if "unresolved_reference" in line]
+    assert len(lines) == 30
+    assert "(did you mean 'p00007'?)" in next(line for line in lines if "A-7.yaml" in line)
