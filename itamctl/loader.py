@@ -37,7 +37,9 @@ try:  # libyaml is the fast path; the pure-Python parser is a correct fallback.
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.loader import Loader as _Parser  # type: ignore[assignment]
 
-MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_FILE_BYTES = 2 * 1024 * 1024  # the default; Settings may raise it
+MAX_FILE_LIMIT = 1024 * 1024 * 1024  # the most Settings may raise it to
+FILE_LIMIT_SETTING = "max_file_bytes"
 MAX_DEPTH = 32
 #: YAML files read from one registry at most (a bound on work and memory; the demo has about 200).
 MAX_FILES = 100_000
@@ -384,32 +386,34 @@ def _link_warning(path: Path, what: str) -> Diagnostic:
     )
 
 
-def load_file(path: Path, file: str | None = None) -> tuple[list[Document], list[Diagnostic]]:
+def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYTES
+              ) -> tuple[list[Document], list[Diagnostic]]:
     file = file or display_path(path)
     try:
         size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            return [], [_too_large(file, size)]
-        data = _read_regular(path)
+        if size > max_bytes:
+            return [], [_too_large(file, size, max_bytes)]
+        data = _read_regular(path, max_bytes)
     except OSError as exc:
         return [], [
             Diagnostic(file, None, None, "yaml.unreadable", Severity.ERROR,
                        f"cannot read file: {exc.strerror or exc}")
         ]
-    return load_bytes(data, file)
+    return load_bytes(data, file, max_bytes)
 
 
-def _too_large(file: str, size: int) -> Diagnostic:
+def _too_large(file: str, size: int, limit: int = MAX_FILE_BYTES) -> Diagnostic:
     return Diagnostic(
         file, None, None, "yaml.too_large", Severity.ERROR,
-        f"file is {size} bytes; the limit is {MAX_FILE_BYTES} (split it into several files)",
+        f"file is {size} bytes; the limit is {limit} (split it into several files, "
+        f"or raise `{FILE_LIMIT_SETTING}` in Settings)",
     )
 
 
-def load_bytes(data: bytes, file: str) -> tuple[list[Document], list[Diagnostic]]:
+def load_bytes(data: bytes, file: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], list[Diagnostic]]:
     """The documents of one file's content (named ``file`` in diagnostics)."""
-    if len(data) > MAX_FILE_BYTES:
-        return [], [_too_large(file, len(data))]
+    if len(data) > max_bytes:
+        return [], [_too_large(file, len(data), max_bytes)]
     text, problems = decode(data, file)
     if text is None:
         return [], problems
@@ -428,7 +432,7 @@ def is_registry_path(rel: PurePosixPath) -> bool:
 
 
 def load_blobs(root: Path, blobs: Iterable[tuple[str, int, bytes | None]],
-               links: Iterable[str] = ()) -> LoadResult:
+               links: Iterable[str] = (), max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
     """Load files given as ``(path inside root, size, content)``, such as a revision's from git.
 
     Files are named as they would be under ``root`` on disk; ``None`` content is a file over the
@@ -445,19 +449,20 @@ def load_blobs(root: Path, blobs: Iterable[tuple[str, int, bytes | None]],
             continue
         file = display_path(root / rel)
         files.append(file)
-        docs, problems = load_bytes(data, file) if data is not None else ([], [_too_large(file, size)])
+        docs, problems = (load_bytes(data, file, max_bytes) if data is not None
+                          else ([], [_too_large(file, size, max_bytes)]))
         documents.extend(docs)
         diagnostics.extend(problems)
     return LoadResult(documents, diagnostics, files)
 
 
-def _read_regular(path: Path) -> bytes:
+def _read_regular(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file, opened without blocking (a FIFO swapped in is refused, not waited on)."""
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     with os.fdopen(fd, "rb") as handle:
         if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        return handle.read(MAX_FILE_BYTES + 1)
+        return handle.read(max_bytes + 1)
 
 
 def _has_content(text: str) -> bool:
@@ -468,8 +473,31 @@ def _has_content(text: str) -> bool:
     return False
 
 
-def load_registry(root: Path) -> LoadResult:
-    """Load every ``*.yaml``/``*.yml`` file under ``root``."""
+def file_limit(documents: Iterable[Document]) -> int:
+    """The file-size limit a registry's Settings ask for (``max_file_bytes``), else the default."""
+    for doc in documents:
+        if doc.data.get("kind") == "Settings":
+            limit = doc.data.get(FILE_LIMIT_SETTING)
+            if isinstance(limit, int) and not isinstance(limit, bool) and MAX_FILE_BYTES < limit <= MAX_FILE_LIMIT:
+                return limit
+            break
+    return MAX_FILE_BYTES
+
+
+def load_registry(root: Path, max_bytes: int | None = None) -> LoadResult:
+    """Load every ``*.yaml``/``*.yml`` file under ``root``.
+
+    Files over the default size limit are refused at first; when the Settings
+    document raises the limit (``max_file_bytes``), the registry is read again
+    with it, so the order of documents stays the order of files.
+    """
+    if max_bytes is None:
+        loaded = load_registry(root, MAX_FILE_BYTES)
+        if any(d.rule == "yaml.too_large" for d in loaded.diagnostics):
+            limit = file_limit(loaded.documents)
+            if limit != MAX_FILE_BYTES:
+                return load_registry(root, limit)
+        return loaded
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
     files: list[str] = []
@@ -479,7 +507,7 @@ def load_registry(root: Path) -> LoadResult:
             continue
         file = display_path(path)
         files.append(file)
-        docs, problems = load_file(path, file)
+        docs, problems = load_file(path, file, max_bytes)
         documents.extend(docs)
         diagnostics.extend(problems)
     return LoadResult(documents, diagnostics, files)

@@ -16,6 +16,7 @@ from itamctl.loader import (
     MAX_FILE_BYTES,
     LoadResult,
     display_path,
+    file_limit,
     is_registry_path,
     load_blobs,
     load_registry,
@@ -101,10 +102,10 @@ def _wanted(rel: PurePosixPath) -> bool:
                                      and rel.name.endswith(".schema.json"))
 
 
-def registry_snapshot(root: Path, rev: str) -> Snapshot | None:
+def registry_snapshot(root: Path, rev: str, max_file_bytes: int = MAX_FILE_BYTES) -> Snapshot | None:
     """The registry folder ``root``'s files at git revision ``rev``; None if it did not exist there."""
     repo = Repository(root)
-    return repo.files_at(rev, repo.relative(root), _wanted, max_file_bytes=MAX_FILE_BYTES)
+    return repo.files_at(rev, repo.relative(root), _wanted, max_file_bytes=max_file_bytes)
 
 
 @_without_gc
@@ -113,6 +114,11 @@ def open_snapshot(root: Path, snapshot: Snapshot) -> Checked:
     extensions = tuple((display_path(root / b.path), b.data or b"") for b in snapshot.files
                        if b.path.startswith("schemas/") and b.path.endswith(".schema.json"))
     loaded = load_blobs(root, ((b.path, b.size, b.data) for b in snapshot.files), snapshot.links)
+    limit = file_limit(loaded.documents)
+    if limit != MAX_FILE_BYTES and any(b.data is None for b in snapshot.files):
+        again = registry_snapshot(root, snapshot.commit, limit)
+        snapshot = replace(again, revision=snapshot.revision) if again else snapshot
+        loaded = load_blobs(root, ((b.path, b.size, b.data) for b in snapshot.files), snapshot.links, limit)
     checked = _check(root, loaded, SchemaValidator(root, extensions))
     registry = replace(checked.registry, schema_extensions=extensions, revision=snapshot.revision)
     return Checked(registry, checked.diagnostics)

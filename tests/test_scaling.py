@@ -8,8 +8,8 @@ from __future__ import annotations
 import difflib
 import random
 
-from itamctl.rules import references
-from itamctl.rules.references import FULL_SCAN, _Candidates
+from itamctl.rules.validation import unresolved_reference as references
+from itamctl.rules.validation.unresolved_reference import FULL_SCAN, _Candidates
 from tests.conftest import run_cli
 
 
@@ -58,3 +58,31 @@ def test_many_unresolved_references_each_get_their_finding(registry):
     lines = [line for line in out.splitlines() if "unresolved_reference" in line]
     assert len(lines) == 30
     assert "(did you mean 'p00007'?)" in next(line for line in lines if "A-7.yaml" in line)
+
+
+def _big_people(n: int) -> str:
+    return "\n---\n".join(f"apiVersion: itam/v1\nkind: Person\nid: q{i:06d}\nname: Person number {i}\n"
+                          f"email: person.number.{i}@example.com\nteam: Engineering and operations"
+                          for i in range(n))
+
+
+def test_a_file_over_the_limit_names_the_setting_that_raises_it(registry):
+    from itamctl.loader import MAX_FILE_BYTES
+
+    registry.write("hr-export.yaml", _big_people(MAX_FILE_BYTES // 100))
+    code, out, _ = run_cli("validate", "--registry", str(registry.root))
+    assert code == 1
+    assert "[yaml.too_large]" in out and "raise `max_file_bytes` in Settings" in out
+
+
+def test_settings_raise_the_file_limit(registry, tmp_path):
+    from itamctl.loader import MAX_FILE_BYTES
+
+    registry.write("hr-export.yaml", _big_people(MAX_FILE_BYTES // 100))
+    registry.replace("settings.yaml", "currency: EUR\n", f"currency: EUR\nmax_file_bytes: {4 * MAX_FILE_BYTES}\n")
+    code, out, err = run_cli("validate", "--registry", str(registry.root))
+    assert (code, out, err) == (0, out, "")
+    assert "too_large" not in out
+    registry.replace("settings.yaml", f"max_file_bytes: {4 * MAX_FILE_BYTES}\n", "max_file_bytes: 1000\n")
+    code, out, _ = run_cli("validate", "--registry", str(registry.root))
+    assert code == 1 and "max_file_bytes" in out and "schema.minimum" in out
