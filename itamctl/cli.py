@@ -11,15 +11,18 @@ from itamctl.commands.check import check
 from itamctl.commands.costs import costs
 from itamctl.commands.depreciation import depreciation
 from itamctl.commands.diff import diff
+from itamctl.commands.edit import assign, audit, dispose, new, retire, set_
 from itamctl.commands.expiries import expiries
 from itamctl.commands.history import history
 from itamctl.commands.importer import importer
 from itamctl.commands.init import init
+from itamctl.commands.inventory import list_items, show
 from itamctl.commands.site import site
 from itamctl.commands.validate import validate
 from itamctl.errors import FatalError
 
-COMMANDS = [init, validate, costs, depreciation, budget, diff, history, check, expiries, site, importer]
+COMMANDS = [init, list_items, show, new, set_, retire, dispose, assign, audit,
+            validate, costs, depreciation, budget, diff, history, check, expiries, site, importer]
 
 
 class _Group(click.Group):

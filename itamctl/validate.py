@@ -69,7 +69,8 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
     """Load and validate the registry at ``root``; problems are diagnostics.
 
     ``extra`` holds (file, text) pairs validated as if they were files of the
-    registry already: what a write command is about to add (a dry run).
+    registry already: what a write command is about to add or replace (a dry
+    run, or the check before an edit is written).
     ``at`` reads the registry as it was at that git revision, straight from
     git's objects (files keep the names they have in the working tree).
     Raises :class:`FatalError` only when there is no registry to read at all.
@@ -89,6 +90,10 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
         raise FatalError(f"not a folder: {display_path(root)}", exit_code=EXIT_USAGE)
     loaded = load_registry(root)
     for file, text in extra:
+        if file in loaded.files:  # a file about to be replaced: its new text stands for it
+            loaded.documents = [d for d in loaded.documents if d.file != file]
+            loaded.diagnostics = [d for d in loaded.diagnostics if d.file != file]
+            loaded.files.remove(file)
         documents, problems = parse_text(text, file)
         loaded.documents.extend(documents)
         loaded.diagnostics.extend(problems)

@@ -18,11 +18,13 @@ INTERACTIVE = {"site serve"}  # a local preview server has no report to print
 #: Covered by their own tests, not on the demo here; `import snipeit` needs a CSV file and would write
 #: into the demo (tests/test_import_snipeit.py checks its JSON, and that it carries no float); `diff` and
 #: `history` need a git repository (tests/test_git_diff.py, tests/test_history.py); `init` writes a new
-#: repository (tests/test_init.py).
-ELSEWHERE = {"diff", "history", "import snipeit", "init"}
+#: repository (tests/test_init.py); the change commands edit files (tests/test_edit.py).
+ELSEWHERE = {"diff", "history", "import snipeit", "init", "new", "set", "retire", "dispose", "assign", "audit"}
 
 COMMANDS = {
     "validate": [],
+    "list": [],
+    "show": ["LT-0012", "--as-of", AS_OF],
     "check": ["--as-of", AS_OF],
     "costs": ["--as-of", AS_OF],
     "depreciation": ["LT-0012", "--as-of", AS_OF],

@@ -146,7 +146,7 @@ def _checked_text(documents: Sequence[dict[str, Any]], header: str, file: str) -
 
 # --- files ---------------------------------------------------------------
 
-def _schema_folder(root: Path) -> Path | None:
+def schema_folder(root: Path) -> Path | None:
     """itamctl's ``schemas/`` beside the registry folder (the repository layout), if it is there."""
     folder = root.resolve().parent / "schemas"
     try:
@@ -156,12 +156,18 @@ def _schema_folder(root: Path) -> Path | None:
     return folder if isinstance(schema, dict) and schema.get("$id") == SCHEMA_ID else None
 
 
+def modeline_for(root: Path, relpath: str, schema: str) -> str | None:
+    """The ``yaml-language-server`` line for ``relpath`` in the registry, when the schemas are beside it."""
+    folder = schema_folder(root)
+    if folder is None:
+        return None
+    target = os.path.relpath(folder / schema, (root.resolve() / relpath).parent)
+    return f"# yaml-language-server: $schema={Path(target).as_posix()}"
+
+
 def _header(root: Path, relpath: str, schema: str, source: str) -> str:
-    lines = []
-    folder = _schema_folder(root)
-    if folder is not None:
-        target = os.path.relpath(folder / schema, (root.resolve() / relpath).parent)
-        lines.append(f"# yaml-language-server: $schema={Path(target).as_posix()}")
+    line = modeline_for(root, relpath, schema)
+    lines = [line] if line else []
     lines.append(f"# Imported from {Path(source).name} by `itamctl import snipeit`.")
     return "\n".join(lines) + "\n"
 

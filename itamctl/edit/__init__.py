@@ -1,0 +1,1 @@
+"""Find-and-change: edit registry files in place (ruamel.yaml round trip), validated before writing."""
