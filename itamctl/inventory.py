@@ -91,7 +91,7 @@ class Inventory:
 
     def __init__(self, checked: Checked, as_of: date) -> None:
         from itamctl.finance.tco import CostLinks
-        from itamctl.policy import run_policy
+        from itamctl.rules import run_policy
         from itamctl.tracking.events import registry_events
 
         self.registry = checked.registry
