@@ -41,11 +41,11 @@ from typing import Any
 from itamctl.budget import budget_report
 from itamctl.dates import add_months
 from itamctl.diagnostics import Diagnostic
+from itamctl.facts import payments
 from itamctl.finance.costs import costs_report
 from itamctl.history import FieldChange, field_changes
 from itamctl.model import Asset, Contract, Item, License, Registry
 from itamctl.money import ZERO, MissingRate, money_str
-from itamctl.payments import payments
 from itamctl.rules import run_policy
 
 FIGURES = ("purchase_cost", "book_value", "recurring_12m", "tco")

@@ -28,9 +28,9 @@ from decimal import Decimal
 
 from itamctl.budget.lines import convert
 from itamctl.dates import FiscalYear
+from itamctl.facts import payments
 from itamctl.model import Registry
 from itamctl.money import ZERO, cents, money_str
-from itamctl.payments import payments
 
 ACTUAL_KINDS = ("purchase", "license", "contract", "maintenance")
 

@@ -5,7 +5,7 @@ Kinds of line, each dated inside the fiscal year it is budgeted in:
 ``replacement``
     An asset that is not retired or disposed is replaced once, in the fiscal
     year containing its planned end of life (``end_of_life``, else purchase
-    date + service life: see :func:`itamctl.lifecycle.planned_end_of_life`), at
+    date + service life: see :func:`itamctl.facts.planned_end_of_life`), at
     its replacement cost (``replacement_cost``, else the category's, else the
     purchase cost), converted at the rate of the line's date. An end of life
     already past at ``as_of`` (the asset is still in service, so the
@@ -43,10 +43,9 @@ from decimal import Decimal
 
 from itamctl.budget.lines import NONE_KEY, Line, convert
 from itamctl.dates import FiscalYear, add_months
-from itamctl.lifecycle import maintenance_factor, planned_end_of_life, replacement_cost, service_life_months
+from itamctl.facts import maintenance_factor, payments, planned_end_of_life, replacement_cost, service_life_months
 from itamctl.model import IN_SERVICE, Asset, Contract, License, Registry
 from itamctl.money import ZERO, cents
-from itamctl.payments import payments
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,8 +9,8 @@ import click
 
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.errors import UsageError
+from itamctl.facts import depreciation_spec
 from itamctl.finance.depreciation import depreciation_schedule
-from itamctl.lifecycle import depreciation_spec
 from itamctl.model import Asset
 from itamctl.render.depreciation import FORMATS, ScheduleView, render
 from itamctl.validate import load_valid_registry

@@ -65,8 +65,8 @@ from typing import ParamSpec, TypeVar
 
 from itamctl.dates import FiscalYear, add_months, fiscal_year_of, months_between
 from itamctl.errors import FatalError
+from itamctl.facts import depreciation_spec
 from itamctl.finance import macrs_tables
-from itamctl.lifecycle import depreciation_spec
 from itamctl.model import Asset, Depreciation, Settings
 from itamctl.money import ZERO, MissingRate, Money
 

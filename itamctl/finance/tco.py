@@ -14,7 +14,7 @@ Decisions:
   date. A missing rate stops the computation with the file and line (the
   ``fx_missing_rate`` validation rule reports the same beforehand).
 * Payments follow renewals only when ``renewal: auto`` (as
-  :func:`itamctl.payments.payments` does by default).
+  :func:`itamctl.facts.payments` does by default).
 * A contract's share is the sum of its payments divided by the number of
   distinct assets in ``covers`` (one division per contract, so the shares of
   all covered assets add up to the payments exactly). Ownership ends at
@@ -41,11 +41,10 @@ from decimal import Decimal
 
 from itamctl.dates import months_between
 from itamctl.errors import FatalError
+from itamctl.facts import depreciation_spec, payment_dates
 from itamctl.finance.depreciation import DepreciationSchedule, depreciation_schedule, to_report_currency
-from itamctl.lifecycle import depreciation_spec
 from itamctl.model import Asset, Contract, License, Registry, Settings
 from itamctl.money import ZERO, MissingRate, Money
-from itamctl.payments import payment_dates
 
 
 @dataclass(frozen=True)

@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from itamctl.dates import add_months
+from itamctl.facts import cover_end
 from itamctl.importers.csvtable import Row, Table, header_key, read_table
 from itamctl.importers.values import (
     currency_code,
@@ -406,7 +407,7 @@ class _Planner:
             except ValueError as exc:
                 self.warn(row.line, f"{self.table.columns['warranty_months']}: {exc}; left out")
         if months and purchase_date:
-            return {"end": add_months(purchase_date, months) - timedelta(days=1)}
+            return {"end": cover_end(purchase_date, months)}
         expires = self._date(row, "warranty_expires")
         if expires:
             return {"end": expires}

@@ -11,15 +11,14 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
 
 from itamctl.dates import fiscal_year_of
-from itamctl.lifecycle import planned_end_of_life
+from itamctl.facts import cancel_by, current_term_end, planned_end_of_life, warranty_end
 from itamctl.model import Asset, Contract, Item, License, Registry
 from itamctl.money import MissingRate, Money, money_str
-from itamctl.payments import current_term_end
 from itamctl.site import reports
 from itamctl.site.history import attach
 from itamctl.site.sensitive import Redactor
@@ -101,6 +100,7 @@ def _fields(redactor: Redactor, item: Item) -> list[tuple[str, Any]]:
 
 def _asset(registry: Registry, redactor: Redactor, asset: Asset, as_of: date) -> dict[str, Any]:
     purchase = asset.purchase
+    warranty = warranty_end(asset, registry.settings)
     return {
         "id": asset.id, "name": asset.name, "category": asset.category, "status": asset.status,
         "manufacturer": asset.manufacturer or "", "model": asset.model or "",
@@ -109,7 +109,8 @@ def _asset(registry: Registry, redactor: Redactor, asset: Asset, as_of: date) ->
         "purchase_date": _iso(purchase.date if purchase else None),
         "purchase_cost": _money(registry, purchase.cost if purchase else None,
                                 purchase.date if purchase else None),
-        "warranty_end": _iso(asset.warranty.end if asset.warranty else None),
+        "warranty_end": _iso(warranty.date if warranty else None),
+        "warranty_derived": bool(warranty and warranty.derived),
         "end_of_life": _iso(planned_end_of_life(asset, registry.settings)),
         "maintenance": [
             {"date": m.date.isoformat(), "kind": m.kind, "cost": _money(registry, m.cost, m.date),
@@ -124,14 +125,13 @@ def _asset(registry: Registry, redactor: Redactor, asset: Asset, as_of: date) ->
 
 def _billable(registry: Registry, item: License | Contract, as_of: date) -> dict[str, Any]:
     term_end = current_term_end(item, as_of)
-    cancel_by = term_end - timedelta(days=item.notice_days) if term_end and item.notice_days else None
     payment = item.payment
     return {
         "id": item.id, "name": item.name, "vendor": item.vendor or "", "type": item.type,
         "start": _iso(item.start), "end": _iso(item.end), "renewal": item.renewal,
         "billing": item.billing, "notice_days": item.notice_days,
         "payment": _money(registry, payment, as_of) if payment else "",
-        "term_end": _iso(term_end), "cancel_by": _iso(cancel_by),
+        "term_end": _iso(term_end), "cancel_by": _iso(cancel_by(item, as_of)),
         "tags": list(item.tags), "notes": item.notes or "", "file": _source(registry, item),
     }
 

@@ -62,9 +62,9 @@ def budget(registry: Registry, as_of: date) -> dict | None:
 
 def costs(registry: Registry, as_of: date) -> dict | None:
     """``itamctl costs --format json``, each item with its depreciation schedule (``itamctl depreciation``)."""
+    from itamctl.facts import depreciation_spec
     from itamctl.finance import depreciation_schedule
     from itamctl.finance.costs import costs_report
-    from itamctl.lifecycle import depreciation_spec
     from itamctl.render import costs as costs_render
     from itamctl.render import depreciation as schedule_render
 

@@ -2,7 +2,8 @@
 
 An event is one date in the life of an asset, license or contract:
 
-- ``warranty_end``: the last day of an asset's warranty;
+- ``warranty_end``: the last day of an asset's warranty (``warranty.end``,
+  else purchase date + the category's ``warranty_months`` − 1 day);
 - ``license_end`` / ``contract_end``: the last day of a license or contract
   that does not renew by itself (``renewal: manual`` or ``none``);
 - ``renewal``: the last day of the current term of a license or contract with
@@ -25,12 +26,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
-from itamctl.dates import add_months
-from itamctl.lifecycle import planned_end_of_life
+from itamctl.facts import audit_due, cancel_by, current_term_end, planned_end_of_life, renews, warranty_end
 from itamctl.model import Asset, Contract, Item, License, Registry, Settings
-from itamctl.payments import current_term_end
 
 EVENT_TYPES = ("warranty_end", "license_end", "contract_end", "renewal", "cancel_by", "end_of_life", "audit_due")
 ITEM_KINDS = ("asset", "license", "contract")
@@ -127,20 +126,16 @@ def asset_events(asset: Asset, settings: Settings, as_of: date) -> Iterator[Even
     if asset.retired:
         return
     leads = lead_days(asset, settings)
-    if asset.warranty and asset.warranty.end:
-        yield _event(asset, "asset", "warranty_end", asset.warranty.end, ("warranty", "end"), as_of, leads)
+    warranty = warranty_end(asset, settings)
+    if warranty is not None:
+        yield _event(asset, "asset", "warranty_end", warranty.date, warranty.path, as_of, leads)
     eol = planned_end_of_life(asset, settings)
     if eol is not None:
         path = ("end_of_life",) if asset.end_of_life else ("purchase", "date")
         yield _event(asset, "asset", "end_of_life", eol, path, as_of, leads)
-    months = settings.audit_interval_months
-    if months and asset.in_service:
-        if asset.last_audit:
-            yield _event(asset, "asset", "audit_due", add_months(asset.last_audit, months), ("last_audit",),
-                         as_of, leads)
-        elif asset.purchase and asset.purchase.date:
-            yield _event(asset, "asset", "audit_due", add_months(asset.purchase.date, months),
-                         ("purchase", "date"), as_of, leads)
+    audit = audit_due(asset, settings)
+    if audit is not None:
+        yield _event(asset, "asset", "audit_due", audit[0], audit[1], as_of, leads)
 
 
 def term_events(item: License | Contract, settings: Settings, as_of: date) -> Iterator[Event]:
@@ -149,12 +144,11 @@ def term_events(item: License | Contract, settings: Settings, as_of: date) -> It
         return
     kind = "license" if isinstance(item, License) else "contract"
     leads = lead_days(item, settings)
-    if item.renewal == "auto":
-        end = current_term_end(item, as_of)
-        yield _event(item, kind, "renewal", end, ("end",), as_of, leads)
-        if item.notice_days is not None:
-            cancel_by = end - timedelta(days=item.notice_days)
-            yield _event(item, kind, "cancel_by", cancel_by, ("notice_days",), as_of, leads)
+    if renews(item):
+        yield _event(item, kind, "renewal", current_term_end(item, as_of), ("end",), as_of, leads)
+        last_day = cancel_by(item, as_of)
+        if last_day is not None:
+            yield _event(item, kind, "cancel_by", last_day, ("notice_days",), as_of, leads)
     else:
         yield _event(item, kind, f"{kind}_end", item.end, ("end",), as_of, leads)
 

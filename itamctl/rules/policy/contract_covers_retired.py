@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from itamctl.facts import running_on
 from itamctl.model import Asset, Registry
-from itamctl.payments import current_term_end
 from itamctl.rules.finding import Finding
 
 ID = "contract_covers_retired"
@@ -20,8 +20,7 @@ WAIVABLE = True
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:
     assets = {asset.id: asset for asset in registry.assets}
     for contract in registry.contracts:
-        end = current_term_end(contract, as_of)
-        if contract.start is None or contract.start > as_of or (end is not None and end < as_of):
+        if not running_on(contract, as_of):
             continue
         for index, asset_id in enumerate(contract.covers):
             asset: Asset | None = assets.get(asset_id)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import date
 
+from itamctl.facts import running_on
 from itamctl.model import Registry
-from itamctl.payments import current_term_end
 from itamctl.rules.finding import Finding
 from itamctl.tracking.events import asset_events
 
@@ -26,10 +26,7 @@ def extended(registry: Registry, as_of: date) -> set[str]:
     """Ids of assets covered on ``as_of`` by a running warranty-extension contract."""
     covered: set[str] = set()
     for contract in registry.contracts:
-        if contract.type != "warranty_extension" or contract.start is None or contract.start > as_of:
-            continue
-        end = current_term_end(contract, as_of)
-        if end is None or end >= as_of:
+        if contract.type == "warranty_extension" and running_on(contract, as_of):
             covered.update(contract.covers)
     return covered
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itamctl.diagnostics import Diagnostic, Severity
-from itamctl.lifecycle import depreciation_spec
+from itamctl.facts import depreciation_spec
 from itamctl.model import Depreciation, Registry
 from itamctl.money import MissingRate
 
