@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import best_of, write_registry
 
 from itamctl.finance.costs import costs_report
+from itamctl.pipeline import open_registry
 from itamctl.render.costs import render_json
-from itamctl.validate import open_registry
 
 AS_OF = date(2026, 1, 31)
 

@@ -24,7 +24,7 @@ from synth import best_of, write_registry
 
 from itamctl.history import registry_history
 from itamctl.loader import load_registry
-from itamctl.validate import registry_snapshot
+from itamctl.pipeline import registry_snapshot
 
 
 def git(cwd: Path, *args: str) -> None:

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from synth import best_of, write_registry
 
 from itamctl.loader import load_registry
-from itamctl.validate import open_registry
+from itamctl.pipeline import open_registry
 
 
 def main() -> None:

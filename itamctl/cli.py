@@ -1,37 +1,85 @@
-"""The command line: parses options, calls the core, picks a renderer. Nothing else."""
+"""The command line: parses options, calls the core, picks a renderer. Nothing else.
+
+Commands load lazily: ``itamctl --help`` and ``itamctl validate`` import only
+what they use. Registering a command is one entry in :data:`COMMANDS`: its
+name, ``module:attribute`` and the one-line help shown in ``itamctl --help``
+(tests/test_cli_lazy.py checks that the line matches the command's own).
+"""
 
 from __future__ import annotations
+
+import importlib
 
 import click
 
 from itamctl import __version__
-from itamctl.commands._options import echo_error
-from itamctl.commands.budget import budget
-from itamctl.commands.check import check
-from itamctl.commands.costs import costs
-from itamctl.commands.depreciation import depreciation
-from itamctl.commands.diff import diff
-from itamctl.commands.edit import assign, audit, dispose, new, retire, set_
-from itamctl.commands.expiries import expiries
-from itamctl.commands.history import history
-from itamctl.commands.importer import importer
-from itamctl.commands.init import init
-from itamctl.commands.inventory import list_items, show
-from itamctl.commands.site import site
-from itamctl.commands.validate import validate
 from itamctl.errors import FatalError
 
-COMMANDS = [init, list_items, show, new, set_, retire, dispose, assign, audit,
-            validate, costs, depreciation, budget, diff, history, check, expiries, site, importer]
+#: name -> (where the click command is, its short help for ``itamctl --help``), in help order.
+COMMANDS: dict[str, tuple[str, str]] = {
+    "init": ("itamctl.commands.init:init", "Create a registry repository in DIRECTORY (default: here)."),
+    "list": ("itamctl.commands.inventory:list_items",
+             "List items (KIND: asset, license, contract, person, location, vendor; default all)."),
+    "show": ("itamctl.commands.inventory:show", "Every field of one item, its computed figures (book value, TCO, "
+             "next expiry), open findings and file:line."),
+    "new": ("itamctl.commands.edit:new", "Add an item: an asset file assets/<category>/<id>.yaml (with its schema "
+            "modeline), a license or contract file, or a person at the end of the people file."),
+    "set": ("itamctl.commands.edit:set_",
+            "Change fields of an item (dotted paths reach nested fields: warranty.end=2028-01-31)."),
+    "retire": ("itamctl.commands.edit:retire",
+               "Take an asset out of use (status: retired) or mark a person as gone (active: false)."),
+    "dispose": ("itamctl.commands.edit:dispose",
+                "Record that an asset left the organisation (status: disposed plus its disposal)."),
+    "assign": ("itamctl.commands.edit:assign", "Give a license seat to a person or asset (assigned_to), or an asset "
+               "to its owner (an asset in stock becomes deployed)."),
+    "audit": ("itamctl.commands.edit:audit", "Record that an asset was seen and checked (last_audit)."),
+    "validate": ("itamctl.commands.validate:validate",
+                 "Check every registry file against the schemas and the cross-file rules."),
+    "costs": ("itamctl.commands.costs:costs",
+              "What each asset cost, what it is worth and what it has cost in all, as of a date."),
+    "depreciation": ("itamctl.commands.depreciation:depreciation",
+                     "The depreciation schedule of asset ID per fiscal year, with its book value as of a date."),
+    "budget": ("itamctl.commands.budget:budget",
+               "Forecast the budget that keeps today's service levels, beside past actuals."),
+    "diff": ("itamctl.commands.diff:diff",
+             "Items added, removed and changed between two revisions, with their cost impact."),
+    "history": ("itamctl.commands.history:history",
+                "Every commit that changed item ID, newest first, with its field changes."),
+    "check": ("itamctl.commands.check:check", "Validate the registry, then apply the policy rules: the CI gate."),
+    "expiries": ("itamctl.commands.expiries:expiries", "List what expires, renews or falls due, soonest first."),
+    "site": ("itamctl.commands.site:site",
+             "Build or preview the MkDocs Material site staff browse the registry with."),
+    "import": ("itamctl.commands.importer:importer", "Create registry files from another tool's export."),
+}
+
+
+def load_command(name: str) -> click.Command:
+    """Import the module of command ``name`` and return its click command."""
+    module, _, attribute = COMMANDS[name][0].partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 class _Group(click.Group):
-    """Maps the single fatal error type to a message and an exit code."""
+    """Loads commands on demand and maps the single fatal error type to a message and an exit code."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return load_command(cmd_name) if cmd_name in COMMANDS else None
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        """The command list from :data:`COMMANDS`, without importing any command."""
+        rows = [(name, short) for name, (_, short) in COMMANDS.items()]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
 
     def invoke(self, ctx: click.Context):
         try:
             return super().invoke(ctx)
         except FatalError as exc:
+            from itamctl.commands._options import echo_error
+
             echo_error(str(exc))
             ctx.exit(exc.exit_code)
 
@@ -46,10 +94,6 @@ def cli() -> None:
     validates them, computes their costs, tracks what expires, forecasts the
     budget and publishes a site for staff.
     """
-
-
-for _command in COMMANDS:
-    cli.add_command(_command)
 
 
 def main() -> None:

@@ -47,6 +47,21 @@ class Diagnostic:
         }
 
 
+def location(d: Diagnostic) -> str:
+    """``file:line:column`` with the parts that exist."""
+    where = d.file
+    if d.line is not None:
+        where += f":{d.line}"
+        if d.column is not None:
+            where += f":{d.column}"
+    return where
+
+
+def one_line(d: Diagnostic) -> str:
+    """``file:line:column: [rule] message``: a diagnostic inside an error message (not escaped)."""
+    return f"{location(d)}: [{d.rule}] {d.message}"
+
+
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
     """Sort and de-duplicate diagnostics so output is deterministic."""
     return sorted(set(diagnostics), key=Diagnostic.sort_key)

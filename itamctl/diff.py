@@ -1,6 +1,6 @@
 """What a change does to the registry: items added, removed and changed, and what it costs.
 
-Both sides are validated registries (:func:`itamctl.validate.valid_or_fail`):
+Both sides are validated registries (:func:`itamctl.pipeline.valid_or_fail`):
 an invalid side stops the comparison with its file:line diagnostics, so an
 item with a typo is never reported as removed.
 

@@ -18,7 +18,7 @@ from typing import Any
 from itamctl.diagnostics import Diagnostic
 from itamctl.errors import FatalError, UsageError
 from itamctl.model import Item, Registry
-from itamctl.validate import Checked
+from itamctl.pipeline import Checked
 
 #: CLI kind names (singular and plural) -> model kind.
 KIND_NAMES = {

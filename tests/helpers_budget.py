@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 from itamctl.budget import BudgetReport, budget_report
 from itamctl.cli import cli
-from itamctl.validate import load_valid_registry
+from itamctl.pipeline import load_valid_registry
 
 SETTINGS = """\
     apiVersion: itam/v1

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from itamctl.cli import cli
 from itamctl.model import Registry
-from itamctl.validate import load_valid_registry, open_registry
+from itamctl.pipeline import load_valid_registry, open_registry
 
 REFERENCES = """\
 apiVersion: itam/v1

@@ -15,7 +15,7 @@ import pytest
 
 from itamctl.budget.report import budget_report
 from itamctl.errors import FatalError
-from itamctl.validate import open_registry
+from itamctl.pipeline import open_registry
 from tests.helpers_budget import asset, report, write_registry
 
 AS_OF = date(2026, 6, 30)

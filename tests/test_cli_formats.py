@@ -36,7 +36,9 @@ COMMANDS = {
 
 def leaf_commands(group: click.Group, prefix: str = "") -> list[str]:
     names = []
-    for name, command in sorted(group.commands.items()):
+    ctx = click.Context(group)
+    for name in sorted(group.list_commands(ctx)):
+        command = group.get_command(ctx, name)
         if isinstance(command, click.Group):
             names += leaf_commands(command, f"{prefix}{name} ")
         else:

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from itamctl import __version__
-from itamctl.validate import open_registry
+from itamctl.pipeline import open_registry
 
 
 def test_clean_registry_exits_0(registry):

@@ -10,7 +10,7 @@ import pytest
 from conftest import REPO_ROOT, run_cli
 
 from itamctl.model import STATUSES
-from itamctl.validate import open_registry
+from itamctl.pipeline import open_registry
 
 DEMO = REPO_ROOT / "registry"
 FILES = sorted(p for p in DEMO.rglob("*") if p.suffix in (".yaml", ".yml")) if DEMO.is_dir() else []

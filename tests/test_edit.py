@@ -14,7 +14,7 @@ from conftest import REPO_ROOT, run_cli, write_registry
 
 from itamctl.finance.tco import asset_costs
 from itamctl.loader import load_file
-from itamctl.validate import open_registry
+from itamctl.pipeline import open_registry
 
 COMMENTED = """\
 # yaml-language-server: $schema=../../schemas/asset.schema.json

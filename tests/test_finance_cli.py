@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from itamctl.finance.depreciation import depreciation_schedule
-from itamctl.validate import load_valid_registry
+from itamctl.pipeline import load_valid_registry
 from tests.helpers_finance import FinanceRegistry, run, run_json
 
 D = Decimal

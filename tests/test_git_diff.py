@@ -9,8 +9,8 @@ import git
 import pytest
 
 from itamctl.diff import diff_registries
+from itamctl.pipeline import empty_registry, load_valid_registry
 from itamctl.render.diff import MARKER, MAX_MARKDOWN, render_markdown
-from itamctl.validate import empty_registry, load_valid_registry
 from tests.conftest import RegistryDir, run_cli, write_registry
 from tests.helpers_git import commit
 

@@ -9,7 +9,7 @@ import git
 import pytest
 
 from itamctl import gitrepo
-from itamctl.validate import registry_snapshot
+from itamctl.pipeline import registry_snapshot
 from tests.conftest import RegistryDir, run_cli, write_registry
 from tests.helpers_git import commit, commit_tree, git_out, tree_object
 

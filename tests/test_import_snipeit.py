@@ -14,7 +14,7 @@ from itamctl.diagnostics import Severity
 from itamctl.importers.values import parse_date, parse_money, sanitise_id, slash_order
 from itamctl.importers.writer import dump_documents
 from itamctl.loader import load_file, parse_text
-from itamctl.validate import open_registry
+from itamctl.pipeline import open_registry
 
 HEADER = ("ID,Company,Asset Name,Asset Tag,Serial,Model,Model No.,Category,Manufacturer,Status,"
           "Checked Out To,Username,Email,Location,Purchase Date,Purchase Cost,Supplier,Order Number,"

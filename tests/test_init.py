@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from conftest import run_cli
 
+from itamctl.pipeline import open_registry
 from itamctl.scaffold import REPO_FILES, TEMPLATES, modeline, planned_files
-from itamctl.validate import open_registry
 from tests.test_workflows import actionlint
 
 

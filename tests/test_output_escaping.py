@@ -46,7 +46,7 @@ OWN_COMMAND = re.compile(r"::(error|warning|notice) (file|title)=[^:\r\n]*::")
 def _formats(name: str) -> list[str]:
     command = cli
     for part in name.split():
-        command = command.commands[part]
+        command = command.get_command(click.Context(command), part)
     option = next(p for p in command.params if p.name == "fmt")
     assert isinstance(option.type, click.Choice)
     return list(option.type.choices)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from itamctl.pipeline import open_registry
 from itamctl.rules import validation_rules
-from itamctl.validate import open_registry
 
 ASSET = """\
 apiVersion: itam/v1

@@ -23,8 +23,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
 from itamctl.loader import load_file
+from itamctl.pipeline import open_registry
 from itamctl.schema import KINDS, SchemaValidator, builtin_schema_dir, schema_file
-from itamctl.validate import open_registry
 
 SCHEMA_DIR = REPO_ROOT / "schemas"
 SCHEMA_FILES = sorted(SCHEMA_DIR.glob("*.schema.json"))

@@ -251,7 +251,7 @@ def test_demo_site_links_resolve_to_built_files(demo_site):
 
 
 def test_demo_registry_builds_and_shows_every_item(demo_site):
-    from itamctl.validate import load_valid_registry
+    from itamctl.pipeline import load_valid_registry
 
     out = demo_site
     registry = load_valid_registry(DEMO)

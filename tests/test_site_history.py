@@ -5,8 +5,8 @@ from __future__ import annotations
 import git
 import pytest
 
+from itamctl.pipeline import load_valid_registry
 from itamctl.site.history import SiteHistory
-from itamctl.validate import load_valid_registry
 from tests.conftest import RegistryDir, run_cli
 from tests.helpers_git import commit
 

@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
+from itamctl.pipeline import load_valid_registry
 from itamctl.tracking.events import classify, registry_events, select
-from itamctl.validate import load_valid_registry
 from tests.helpers_tracking import asset, contract, license, make_registry
 
 

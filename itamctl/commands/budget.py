@@ -9,8 +9,8 @@ import click
 
 from itamctl.budget import BY_CHOICES, budget_report
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
+from itamctl.pipeline import load_valid_registry
 from itamctl.render.budget import FORMATS, render
-from itamctl.validate import load_valid_registry
 
 
 @click.command("budget")

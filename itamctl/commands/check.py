@@ -9,10 +9,10 @@ import click
 
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, registry_option, use_colour
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK, FatalError
+from itamctl.pipeline import CheckReport, run_check
 from itamctl.render.check_summary import render_markdown
 from itamctl.render.diagnostics import render_github, render_json, render_text
 from itamctl.rules import policy_rules
-from itamctl.tracking.check import CheckReport, run_check
 
 FORMATS = ("text", "json", "github", "markdown")
 

@@ -10,8 +10,8 @@ import click
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.errors import UsageError
 from itamctl.finance.costs import GROUP_KEYS, costs_report, select_assets
+from itamctl.pipeline import load_valid_registry
 from itamctl.render.costs import FORMATS, render
-from itamctl.validate import load_valid_registry
 
 
 @click.command("costs")

@@ -12,8 +12,8 @@ from itamctl.errors import UsageError
 from itamctl.facts import depreciation_spec
 from itamctl.finance.depreciation import depreciation_schedule
 from itamctl.model import Asset
+from itamctl.pipeline import load_valid_registry
 from itamctl.render.depreciation import FORMATS, ScheduleView, render
-from itamctl.validate import load_valid_registry
 
 
 @click.command("depreciation")

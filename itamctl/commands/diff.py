@@ -13,8 +13,8 @@ from itamctl.diagnostics import Severity
 from itamctl.diff import DiffReport, diff_registries, findings
 from itamctl.errors import EXIT_FINDINGS, UsageError
 from itamctl.money import money_str
+from itamctl.pipeline import Checked, empty_registry, open_registry, open_snapshot, registry_snapshot, valid_or_fail
 from itamctl.render.diff import FORMATS, render
-from itamctl.validate import Checked, empty_registry, open_registry, open_snapshot, registry_snapshot, valid_or_fail
 
 
 def _side(registry: Path, rev: str | None, label: str) -> Checked:

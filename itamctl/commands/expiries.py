@@ -8,10 +8,10 @@ from pathlib import Path
 import click
 
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
+from itamctl.pipeline import load_valid_registry
 from itamctl.render import expiries as renderers
 from itamctl.render.ics import render_ics
 from itamctl.tracking.events import EVENT_TYPES, ITEM_KINDS, STATUSES, registry_events, select
-from itamctl.validate import load_valid_registry
 
 FORMATS = ("text", "json", "csv", "markdown", "ics")
 _RENDER = {

@@ -37,7 +37,7 @@ def snipeit(csv_file: Path, registry: Path, dry_run: bool, fmt: str) -> None:
     from itamctl.importers.render import render_json, render_report
     from itamctl.importers.snipeit import plan_import
     from itamctl.importers.writer import apply_plan
-    from itamctl.validate import open_registry
+    from itamctl.pipeline import open_registry
 
     plan = plan_import(csv_file, open_registry(registry).registry)
     report = apply_plan(registry, plan, dry_run=dry_run)

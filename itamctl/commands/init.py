@@ -36,9 +36,9 @@ def init(directory: Path, organization: str, currency: str, requirement: str | N
     registry is validated at the end; exit status 1 when it has errors (a
     skipped file that does not fit, for example).
     """
+    from itamctl.pipeline import open_registry
     from itamctl.render.scaffold import render_text
     from itamctl.scaffold import REGISTRY, init_repository
-    from itamctl.validate import open_registry
 
     result = init_repository(directory, date.today(), organization=organization, currency=currency,
                              requirement=requirement, git_init=not no_git)

@@ -23,8 +23,8 @@ def list_items(kind: str | None, where: tuple[str, ...], owner: str | None, stat
                fmt: str) -> None:
     """List items (KIND: asset, license, contract, person, location, vendor; default all)."""
     from itamctl.inventory import select_items
+    from itamctl.pipeline import open_registry
     from itamctl.render.inventory import list_json, list_text
-    from itamctl.validate import open_registry
 
     items = select_items(open_registry(registry).registry, kind, where=where, owner=owner, status=status)
     emit(list_json(items) if fmt == "json" else list_text(items))
@@ -38,8 +38,8 @@ def list_items(kind: str | None, where: tuple[str, ...], owner: str | None, stat
 def show(item_id: str, registry: Path, as_of: date, fmt: str) -> None:
     """Every field of one item, its computed figures (book value, TCO, next expiry), open findings and file:line."""
     from itamctl.inventory import Inventory
+    from itamctl.pipeline import open_registry
     from itamctl.render.inventory import show_json, show_text
-    from itamctl.validate import open_registry
 
     checked = open_registry(registry)
     item = checked.registry.get(item_id)

@@ -49,7 +49,8 @@ def serve(registry: Path, as_of: date, dev_addr: str) -> None:
     """Preview the site locally (generated once; rerun to pick up registry changes)."""
     from mkdocs.commands.serve import serve as mkdocs_serve
 
-    from itamctl.site.build import mkdocs_environment, write_sources
+    from itamctl.site.build import write_sources
+    from itamctl.site.mkdocs_build import mkdocs_environment
 
     with tempfile.TemporaryDirectory(prefix="itamctl-site-") as work:
         config = write_sources(registry, as_of, Path(work))

@@ -8,8 +8,8 @@ import click
 
 from itamctl.commands._options import at_option, emit, format_option, registry_option, use_colour
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK
+from itamctl.pipeline import open_registry
 from itamctl.render.diagnostics import FORMATS, render
-from itamctl.validate import open_registry
 
 
 @click.command("validate")

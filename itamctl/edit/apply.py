@@ -22,8 +22,8 @@ from itamctl.errors import EXIT_USAGE, FatalError, UsageError
 from itamctl.fileio import write_atomic
 from itamctl.loader import Document, display_path
 from itamctl.model import Registry
+from itamctl.pipeline import Checked, open_registry
 from itamctl.schema import schema_file
-from itamctl.validate import Checked, open_registry
 
 #: ``new`` kinds -> (model kind, folder of one-file-per-item kinds, default id prefix).
 NEW_KINDS = {

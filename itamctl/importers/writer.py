@@ -36,9 +36,9 @@ from itamctl.fileio import check_inside, write_inside
 from itamctl.importers.snipeit import ImportPlan, NewDocument, RowWarning, Skipped
 from itamctl.loader import display_path, parse_text
 from itamctl.model import Registry, Settings
+from itamctl.pipeline import open_registry
 from itamctl.portable import fold, free_name, portable_stem
 from itamctl.rules.validation import secret_in_field
-from itamctl.validate import open_registry
 
 SCHEMA_ID = "https://itamctl.dev/schemas/v1/asset.schema.json"
 REFERENCE_FILES = {"Person": "people-imported", "Location": "locations-imported", "Vendor": "vendors-imported"}

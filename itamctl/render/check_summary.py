@@ -8,9 +8,9 @@ nothing in a registry file can inject markup or HTML into the summary.
 from __future__ import annotations
 
 from itamctl.diagnostics import counts
+from itamctl.pipeline import CheckReport
 from itamctl.render.expiries import markdown_events
 from itamctl.render.table import markdown_table, md_escape
-from itamctl.tracking.check import CheckReport
 
 _ICON = {"error": "❌ error", "warning": "⚠️ warning", "notice": "ℹ️ notice"}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from itamctl.diagnostics import Diagnostic, Severity, counts
+from itamctl.diagnostics import Diagnostic, Severity, counts, location
 from itamctl.render.escape import terminal, workflow_data, workflow_property
 
 FORMATS = ("text", "json", "github")
@@ -13,16 +13,6 @@ FORMATS = ("text", "json", "github")
 _COLOURS = {Severity.ERROR: "\x1b[31m", Severity.WARNING: "\x1b[33m", Severity.NOTICE: "\x1b[36m"}
 _RESET = "\x1b[0m"
 _BOLD = "\x1b[1m"
-
-
-def location(d: Diagnostic) -> str:
-    """``file:line:column`` with the parts that exist."""
-    where = d.file
-    if d.line is not None:
-        where += f":{d.line}"
-        if d.column is not None:
-            where += f":{d.column}"
-    return where
 
 
 def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-
-import icalendar
+from typing import TYPE_CHECKING
 
 from itamctl.render.escape import ics_text
 from itamctl.tracking.events import Event
+
+if TYPE_CHECKING:
+    import icalendar
 
 PRODID = "-//itamctl//expiries//EN"
 
@@ -31,6 +33,8 @@ def _description(event: Event) -> str:
 
 
 def build_calendar(events: Sequence[Event], as_of: date, *, name: str = "IT asset expiries") -> icalendar.Calendar:
+    import icalendar  # only the ics format pays for it
+
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

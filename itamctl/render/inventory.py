@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from itamctl.diagnostics import Diagnostic
-from itamctl.edit.apply import EditResult
 from itamctl.inventory import Figures, Inventory
 from itamctl.model import Item
 from itamctl.money import money_str
 from itamctl.render.diagnostics import location
 from itamctl.render.table import text_table
+
+if TYPE_CHECKING:  # a renderer does not import the command's core
+    from itamctl.edit.apply import EditResult
 
 
 def jsonable(value: Any) -> Any:

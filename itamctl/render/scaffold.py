@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from itamctl.diagnostics import Diagnostic, Severity
-from itamctl.render.diagnostics import location
-from itamctl.scaffold import InitResult
+from itamctl.diagnostics import Diagnostic, Severity, one_line
+
+if TYPE_CHECKING:  # a renderer does not import the command's core
+    from itamctl.scaffold import InitResult
 
 
 def render_text(result: InitResult, diagnostics: Sequence[Diagnostic]) -> str:
@@ -20,7 +22,7 @@ def render_text(result: InitResult, diagnostics: Sequence[Diagnostic]) -> str:
     errors = [d for d in diagnostics if d.severity is Severity.ERROR]
     if errors:
         lines.append(f"The registry has {len(errors)} validation error(s):")
-        lines += [f"  {location(d)}: [{d.rule}] {d.message}" for d in errors]
+        lines += [f"  {one_line(d)}" for d in errors]
     else:
         lines += ["The registry validates. Next:",
                   f"  cd {root} && itamctl validate && itamctl check",

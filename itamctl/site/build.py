@@ -15,12 +15,10 @@ the section pages and builds them; the output is the same as one build's.
 from __future__ import annotations
 
 import html
-import logging
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -29,14 +27,14 @@ import yaml
 
 from itamctl.errors import FatalError
 from itamctl.model import Registry
+from itamctl.pipeline import load_valid_registry
 from itamctl.site import shards
 from itamctl.site.context import SiteContext, add_reports, gather
+from itamctl.site.mkdocs_build import run_mkdocs
 from itamctl.site.pages import ITEM_REPORTS, SECTIONS, downloads, item_pages, schema_files, section_pages
 from itamctl.site.reports import COLLECTORS
-from itamctl.validate import load_valid_registry
 
 MARKER = ".itamctl-site"
-EPOCH = "315532800"  # 1980-01-01: fixed timestamps (sitemap) for reproducible output
 
 
 def base_dir() -> Path:
@@ -107,50 +105,6 @@ def write_config(work: Path, docs: Path, site_dir: Path, site_name: str) -> Path
     path = work / "mkdocs.yml"
     path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
-
-
-class _Collect(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-@contextmanager
-def mkdocs_environment() -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in ("SOURCE_DATE_EPOCH", "NO_MKDOCS_2_WARNING")}
-    os.environ["SOURCE_DATE_EPOCH"] = saved["SOURCE_DATE_EPOCH"] or EPOCH
-    os.environ["NO_MKDOCS_2_WARNING"] = "1"
-    try:
-        yield
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-
-
-def run_mkdocs(config_file: Path) -> None:
-    """A strict ``mkdocs build`` through MkDocs' Python API; warnings become a FatalError."""
-    from mkdocs.commands.build import build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    logger = logging.getLogger("mkdocs")
-    handler = _Collect()
-    logger.addHandler(handler)
-    try:
-        with mkdocs_environment():
-            config = load_config(config_file=str(config_file), strict=True)
-            build(config)
-    except MkDocsException as exc:
-        details = "\n".join(f"  {m}" for m in handler.messages[:20])
-        raise FatalError(f"mkdocs build failed: {exc}" + (f"\n{details}" if details else "")) from exc
-    finally:
-        logger.removeHandler(handler)
 
 
 def _ours_or_empty(path: Path) -> bool:

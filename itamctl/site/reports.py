@@ -1,7 +1,6 @@
 """The reports the CLI prints, as the JSON-able dicts the site renders.
 
-Each entry is the report's own ``to_json()`` form (or ``None`` when that part
-of itamctl is not installed), so a page shows exactly what the command line
+Each entry is the report's own ``to_json()`` form, so a page shows exactly what the command line
 shows. A report that cannot be computed for this registry (for example a
 missing exchange rate) becomes ``{"error": message}`` and its page says so.
 """
@@ -20,8 +19,6 @@ from itamctl.model import Registry
 def _guard(compute: Callable[[], Any]) -> Any:
     try:
         return compute()
-    except ImportError:
-        return None
     except FatalError as exc:
         return {"error": str(exc)}
 

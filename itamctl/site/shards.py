@@ -165,7 +165,7 @@ def finish(workers: Workers, site: Path) -> None:
 
 def main(argv: Sequence[str]) -> int:
     """``python -m itamctl.site.shards CONFIG``: one strict build; the error on stderr, exit code 1."""
-    from itamctl.site.build import run_mkdocs
+    from itamctl.site.mkdocs_build import run_mkdocs
 
     try:
         run_mkdocs(Path(argv[0]))
