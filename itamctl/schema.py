@@ -44,6 +44,25 @@ API_VERSION = "itam/v1"
 KINDS = ("Settings", "Asset", "License", "Contract", "Person", "Location", "Vendor")
 
 
+#: Every rule id a schema finding can carry: ``schema.<check>``, stable (not JSON Schema's keyword names).
+SCHEMA_RULES: dict[str, str] = {
+    "schema.api_version": "`apiVersion` is not `itam/v1`",
+    "schema.kind": "`kind` is not one of the known kinds",
+    "schema.required": "a required field is missing",
+    "schema.unknown_field": "a field the schema does not define (custom fields start with `x-`)",
+    "schema.type": "a value of the wrong type (a string where a number is expected, ...)",
+    "schema.enum": "a value not among the allowed ones",
+    "schema.const": "a value other than the one allowed",
+    "schema.format": "a malformed date, e-mail address, URI, ...",
+    "schema.pattern": "a string not of the required form (ids, currency codes, ...)",
+    "schema.value": "a value none of the allowed forms accepts (money, ...)",
+    "schema.minimum": "a number below its lower bound (inclusive or exclusive)",
+    "schema.maximum": "a number above its upper bound (inclusive or exclusive)",
+    "schema.unique_items": "a list names the same entry twice",
+    "schema.invalid": "any other schema violation (the message names the JSON Schema keyword)",
+}
+
+
 def builtin_schema_dir() -> Path:
     packaged = Path(__file__).parent / "_data" / "schemas"
     if packaged.is_dir():
@@ -444,10 +463,11 @@ def _explain(doc: Document, error: ValidationError) -> Iterator[Diagnostic]:
         word = {"minimum": "at least", "exclusiveMinimum": "more than",
                 "maximum": "at most", "exclusiveMaximum": "less than"}[keyword]
         limit = error.validator_value
-        yield doc.diagnostic(path, f"schema.{keyword}", f"`{field}` is {value}; it must be {word} {limit}")
+        rule = "schema.minimum" if "inimum" in keyword else "schema.maximum"
+        yield doc.diagnostic(path, rule, f"`{field}` is {value}; it must be {word} {limit}")
         return
     if keyword == "uniqueItems":
         yield doc.diagnostic(path, "schema.unique_items", f"`{field}` lists the same entry twice")
         return
     message = error.message
-    yield doc.diagnostic(path, f"schema.{keyword}", f"`{field}`: {message}")
+    yield doc.diagnostic(path, "schema.invalid", f"`{field}`: {message} ({keyword})")

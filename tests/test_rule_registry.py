@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import pkgutil
+import re
 from pathlib import Path
 
 import pytest
@@ -97,3 +98,16 @@ def test_settings_override_a_policy_rule_and_off_disables_it():
     assert severity(Settings(policy={"expired_warranty": "off"}), rule) is None
     with pytest.raises(KeyError):
         get("no_such_rule")
+
+
+def test_schema_findings_use_only_the_documented_ids():
+    """Every ``schema.*`` id in schema.py is a literal listed in SCHEMA_RULES (no ids built from keywords)."""
+    from itamctl.schema import SCHEMA_RULES
+
+    tree = ast.parse((ROOT / "itamctl" / "schema.py").read_text(encoding="utf-8"))
+    literals = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+                and re.fullmatch(r"schema\.\w+", n.value)}
+    built = [n for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) and n.values
+             and isinstance(n.values[0], ast.Constant) and str(n.values[0].value).startswith("schema.")]
+    assert literals == set(SCHEMA_RULES) and not built
+    assert all(re.fullmatch(r"schema\.[a-z_]+", rule_id) for rule_id in SCHEMA_RULES)

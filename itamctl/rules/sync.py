@@ -82,10 +82,18 @@ def rules_markdown() -> str:
         description = rule.description.replace("|", "\\|")
         lines.append(f"| `{rule.id}` | {rule.group} | {rule.default_severity.value} | "
                      f"{'yes' if rule.waivable else 'no'} | {description} |")
+    from itamctl.schema import SCHEMA_RULES
+
     lines += [
         "",
-        "Schema findings carry ids of the form `schema.<check>` (see the list in",
-        "`itamctl/schema.py`, `SCHEMA_RULE_IDS`); YAML syntax findings `yaml.<problem>`.",
+        "## Schema findings",
+        "",
+        "A file that breaks its JSON Schema gets one of these ids (YAML syntax problems",
+        "are `yaml.<problem>`):",
+        "",
+        "| rule | what it reports |",
+        "| --- | --- |",
+        *(f"| `{rule_id}` | {text.replace('|', chr(92) + '|')} |" for rule_id, text in SCHEMA_RULES.items()),
         "",
     ]
     return "\n".join(lines)
