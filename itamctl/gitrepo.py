@@ -25,9 +25,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from itamctl.errors import EXIT_USAGE, FatalError, UsageError
+from itamctl.loader import MAX_FILES as LOADER_MAX_FILES
 
-#: Most entries (files, links, submodules) a registry folder may hold at a revision.
-MAX_FILES = 100_000
+#: Most entries (files, links, submodules) a registry folder may hold at a revision, and a commit may
+#: change there: the loader's bound on a registry's files.
+MAX_FILES = LOADER_MAX_FILES
 #: Most bytes of registry files read from one revision.
 MAX_BYTES = 512 * 1024 * 1024
 #: Longest a git command may run (seconds) before it is stopped.
