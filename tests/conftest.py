@@ -1,4 +1,4 @@
-"""Shared test helpers: a minimal valid registry in ``tmp_path`` and a CLI runner.
+"""The test harness: one CLI runner (:func:`run_cli`) and one registry builder (:func:`build_registry`).
 
 Typical use::
 
@@ -18,7 +18,9 @@ no findings. ``registry.write`` adds or replaces a file (text is dedented),
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -124,11 +126,11 @@ class RegistryDir:
     def __init__(self, root: Path) -> None:
         self.root = root
 
-    def write(self, relpath: str, text: str) -> Path:
-        """Add or replace ``relpath`` with ``text`` (dedented); returns the file's path."""
+    def write(self, relpath: str, text: str, *, dedent: bool = True) -> Path:
+        """Add or replace ``relpath`` with ``text`` (dedented unless told not to); returns the file's path."""
         path = self.root / relpath
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
+        path.write_text(textwrap.dedent(text) if dedent else text, encoding="utf-8")
         return path
 
     def write_bytes(self, relpath: str, data: bytes) -> Path:
@@ -152,12 +154,32 @@ class RegistryDir:
         return str(self.root)
 
 
-def write_registry(root: Path, files: dict[str, str] | None = None) -> RegistryDir:
-    """Write :data:`MINIMAL_REGISTRY` (or ``files``) into ``root``."""
+def build_registry(root: Path, *documents: str, files: Mapping[str, str] | None = None,
+                   dedent: bool = True) -> RegistryDir:
+    """The one registry builder of the suite.
+
+    Writes ``files`` (relative path -> YAML text, dedented), then each of
+    ``documents`` (one YAML document, dedented) as ``<its id>.yaml`` in
+    ``root``. With neither, the folder holds :data:`MINIMAL_REGISTRY`.
+    ``dedent=False`` writes ``files`` byte for byte (YAML dumped by a library). The
+    helpers of each area (tests/helpers_*.py) keep their own settings and
+    reference documents and build through this function.
+    """
+    root.mkdir(parents=True, exist_ok=True)
     reg = RegistryDir(root)
-    for relpath, text in (MINIMAL_REGISTRY if files is None else files).items():
-        reg.write(relpath, text)
+    for relpath, text in (MINIMAL_REGISTRY if files is None and not documents else files or {}).items():
+        reg.write(relpath, text, dedent=dedent)
+    for text in documents:
+        text = textwrap.dedent(text)
+        found = re.search(r"^id:[ \t]*['\"]?([^'\"\s]+)", text, re.MULTILINE)
+        assert found, f"a document without an id: {text[:80]!r}"
+        reg.write(f"{found.group(1)}.yaml", text)
     return reg
+
+
+def write_registry(root: Path, files: dict[str, str] | None = None) -> RegistryDir:
+    """Write :data:`MINIMAL_REGISTRY` (or ``files``) into ``root`` (an alias of :func:`build_registry`)."""
+    return build_registry(root, files=MINIMAL_REGISTRY if files is None else files)
 
 
 @pytest.fixture

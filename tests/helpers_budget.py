@@ -8,15 +8,14 @@ and dated USD rates, so currency conversion depends on the payment date:
 
 from __future__ import annotations
 
-import re
 import textwrap
 from datetime import date
 from pathlib import Path
 
-from click.testing import CliRunner
+from conftest import build_registry
+from conftest import run_cli as run_cli  # the suite's one CLI runner; budget tests import it from here
 
 from itamctl.budget import BudgetReport, budget_report
-from itamctl.cli import cli
 from itamctl.pipeline import load_valid_registry
 
 SETTINGS = """\
@@ -54,14 +53,7 @@ REFERENCES = """\
 
 def write_registry(root: Path, *documents: str, settings: str = SETTINGS) -> Path:
     """A registry folder holding Settings, two vendors and one file per document in ``documents``."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "settings.yaml").write_text(textwrap.dedent(settings), encoding="utf-8")
-    (root / "vendors.yaml").write_text(textwrap.dedent(REFERENCES), encoding="utf-8")
-    for text in documents:
-        text = textwrap.dedent(text)
-        item_id = re.search(r"^id: (\S+)$", text, re.MULTILINE).group(1)
-        (root / f"{item_id}.yaml").write_text(text, encoding="utf-8")
-    return root
+    return build_registry(root, *documents, files={"settings.yaml": settings, "vendors.yaml": REFERENCES}).root
 
 
 def report(root: Path, as_of: date, **options) -> BudgetReport:
@@ -81,9 +73,3 @@ def billable(kind: str, item_id: str, body: str) -> str:
             f"vendor: acme\ntype: {type_}\n" + textwrap.dedent(body))
 
 
-def run_cli(*args: str) -> tuple[int, str, str]:
-    """``itamctl *args`` in-process: (exit code, stdout, stderr); a traceback fails the test."""
-    result = CliRunner().invoke(cli, [str(a) for a in args], env={"ITAMCTL_REGISTRY": None})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr

@@ -6,9 +6,8 @@ import json
 import textwrap
 from pathlib import Path
 
-from click.testing import CliRunner
+from conftest import RegistryDir, build_registry, run_cli
 
-from itamctl.cli import cli
 from itamctl.model import Registry
 from itamctl.pipeline import load_valid_registry, open_registry
 
@@ -70,19 +69,12 @@ def asset_yaml(id: str, *, category: str = "laptop", status: str = "deployed", d
     return "\n".join(lines) + "\n" + textwrap.dedent(extra)
 
 
-class FinanceRegistry:
+class FinanceRegistry(RegistryDir):
     """A registry folder the test fills file by file, then loads (validation must pass)."""
 
     def __init__(self, root: Path, **settings) -> None:
-        self.root = root
-        self.write("settings.yaml", settings_yaml(**settings))
-        self.write("refs.yaml", REFERENCES)
-
-    def write(self, relpath: str, text: str) -> Path:
-        path = self.root / relpath
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text), encoding="utf-8")
-        return path
+        super().__init__(build_registry(root, files={"settings.yaml": settings_yaml(**settings),
+                                                     "refs.yaml": REFERENCES}).root)
 
     def asset(self, id: str, **kwargs) -> Path:
         return self.write(f"assets/{id}.yaml", asset_yaml(id, **kwargs))
@@ -100,12 +92,7 @@ class FinanceRegistry:
         return checked.registry, [(d.file, d.line, d.rule) for d in checked.diagnostics]
 
 
-def run(*args: str) -> tuple[int, str, str]:
-    """``itamctl *args`` in-process: (exit code, stdout, stderr); any exception but SystemExit is re-raised."""
-    result = CliRunner().invoke(cli, [str(a) for a in args], env={"ITAMCTL_REGISTRY": None, "NO_COLOR": "1"})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+run = run_cli  # the suite's one CLI runner (conftest.py)
 
 
 def run_json(*args: str) -> dict:

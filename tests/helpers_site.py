@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
+from conftest import build_registry
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMEDRIVER = Path("/usr/bin/chromedriver")
@@ -58,29 +59,30 @@ def asset_doc(asset_id: str, name: str, **fields) -> dict:
 
 def write_registry(root: Path, assets: list[dict], *, licenses: list[dict] = (), contracts: list[dict] = (),
                    organization: str = "Test Org", people_extra: list[dict] = ()) -> Path:
-    _dump(root / "settings.yaml", [settings_doc(organization=organization)])
-    _dump(root / "people.yaml", [
+    files = {"settings.yaml": [settings_doc(organization=organization)]}
+    files["people.yaml"] = [
         {"apiVersion": "itam/v1", "kind": "Person", "id": "alice", "name": "Alice Example",
          "email": "alice@example.com", "team": "IT"},
         {"apiVersion": "itam/v1", "kind": "Person", "id": "bob", "name": "Bob Example", "team": "Sales"},
         *people_extra,
-    ])
-    _dump(root / "locations.yaml", [
+    ]
+    files["locations.yaml"] = [
         {"apiVersion": "itam/v1", "kind": "Location", "id": "hq", "name": "Head office"},
         {"apiVersion": "itam/v1", "kind": "Location", "id": "lab", "name": "Lab"},
-    ])
-    _dump(root / "vendors.yaml", [
+    ]
+    files["vendors.yaml"] = [
         {"apiVersion": "itam/v1", "kind": "Vendor", "id": "acme", "name": "Acme", "url": "https://acme.example"},
         {"apiVersion": "itam/v1", "kind": "Vendor", "id": "evil", "name": "Evil",
          "contact": "[x](javascript:alert(4))"},
-    ])
+    ]
     for doc in assets:
-        _dump(root / "assets" / f"{doc['id']}.yaml", [doc])
+        files[f"assets/{doc['id']}.yaml"] = [doc]
     for doc in licenses:
-        _dump(root / "licenses" / f"{doc['id']}.yaml", [doc])
+        files[f"licenses/{doc['id']}.yaml"] = [doc]
     for doc in contracts:
-        _dump(root / "contracts" / f"{doc['id']}.yaml", [doc])
-    return root
+        files[f"contracts/{doc['id']}.yaml"] = [doc]
+    dumped = {rel: yaml.safe_dump_all(docs, sort_keys=False, allow_unicode=True) for rel, docs in files.items()}
+    return build_registry(root, files=dumped, dedent=False).root
 
 
 def small_registry(root: Path) -> Path:

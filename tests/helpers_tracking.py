@@ -6,9 +6,7 @@ import json
 import textwrap
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from itamctl.cli import cli
+from conftest import build_registry, run_cli
 
 SETTINGS = """\
 apiVersion: itam/v1
@@ -114,22 +112,11 @@ billing: yearly
 
 def make_registry(root: Path, *docs: str, settings: str = "") -> Path:
     """A registry folder with Settings (plus ``settings`` YAML), references and one file per document."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "settings.yaml").write_text(SETTINGS.format(extra=textwrap.dedent(settings)), encoding="utf-8")
-    (root / "refs.yaml").write_text(REFERENCES, encoding="utf-8")
-    for doc in docs:
-        item_id = next(line.split(":", 1)[1].strip() for line in doc.splitlines() if line.startswith("id:"))
-        (root / f"{item_id}.yaml").write_text(doc, encoding="utf-8")
-    return root
+    files = {"settings.yaml": SETTINGS.format(extra=textwrap.dedent(settings)), "refs.yaml": REFERENCES}
+    return build_registry(root, *docs, files=files).root
 
 
-def run(*args: object, env: dict[str, str] | None = None) -> tuple[int, str, str]:
-    """``itamctl *args`` in-process: (exit code, stdout, stderr). A traceback is re-raised."""
-    base = {"GITHUB_ACTIONS": None, "NO_COLOR": None, "ITAMCTL_REGISTRY": None}
-    result = CliRunner().invoke(cli, [str(a) for a in args], env={**base, **(env or {})})
-    if result.exception is not None and not isinstance(result.exception, SystemExit):
-        raise result.exception
-    return result.exit_code, result.stdout, result.stderr
+run = run_cli  # the suite's one CLI runner (conftest.py)
 
 
 def check_json(root: Path, as_of: str) -> tuple[int, dict]:

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import icalendar
-import pytest
 
 from itamctl.rules import rule_ids
 from tests.helpers_tracking import run
@@ -14,7 +13,6 @@ from tests.helpers_tracking import run
 DEMO = Path(__file__).resolve().parent.parent / "registry"
 AS_OF = "2026-11-28"
 
-pytestmark = pytest.mark.skipif(not (DEMO / "settings.yaml").exists(), reason="no demo registry in registry/")
 
 
 def test_demo_has_a_realistic_mix_of_findings():
