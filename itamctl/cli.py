@@ -47,6 +47,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
                 "Every commit that changed item ID, newest first, with its field changes."),
     "check": ("itamctl.commands.check:check", "Validate the registry, then apply the policy rules: the CI gate."),
     "expiries": ("itamctl.commands.expiries:expiries", "List what expires, renews or falls due, soonest first."),
+    "schema": ("itamctl.commands.schema:schema",
+               "Print the JSON Schema of KIND (Asset, License, ...; `itam` for any kind, dispatching on `kind`)."),
     "site": ("itamctl.commands.site:site",
              "Build or preview the MkDocs Material site staff browse the registry with."),
     "import": ("itamctl.commands.importer:importer", "Create registry files from another tool's export."),

@@ -30,7 +30,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 import jsonschema_rs
-from jsonschema import Draft202012Validator
+from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import SchemaError, ValidationError
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
@@ -41,6 +41,28 @@ from itamctl.loader import Document, display_path
 from itamctl.secret_patterns import looks_like_secret_field
 
 API_VERSION = "itam/v1"
+
+#: ``uri`` as RFC 3986 has it (what ajv and jsonschema-rs check): a scheme, then
+#: only URI characters and well-formed percent escapes. python-jsonschema checks
+#: ``uri`` only with an optional package; this needs none.
+_URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
+FORMAT_CHECKER = copy.deepcopy(Draft202012Validator.FORMAT_CHECKER)
+
+
+@FORMAT_CHECKER.checks("uri")
+def _is_uri(value: object) -> bool:
+    return not isinstance(value, str) or _URI.fullmatch(value) is not None
+
+
+def _is_integer(checker: Any, value: Any) -> bool:
+    """JSON Schema's integer: any number with a zero fraction, so ``30.0`` (read as Decimal) counts."""
+    if isinstance(value, Decimal):
+        return value.is_finite() and value == value.to_integral_value()
+    return Draft202012Validator.TYPE_CHECKER.is_type(value, "integer")
+
+
+_Validator = validators.extend(
+    Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 KINDS = ("Settings", "Asset", "License", "Contract", "Person", "Location", "Vendor")
 
 
@@ -76,9 +98,13 @@ def schema_file(kind: str) -> str:
 
 @cache
 def _builtin_schemas() -> dict[str, dict]:
+    """File name -> schema. The files carry no ``$id`` (so their relative ``$ref``s
+    resolve against wherever a client reads them from, with no network); in
+    memory each gets its file's URI as ``$id``."""
     result = {}
     for path in sorted(builtin_schema_dir().glob("*.schema.json")):
-        result[path.name] = json.loads(path.read_text(encoding="utf-8"))
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        result[path.name] = {"$id": path.resolve().as_uri(), **schema}
     return result
 
 
@@ -178,14 +204,10 @@ class SchemaValidator:
         self._fast: dict[str, Any] = {}
         self._fast_registry: Any = None
 
-    def validator(self, kind: str) -> Draft202012Validator:
+    def validator(self, kind: str) -> Any:
         if kind not in self._validators:
             schema = _inline_refs(self.schemas[schema_file(kind)], self.schemas, schema_file(kind))
-            self._validators[kind] = Draft202012Validator(
-                schema,
-                registry=self._registry,
-                format_checker=FORMAT_CHECKER,
-            )
+            self._validators[kind] = _Validator(schema, registry=self._registry, format_checker=FORMAT_CHECKER)
         return self._validators[kind]
 
     def fast_validator(self, kind: str) -> Any:
@@ -232,26 +254,19 @@ class SchemaValidator:
         valid: list[Document] = []
         found: list[Diagnostic] = []
         for doc in docs:
-            if self.fast and self.is_valid(doc):
-                valid.append(doc)
-                continue
-            problems = self.validate(doc)
+            problems = [] if self.fast and self.is_valid(doc) else self.validate(doc)
             if problems:
                 found.extend(problems)
             else:
+                _integral_to_int(self.validator(doc.kind).schema, doc.data)
                 valid.append(doc)
         return valid, found
-
-
-#: The format functions of both backends: python-jsonschema's own.
-FORMAT_CHECKER = Draft202012Validator.FORMAT_CHECKER
 
 
 def _fast_formats(schemas: Iterable[dict]) -> dict[str, Any]:
     """python-jsonschema's format functions, for jsonschema-rs to call (so both agree).
 
-    Formats the reference does not check (``uri`` without its optional package)
-    are accepted by both.
+    Formats the reference does not check are accepted by both.
     """
     names = set(FORMAT_CHECKER.checkers) | {name for schema in schemas for name in _keyword_values(schema, "format")}
     return {name: functools.partial(FORMAT_CHECKER.conforms, format=name) for name in names}
@@ -275,7 +290,7 @@ class _Integer:
             raise ValueError(f"{instance} is not an integer")
 
 
-_TYPES = Draft202012Validator.TYPE_CHECKER
+_TYPES = _Validator.TYPE_CHECKER
 
 
 def _fast_schema(node: Any) -> Any:
@@ -290,6 +305,36 @@ def _fast_schema(node: Any) -> Any:
     if isinstance(types, list) and "integer" in types:
         result[_INTEGER_KEYWORD] = types
     return result
+
+
+def _all_of(schema: dict) -> Iterator[dict]:
+    yield schema
+    for part in schema.get("allOf", []):
+        if isinstance(part, dict):
+            yield from _all_of(part)
+
+
+def _integral_to_int(schema: Any, data: Any) -> Any:
+    """``data`` with each integral Decimal where ``schema`` wants an integer made an int (in place).
+
+    The model reads counts (days, months, seats) as ints; a valid ``30.0`` becomes ``30``.
+    """
+    if not isinstance(schema, dict):
+        return data
+    parts = list(_all_of(schema))
+    if isinstance(data, Decimal):
+        wants_int = any(isinstance(p, dict) and p.get("type") == "integer" for p in parts)
+        return int(data) if wants_int else data
+    for part in parts:
+        if not isinstance(part, dict):
+            continue
+        if isinstance(data, dict):
+            for key, sub in part.get("properties", {}).items():
+                if key in data:
+                    data[key] = _integral_to_int(sub, data[key])
+        elif isinstance(data, list) and isinstance(part.get("items"), dict):
+            data[:] = [_integral_to_int(part["items"], item) for item in data]
+    return data
 
 
 def _inline_refs(node: Any, schemas: dict[str, dict], base: str) -> Any:

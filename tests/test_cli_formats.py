@@ -31,6 +31,7 @@ COMMANDS = {
     "expiries": ["--as-of", AS_OF],
     "budget": ["--as-of", AS_OF],
     "site build": ["--as-of", AS_OF],
+    "schema": [],  # the listing; a schema itself is JSON Schema (tests/test_schema_clients.py)
 }
 
 

@@ -5,8 +5,7 @@
   top (``people-imported.yaml``, or ``people-imported-2.yaml`` when that exists).
 * Files start with a ``yaml-language-server`` modeline when the registry sits
   next to itamctl's ``schemas/`` folder (the repository layout); a registry
-  elsewhere gets no modeline, since the schemas' ``$id`` URLs are names, not
-  downloads, and an editor would report them unreachable.
+  elsewhere gets no modeline (a relative path would point nowhere).
 * Dates are written as plain ``YYYY-MM-DD``, money as plain exact decimals
   (``2499.00``, never a float), strings the loader would read as numbers are
   quoted; each file is parsed back before it is written and must equal what
@@ -40,7 +39,7 @@ from itamctl.pipeline import open_registry
 from itamctl.portable import fold, free_name, portable_stem
 from itamctl.rules.validation import secret_in_field
 
-SCHEMA_ID = "https://itamctl.dev/schemas/v1/asset.schema.json"
+SCHEMA_TITLE = "itamctl Asset"
 REFERENCE_FILES = {"Person": "people-imported", "Location": "locations-imported", "Vendor": "vendors-imported"}
 
 # Plain scalars the loader (YAML 1.2 core schema) reads as something other than a string.
@@ -153,7 +152,7 @@ def schema_folder(root: Path) -> Path | None:
         schema = json.loads((folder / "asset.schema.json").read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    return folder if isinstance(schema, dict) and schema.get("$id") == SCHEMA_ID else None
+    return folder if isinstance(schema, dict) and schema.get("title") == SCHEMA_TITLE else None
 
 
 def modeline_for(root: Path, relpath: str, schema: str) -> str | None:
