@@ -37,6 +37,7 @@ REPO_FILES = {
     "workflows/registry.yml": ".github/workflows/registry.yml",
     "workflows/daily-check.yml": ".github/workflows/daily-check.yml",
     "workflows/pages.yml": ".github/workflows/pages.yml",
+    "repo/dependabot.yml": ".github/dependabot.yml",
 }
 #: Example registry files and the schema their modeline names (one document each, or several: itam).
 REGISTRY_FILES = {
