@@ -200,6 +200,7 @@ def _paths(value, path=()):
             yield from _paths(child, (*path, i))
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(target=st.sampled_from(sorted(MINIMAL_REGISTRY)), data=st.data())
 def test_validation_never_raises_on_mutated_documents(target, data):

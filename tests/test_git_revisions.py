@@ -138,6 +138,7 @@ def test_tree_entry_named_dot_dot_is_refused(registry, repo):
         assert code == 2 and "unsafe name '../x.yaml'" in err, err
 
 
+@pytest.mark.slow
 def test_a_tree_expanding_to_ten_million_paths_is_refused(registry, repo, monkeypatch):
     root = registry.root.parent
     blob = git_out(root, "hash-object", "-w", "--stdin", input=b"apiVersion: itam/v1\n")

@@ -327,6 +327,7 @@ def test_a_broken_symlink_is_reported_not_raised(tmp_path):
     assert [d.rule for d in result.diagnostics] in (["yaml.symlink"], ["yaml.unreadable"])
 
 
+@pytest.mark.slow
 def test_a_large_file_loads_whole(tmp_path):
     """About 1.5 MiB of asset documents in one file; its speed is measured by benchmarks/bench_load.py."""
     doc = ("---\napiVersion: itam/v1\nkind: Asset\nid: LT-{i}\nname: Laptop {i}\ncategory: laptop\n"
@@ -360,6 +361,7 @@ def test_parse_text_never_raises(text):
     _check(docs, problems, "fuzz.yaml")
 
 
+@pytest.mark.slow
 @settings(max_examples=1000, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.one_of(st.binary(max_size=300), YAMLISH.map(lambda s: s.encode("utf-8", "surrogatepass"))))
 def test_load_file_never_raises(tmp_path, data):

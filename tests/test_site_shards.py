@@ -31,6 +31,7 @@ def registry(tmp_path_factory) -> Path:
     return write_registry(root / "registry", assets, licenses=licenses)
 
 
+@pytest.mark.slow
 def test_split_builds_write_the_same_bytes_as_one(registry, tmp_path):
     one = build_site(registry, tmp_path / "one", date(2026, 5, 15), jobs=1)
     expected = files(one.out)
