@@ -204,10 +204,7 @@ def test_missing_rate_at_compute_time_names_file_and_line(reg):
 
 # --- the demo registry ----------------------------------------------------------------------
 
-needs_demo = pytest.mark.usefixtures()  # kept for its uses: the demo must be there, its tests fail, never skip
 
-
-@needs_demo
 @pytest.mark.parametrize("fmt", ["text", "json", "csv"])
 @pytest.mark.parametrize("by", [None, "category", "cost_center", "location", "vendor"])
 def test_demo_costs_every_format(fmt, by):
@@ -224,7 +221,6 @@ def test_demo_costs_every_format(fmt, by):
             assert abs(rounded - D(data["totals"][key])) <= D("0.005") * len(data["items"])
 
 
-@needs_demo
 def test_demo_book_value_plus_depreciation_is_cost_while_owned():
     data = run_json("costs", "--registry", DEMO, "--as-of", "2026-01-31")
     for item in data["items"]:
@@ -233,7 +229,6 @@ def test_demo_book_value_plus_depreciation_is_cost_while_owned():
             assert abs(total - D(item["cost"])) <= D("0.01"), item["id"]
 
 
-@needs_demo
 def test_demo_every_schedule_computes_and_sums_to_its_depreciable_amount():
     registry = load_valid_registry(DEMO)
     methods = set()
@@ -248,7 +243,6 @@ def test_demo_every_schedule_computes_and_sums_to_its_depreciable_amount():
     assert {"straight_line", "declining_balance", "macrs", "none"} <= methods
 
 
-@needs_demo
 @pytest.mark.parametrize("fmt", ["text", "json", "csv"])
 @pytest.mark.parametrize("asset_id", ["LT-0001", "NET-0001", "SRV-0005", "LT-0006", "LT-0041"])
 def test_demo_depreciation_every_format(fmt, asset_id):
