@@ -9,11 +9,10 @@ import click
 
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.errors import UsageError
-from itamctl.facts import depreciation_spec
-from itamctl.finance.depreciation import depreciation_schedule
+from itamctl.finance.schedule_report import schedule_view
 from itamctl.model import Asset
 from itamctl.pipeline import load_valid_registry
-from itamctl.render.depreciation import FORMATS, ScheduleView, render
+from itamctl.render.depreciation import FORMATS, render
 
 
 @click.command("depreciation")
@@ -32,6 +31,5 @@ def depreciation(asset_id: str, registry: Path, at: str | None, as_of: date, fmt
         kind = reg.known_ids.get(asset_id)
         raise UsageError(f"{asset_id}: that is a {kind}, not an Asset" if kind
                          else f"{asset_id}: no asset with this id in {reg.root}")
-    view = ScheduleView(asset, depreciation_spec(asset, reg.settings).method, reg.settings.currency, as_of,
-                        depreciation_schedule(asset, reg.settings))
+    view = schedule_view(asset, reg.settings, as_of)
     emit(render(fmt, view), output, force, fmt=fmt)

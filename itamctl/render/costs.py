@@ -59,7 +59,8 @@ def _totals_json(totals: CostTotals, *, key: bool) -> dict:
     return {**head, "count": totals.count, **{name: money_str(getattr(totals, name)) for name in MONEY_FIELDS}}
 
 
-def render_json(report: CostsReport) -> str:
+def to_json(report: CostsReport) -> dict:
+    """The JSON form of the costs report (``itamctl costs --format json``; the site reads it too)."""
     payload: dict = {
         "as_of": report.as_of.isoformat(),
         "currency": report.currency,
@@ -69,7 +70,11 @@ def render_json(report: CostsReport) -> str:
     if report.by is not None:
         payload["by"] = report.by
         payload["groups"] = [_totals_json(g, key=True) for g in report.groups]
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return payload
+
+
+def render_json(report: CostsReport) -> str:
+    return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
 
 
 def _money_cells(item: AssetCosts) -> list[str]:

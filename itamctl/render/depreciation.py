@@ -14,52 +14,16 @@ periods; ``method: none`` has no periods either.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
-from datetime import date
 
-from itamctl.finance.depreciation import DepreciationSchedule
-from itamctl.model import Asset
+from itamctl.finance.schedule_report import ScheduleView
 from itamctl.money import ZERO, money_str
 from itamctl.render.table import csv_text, text_table
 
 FORMATS = ("text", "json", "csv")
 
 
-@dataclass(frozen=True)
-class ScheduleView:
-    """What the command shows: the asset, its schedule (``None`` without a purchase) and the as-of date."""
-
-    asset: Asset
-    method: str
-    currency: str
-    as_of: date
-    schedule: DepreciationSchedule | None
-
-
 def render_json(view: ScheduleView) -> str:
-    s = view.schedule
-    payload = {
-        "id": view.asset.id,
-        "name": view.asset.name,
-        "method": view.method,
-        "currency": view.currency,
-        "as_of": view.as_of.isoformat(),
-        "purchase_date": s.purchase_date.isoformat() if s else None,
-        "cost": money_str(s.cost) if s else None,
-        "salvage": money_str(s.salvage) if s else None,
-        "accumulated_depreciation": money_str(s.accumulated_depreciation(view.as_of) if s else ZERO),
-        "book_value": money_str(s.book_value(view.as_of) if s else ZERO),
-        "disposal": (
-            {"date": s.disposal_date.isoformat(), "written_off": money_str(s.value_at_disposal)}
-            if s and s.disposal_date else None
-        ),
-        "periods": [
-            {"period": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(),
-             "depreciation": money_str(p.depreciation), "book_value": money_str(p.book_value)}
-            for p in (s.periods() if s else ())
-        ],
-    }
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(view.to_json(), indent=2, ensure_ascii=False) + "\n"
 
 
 def render_csv(view: ScheduleView) -> str:

@@ -7,7 +7,6 @@ missing exchange rate) becomes ``{"error": message}`` and its page says so.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from datetime import date
 from typing import Any
@@ -59,20 +58,14 @@ def budget(registry: Registry, as_of: date) -> dict | None:
 
 def costs(registry: Registry, as_of: date) -> dict | None:
     """``itamctl costs --format json``, each item with its depreciation schedule (``itamctl depreciation``)."""
-    from itamctl.facts import depreciation_spec
-    from itamctl.finance import depreciation_schedule
     from itamctl.finance.costs import costs_report
+    from itamctl.finance.schedule_report import schedule_view
     from itamctl.render import costs as costs_render
-    from itamctl.render import depreciation as schedule_render
 
-    result = json.loads(costs_render.render_json(costs_report(registry, as_of)))
+    result = costs_render.to_json(costs_report(registry, as_of))
     assets = {a.id: a for a in registry.assets}
-    settings = registry.settings
     for item in result["items"]:
-        asset = assets[item["id"]]
-        view = schedule_render.ScheduleView(asset, depreciation_spec(asset, settings).method, settings.currency,
-                                            as_of, depreciation_schedule(asset, settings))
-        item["schedule"] = json.loads(schedule_render.render_json(view))
+        item["schedule"] = schedule_view(assets[item["id"]], registry.settings, as_of).to_json()
     return result
 
 
