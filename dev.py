@@ -33,7 +33,7 @@ def run(*args: str) -> None:
 
 
 def setup() -> None:
-    """A .venv with itamctl (editable) and its test tools, reinstalled when pyproject.toml changes."""
+    """A .venv with itamctl (editable), the site builder and the test tools, reinstalled when pyproject.toml changes."""
     if sys.version_info < (3, 11):  # noqa: UP036 - dev.py may run under an older system Python
         sys.exit(f"itamctl needs Python 3.11 or newer; this is {sys.version.split()[0]}")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
@@ -46,7 +46,7 @@ def setup() -> None:
         except (OSError, subprocess.CalledProcessError) as exc:
             sys.exit(f"cannot create {VENV}: {exc}\n(on Debian or Ubuntu: apt-get install python3-venv)")
     run(tool("python"), "-m", "pip", "install", "--quiet", "--upgrade", "pip")
-    run(tool("python"), "-m", "pip", "install", "--quiet", "-e", ".[test]")
+    run(tool("python"), "-m", "pip", "install", "--quiet", "-e", ".[test,site]")
     STAMP.write_text(wanted + "\n")
 
 

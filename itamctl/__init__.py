@@ -7,4 +7,4 @@ checked by cross-file rules, and then computed into reports that renderers
 turn into text, JSON, GitHub annotations, Markdown, CSV, iCalendar or a site.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -97,6 +97,8 @@ def planned_files(today: date, *, organization: str, currency: str,
         files.append((f"{REGISTRY}/{relpath}", f"{modeline(relpath, schema)}\n{text}"))
     for path in sorted(builtin_schema_dir().glob("*.schema.json")):
         files.append((f"{SCHEMAS}/{path.name}", path.read_text(encoding="utf-8")))
+    for path in sorted((builtin_schema_dir() / "bundled").glob("*.schema.json")):  # the editor settings' schema
+        files.append((f"{SCHEMAS}/bundled/{path.name}", path.read_text(encoding="utf-8")))
     mkdocs = (base_dir() / "mkdocs.yml").read_text(encoding="utf-8")
     files.append(("site/mkdocs.yml", "# A copy of the configuration `itamctl site build` uses, for reference and\n"
                                      "# for building the kept sources with MkDocs yourself.\n" + mkdocs))

@@ -10,6 +10,17 @@ from pathlib import Path
 import click
 
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, registry_option
+from itamctl.errors import EXIT_USAGE, FatalError
+
+
+def require_site_builder() -> None:
+    """MkDocs and Material for MkDocs come with the ``site`` extra; without them, say how to get them."""
+    try:
+        import material  # noqa: F401
+        import mkdocs  # noqa: F401
+    except ImportError as exc:
+        raise FatalError(f"the site needs MkDocs and Material for MkDocs, and {exc.name} is not installed; "
+                         "install them with: pip install 'itamctl[site]'") from exc
 
 
 @click.group("site")
@@ -23,16 +34,26 @@ def site() -> None:
 @as_of_option
 @click.option("--out", "out", type=click.Path(path_type=Path, file_okay=False), default=Path("site/build"),
               show_default=True, help="Folder to write the site to (replaced atomically).")
-@click.option("--force", is_flag=True, help="Replace --out even if it was not built by itamctl.")
+@click.option("--force", is_flag=True, help="Replace --out (and --keep-sources) even if not written by itamctl.")
+@click.option("--keep-sources", "keep_sources", type=click.Path(path_type=Path, file_okay=False), default=None,
+              metavar="DIR", help="Also write the generated Markdown and an mkdocs.yml with relative paths "
+                                  "into DIR (build them with `mkdocs build` or `zensical build` there).")
 @format_option("text", "json")
-def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, fmt: str) -> None:
+def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, keep_sources: Path | None,
+          fmt: str) -> None:
     """Render the pages and run a strict `mkdocs build` into --out.
 
     The same registry at the same --as-of builds byte-identical HTML.
+    Needs the `site` extra (pip install 'itamctl[site]').
     """
-    from itamctl.site.build import build_site
+    require_site_builder()
+    from itamctl.site.build import build_site, keep_sources_in
 
+    if keep_sources is not None and keep_sources.absolute() == out.absolute():
+        raise FatalError("--keep-sources must be another folder than --out", exit_code=EXIT_USAGE)
     result = build_site(registry, out, as_of, force=force, at=at)
+    if keep_sources is not None:
+        keep_sources_in(registry, as_of, keep_sources, force=force, at=at)
     if fmt == "json":
         summary = {"out": str(result.out), "as_of": as_of.isoformat(), "pages": result.pages, "assets": result.assets}
         emit(json.dumps(summary, indent=2) + "\n", fmt="json")
@@ -47,6 +68,7 @@ def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, f
               help="Address to serve the preview on.")
 def serve(registry: Path, as_of: date, dev_addr: str) -> None:
     """Preview the site locally (generated once; rerun to pick up registry changes)."""
+    require_site_builder()
     from mkdocs.commands.serve import serve as mkdocs_serve
 
     from itamctl.site.build import write_sources

@@ -83,13 +83,22 @@ def _sections(registry: Registry, ctx: SiteContext, docs: Path) -> int:
     return write_files(docs, section_pages(ctx, registry.root, registry.schema_extensions))
 
 
-def write_docs(registry_root: Path, as_of: date, work: Path) -> tuple[Path, int, int, str]:
+def write_docs(registry_root: Path, as_of: date, work: Path,
+               at: str | None = None) -> tuple[Path, int, int, str]:
     """Render every page and file into ``work/docs``; returns (docs dir, pages, assets, site name)."""
-    registry, ctx, items = _items(registry_root, as_of)
+    registry, ctx, items = _items(registry_root, as_of, at)
     docs = work / "docs"
-    shutil.copytree(base_dir() / "docs", docs)
+    _base_files(docs)
     count = write_files(docs, items) + _sections(registry, ctx, docs)
     return docs, count, len(ctx.assets), ctx.organization
+
+
+def _base_files(docs: Path) -> None:
+    """The site's static files, and the JSON Schemas under ``schemas/`` (as in the repository, bundles too)."""
+    from itamctl.schema import builtin_schema_dir
+
+    shutil.copytree(base_dir() / "docs", docs)
+    shutil.copytree(builtin_schema_dir(), docs / "schemas", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
 
 
 def base_config() -> dict:
@@ -135,7 +144,7 @@ def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = Fal
     try:
         registry, ctx, items = _items(registry_root, as_of, at)
         docs, built = work / "docs", work / "site"
-        shutil.copytree(base_dir() / "docs", docs)
+        _base_files(docs)
 
         def config_of(folder: Path, docs: Path, site: Path) -> Path:
             return write_config(folder, docs, site, ctx.organization)
@@ -165,7 +174,27 @@ def swap(built: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_sources(registry_root: Path, as_of: date, work: Path) -> Path:
-    """The generated Markdown and its ``mkdocs.yml`` (for ``site serve``); returns the config file."""
-    docs, _, _, name = write_docs(registry_root, as_of, work)
-    return write_config(work, docs, work / "site", name)
+def write_sources(registry_root: Path, as_of: date, work: Path, at: str | None = None) -> Path:
+    """The generated Markdown in ``work/docs`` and its ``mkdocs.yml``; returns the config file.
+
+    The config names ``docs`` and ``site`` relative to itself (MkDocs and Zensical
+    resolve them from the config's folder), so the folder can be moved or kept.
+    """
+    _, _, _, name = write_docs(registry_root, as_of, work, at)
+    return write_config(work, Path("docs"), Path("site"), name)
+
+
+def keep_sources_in(registry_root: Path, as_of: date, folder: Path, *, force: bool = False,
+                    at: str | None = None) -> Path:
+    """``site build --keep-sources``: the sources written to a new folder, then swapped in as ``folder``."""
+    folder = Path(folder).absolute()
+    check_out(folder, force)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.sources-", dir=folder.parent))
+    try:
+        write_sources(registry_root, as_of, work, at)
+        (work / MARKER).write_text("written by itamctl site build --keep-sources\n", encoding="utf-8")
+        swap(work, folder)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return folder / "mkdocs.yml"
