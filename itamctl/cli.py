@@ -33,6 +33,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "assign": ("itamctl.commands.edit:assign", "Give a license seat to a person or asset (assigned_to), or an asset "
                "to its owner (an asset in stock becomes deployed)."),
     "audit": ("itamctl.commands.edit:audit", "Record that an asset was seen and checked (last_audit)."),
+    "export": ("itamctl.commands.export:export",
+               "Export assets, licenses, contracts and people for spreadsheets, BI tools and SQL."),
     "validate": ("itamctl.commands.validate:validate",
                  "Check every registry file against the schemas and the cross-file rules."),
     "costs": ("itamctl.commands.costs:costs",

@@ -24,6 +24,7 @@ ELSEWHERE = {"diff", "history", "import snipeit", "init", "new", "set", "retire"
 COMMANDS = {
     "validate": [],
     "list": [],
+    "export": ["--as-of", AS_OF, "--format", "json"],
     "show": ["LT-0012", "--as-of", AS_OF],
     "check": ["--as-of", AS_OF],
     "costs": ["--as-of", AS_OF],

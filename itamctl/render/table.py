@@ -45,7 +45,7 @@ def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(headers)
     for row in rows:
-        writer.writerow([_defuse(_text(c)) for c in row])
+        writer.writerow([defuse(_text(c)) for c in row])
     return buffer.getvalue()
 
 
@@ -53,7 +53,8 @@ _FORMULA = re.compile(r"^[=+\-@\t\r]")
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
 
-def _defuse(cell: str) -> str:
+def defuse(cell: str) -> str:
+    """A cell a spreadsheet would run as a formula (``=``, ``+``, ``-``, ``@``, tab, CR first), made text with ``'``."""
     if _FORMULA.match(cell) and not _NUMBER.match(cell):
         return "'" + cell
     return cell
