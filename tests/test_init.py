@@ -138,3 +138,7 @@ def test_the_new_repository_builds_its_site(tmp_path):
     assert code == 0, err
     assert json.loads(out)["assets"] == 1
     assert (tmp_path / "site/build/index.html").is_file()
+    editing = (tmp_path / "site/build/editing.html").read_text(encoding="utf-8")
+    for line in ("$schema=../schemas/itam.schema.json", "$schema=../../schemas/license.schema.json",
+                     "$schema=../../../schemas/asset.schema.json"):
+        assert line in editing  # the How to edit page: right for each folder depth
