@@ -19,7 +19,8 @@ INTERACTIVE = {"site serve"}  # a local preview server has no report to print
 #: into the demo (tests/test_import_snipeit.py checks its JSON, and that it carries no float); `diff` and
 #: `history` need a git repository (tests/test_git_diff.py, tests/test_history.py); `init` writes a new
 #: repository (tests/test_init.py); the change commands edit files (tests/test_edit.py).
-ELSEWHERE = {"diff", "history", "import snipeit", "init", "new", "set", "retire", "dispose", "assign", "audit"}
+ELSEWHERE = {"diff", "history", "import snipeit", "import csv", "import xlsx", "init",
+             "new", "set", "retire", "dispose", "assign", "audit"}
 
 COMMANDS = {
     "validate": [],

@@ -43,3 +43,75 @@ def snipeit(csv_file: Path, registry: Path, dry_run: bool, fmt: str) -> None:
     report = apply_plan(registry, plan, dry_run=dry_run)
     emit(render_json(report) if fmt == "json" else render_report(report, colour=use_colour()), fmt=fmt)
     raise SystemExit(EXIT_OK if report.ok else EXIT_FINDINGS)
+
+
+def _finish(plan, registry: Path, dry_run: bool, fmt: str) -> None:
+    """All or nothing: when a row cannot be taken (other than one already in the registry), nothing is written."""
+    from itamctl.importers.render import render_json, render_report
+    from itamctl.importers.writer import apply_plan
+
+    blocking = [s for s in plan.skipped if not s.reason.startswith("the registry already has")]
+    report = apply_plan(registry, plan, dry_run=dry_run or bool(blocking))
+    if fmt == "json":
+        emit(render_json(report))
+    else:
+        emit(render_report(report, colour=use_colour()))
+        if blocking and not dry_run:
+            emit(f"nothing written: {len(blocking)} row(s) cannot be imported (all or nothing); "
+                 "fix them and run the import again\n")
+    raise SystemExit(EXIT_FINDINGS if blocking or report.has_errors else EXIT_OK)
+
+
+_DATE_ORDER = click.option("--date-order", type=click.Choice(["day-first", "month-first"]), default=None,
+                           help="How to read NN/NN/YYYY dates the file leaves ambiguous (03/04/2024).")
+_MAP = click.option("--map", "mapping", multiple=True, metavar="COLUMN=FIELD",
+                    help="Read this column as this field (id, name, serial, category, status, owner, "
+                         "purchase.cost, warranty.end, ...); repeatable.")
+_KIND = click.option("--kind", type=click.Choice(["asset"]), default="asset", show_default=True,
+                     help="What each row is (assets; other kinds are not imported from tables yet).")
+
+
+@importer.command("csv")
+@click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
+@_KIND
+@_MAP
+@_DATE_ORDER
+@registry_option
+@click.option("--dry-run", is_flag=True, help="Show what would be written, and its validation, without writing.")
+@format_option("text", "json")
+def csv_(csv_file: Path, kind: str, mapping: tuple[str, ...], date_order: str | None, registry: Path,
+         dry_run: bool, fmt: str) -> None:
+    """Import any spreadsheet's CSV export of assets, with a column map.
+
+    Columns named like registry fields (serial, purchase.cost, warranty.end)
+    or like Snipe-IT's headers are recognised; --map "Asset No=id" names the
+    others. Unknown columns become x- custom fields. Same files, rules and
+    exit status as `import snipeit`.
+    """
+    from itamctl.importers.generic import plan_csv
+    from itamctl.validate import open_registry
+
+    _finish(plan_csv(csv_file, open_registry(registry).registry, mapping, date_order), registry, dry_run, fmt)
+
+
+@importer.command("xlsx")
+@click.argument("xlsx_file", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--sheet", default=None, help="The sheet to read [default: the first].")
+@_KIND
+@_MAP
+@_DATE_ORDER
+@registry_option
+@click.option("--dry-run", is_flag=True, help="Show what would be written, and its validation, without writing.")
+@format_option("text", "json")
+def xlsx(xlsx_file: Path, sheet: str | None, kind: str, mapping: tuple[str, ...], date_order: str | None,
+         registry: Path, dry_run: bool, fmt: str) -> None:
+    """Import assets from a workbook sheet (header rows with merged cells are joined).
+
+    Columns as for `import csv`; lines in the report are the sheet's row numbers.
+    """
+    from itamctl.importers.generic import plan_xlsx
+    from itamctl.validate import open_registry
+
+    _finish(plan_xlsx(xlsx_file, open_registry(registry).registry, mapping, date_order, sheet), registry, dry_run,
+            fmt)
+

@@ -133,10 +133,16 @@ class ImportPlan:
     missing_categories: tuple[str, ...]
 
 
-def plan_import(csv_path: Path, registry: Registry) -> ImportPlan:
-    """What importing ``csv_path`` into ``registry`` would create, skip and warn about."""
-    table = read_table(csv_path, ALIASES, REQUIRED)
-    return _Planner(registry, table).plan()
+def plan_import(csv_path: Path, registry: Registry, *, aliases: dict[str, str] | None = None,
+                date_order: str | None = None) -> ImportPlan:
+    """What importing ``csv_path`` into ``registry`` would create, skip and warn about.
+
+    ``aliases`` (header key -> field) replaces the Snipe-IT header table (the
+    generic ``import csv`` passes its own); ``date_order`` settles ``NN/NN/YYYY``
+    dates the file itself leaves ambiguous.
+    """
+    table = read_table(csv_path, ALIASES if aliases is None else aliases, REQUIRED)
+    return _Planner(registry, table, date_order).plan()
 
 
 def _status_key(label: str) -> str:
@@ -144,7 +150,7 @@ def _status_key(label: str) -> str:
 
 
 class _Planner:
-    def __init__(self, registry: Registry, table: Table) -> None:
+    def __init__(self, registry: Registry, table: Table, date_order: str | None = None) -> None:
         self.table = table
         self.settings = registry.settings
         self.currency = registry.settings.currency
@@ -164,7 +170,7 @@ class _Planner:
         self.category_notes: set[tuple[str, str]] = set()
         dates = [row.get(name) for row in table.rows
                  for name in ("purchase_date", "warranty_expires", "eol", "last_audit")]
-        self.date_order = slash_order([d for d in dates if d])
+        self.date_order = date_order or slash_order([d for d in dates if d])
 
     # -- bookkeeping ------------------------------------------------------
 

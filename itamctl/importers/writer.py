@@ -167,7 +167,7 @@ def modeline_for(root: Path, relpath: str, schema: str) -> str | None:
 def _header(root: Path, relpath: str, schema: str, source: str) -> str:
     line = modeline_for(root, relpath, schema)
     lines = [line] if line else []
-    lines.append(f"# Imported from {Path(source).name} by `itamctl import snipeit`.")
+    lines.append(f"# Imported from {Path(source).name} by `itamctl import`.")
     return "\n".join(lines) + "\n"
 
 
