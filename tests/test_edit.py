@@ -216,3 +216,10 @@ def test_show_gives_every_field_the_core_figures_findings_and_where(demo):
     item_id = Path(finding["file"]).stem
     code, out, _ = run_cli("show", item_id, "--registry", demo, "--as-of", "2026-11-28", "--format", "json")
     assert finding["rule"] in {f["rule"] for f in json.loads(out)["findings"]}
+
+
+def test_new_refuses_names_a_windows_or_macos_checkout_cannot_hold(registry):
+    code, _, err = run_cli("new", "license", "--id", "CON", "name=X", "--registry", registry.root)
+    assert code == 2 and "device name" in err
+    code, _, err = run_cli("new", "license", "--id", "lic-0001", "name=X", "--registry", registry.root)
+    assert code == 2 and "only by case" in err

@@ -193,12 +193,30 @@ def new_item(root: Path, kind: str, pairs: Sequence[str], *, item_id: str | None
         path = root / relpath
         if path.exists() or path.is_symlink():
             raise UsageError(f"{display_path(path)} already exists")
+        _portable(root, relpath)
         modeline = modeline_for(root, relpath, schema_file(model_kind))
         text = (modeline + "\n" if modeline else "") + dump_segment("", data)
         created = True
     _safe_target(root, path)
     return _commit(root, before, path, text, action="new", item_id=item_id,
                    summary=f"new {model_kind} {item_id}", dry_run=dry_run, created=created)
+
+
+def _portable(root: Path, relpath: str) -> None:
+    """Refuse a new file whose name a Windows or macOS checkout could not hold beside its neighbours."""
+    from itamctl.portable import fold, name_problem
+
+    folder = root
+    for part in relpath.split("/"):
+        problem = name_problem(part)
+        if problem:
+            raise UsageError(f"{relpath}: the name {part!r} {problem}; choose another --id or category")
+        if folder.is_dir():
+            clash = [e.name for e in folder.iterdir() if fold(e.name) == fold(part) and e.name != part]
+            if clash:
+                raise UsageError(f"{relpath}: {clash[0]!r} is already in {display_path(folder)}; the names differ "
+                                 "only by case, which macOS and Windows checkouts cannot hold apart")
+        folder = folder / part
 
 
 def _append_target(root: Path, before: Checked, model_kind: str, data: Any) -> tuple[Path, str, bool]:
