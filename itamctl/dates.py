@@ -8,11 +8,21 @@ from datetime import date
 
 
 def add_months(day: date, months: int) -> date:
-    """``day`` moved by whole months, clamped to the end of shorter months."""
+    """``day`` moved by whole months, clamped to the end of shorter months (and to the calendar's range)."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
+    if year > date.max.year:  # saturates: a date past 9999-12-31 (a "never" plus a term) stays "never"
+        return date.max
+    if year < date.min.year:
+        return date.min
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def add_days(day: date, days: int) -> date:
+    """``day`` moved by ``days``, saturating at :data:`datetime.date.min` and :data:`datetime.date.max`."""
+    ordinal = day.toordinal() + days
+    return date.fromordinal(min(max(ordinal, 1), date.max.toordinal()))
 
 
 def months_between(start: date, end: date) -> int:

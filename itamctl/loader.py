@@ -136,7 +136,15 @@ def _pos(mark: Any) -> Position:
     return Position(mark.line + 1, mark.column + 1)
 
 
+#: Longest number literal read (a bound: 10,000 digits would cost seconds and overflow every computation).
+MAX_NUMBER_CHARS = 40
+
+
 def _resolve_plain(value: str, mark: Any) -> Any:
+    if len(value) > MAX_NUMBER_CHARS and (_INT10.match(value) or _INT8.match(value) or _INT16.match(value)
+                                          or _FLOAT.match(value)):
+        raise _Problem("yaml.number", f"number with {len(value)} characters; at most {MAX_NUMBER_CHARS} are read "
+                       "(quote it if it is not a number)", mark)
     if value in _NULL:
         return None
     if value in _TRUE:

@@ -435,6 +435,12 @@ def _branch_for(schema: dict, value: Any) -> dict:
     return schema
 
 
+def _shown(value: Any) -> str:
+    """A value as a message quotes it: numbers as written, long values cut."""
+    text = str(value) if isinstance(value, int | Decimal) and not isinstance(value, bool) else repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 def _expected(schema: dict, error: ValidationError) -> str:
     """What a value should look like, from the schema's own description."""
     if error.validator in ("oneOf", "anyOf"):
@@ -502,7 +508,7 @@ def _explain(doc: Document, error: ValidationError) -> Iterator[Diagnostic]:
         return
     if keyword in ("oneOf", "anyOf", "pattern"):
         rule = "schema.pattern" if keyword == "pattern" else "schema.value"
-        yield doc.diagnostic(path, rule, f"`{field}` is {value!r}: {_expected(schema, error)}")
+        yield doc.diagnostic(path, rule, f"`{field}` is {_shown(value)}: {_expected(schema, error)}")
         return
     if keyword in ("minimum", "exclusiveMinimum", "maximum", "exclusiveMaximum"):
         word = {"minimum": "at least", "exclusiveMinimum": "more than",

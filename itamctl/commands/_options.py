@@ -49,13 +49,22 @@ def _default_format(formats: tuple[str, ...], auto_github: bool) -> str:
     return "text"
 
 
+#: The dates reports are computed for: wide enough for any registry, narrow enough that 30 fiscal years
+#: of forecast or history (and a term after them) stay inside the calendar.
+AS_OF_RANGE = (date(1900, 1, 1), date(9899, 12, 31))
+
+
 def parse_date(ctx: Any, param: Any, value: str | None) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
+        day = date.fromisoformat(value) if len(value) == 10 else _bad_date(value)
     except ValueError:
         return _bad_date(value)
+    low, high = AS_OF_RANGE
+    if not low <= day <= high:
+        raise click.BadParameter(f"{value} is outside {low.isoformat()} to {high.isoformat()}")
+    return day
 
 
 def _bad_date(value: str) -> date:
