@@ -78,6 +78,9 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False) -> N
         raise FatalError(f"{path} is a symbolic link; itamctl does not write through links", exit_code=EXIT_USAGE)
     if path.is_dir():
         raise FatalError(f"{path} is a folder, not a file", exit_code=EXIT_USAGE)
+    if path.exists() and not is_regular_file(path):
+        raise FatalError(f"{path} is not a regular file (a device or FIFO); itamctl replaces only files",
+                         exit_code=EXIT_USAGE)
     if path.exists() and not overwrite:
         raise FatalError(f"{path} already exists; pass --force to overwrite it")
     _make_folder(path.parent)

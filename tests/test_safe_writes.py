@@ -156,3 +156,11 @@ def test_the_number_of_files_is_bounded(registry, monkeypatch):
     result = loader.load_registry(registry.root)
     assert len(result.files) == 3
     assert [d.rule for d in result.diagnostics] == ["yaml.too_many_files"]
+
+
+def test_a_device_or_fifo_is_never_replaced(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(FatalError, match="not a regular file") as info:
+        write_atomic(fifo, "x", overwrite=True)
+    assert info.value.exit_code == 2 and stat.S_ISFIFO(fifo.stat().st_mode)
