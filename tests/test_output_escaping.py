@@ -9,13 +9,11 @@ through every command in every format, with and without ``GITHUB_ACTIONS``.
 from __future__ import annotations
 
 import json
-import re
 
-import click
 import pytest
 from conftest import MINIMAL_REGISTRY, run_cli, write_registry
+from helpers_output import RAW_CONTROL, assert_safe, formats_of
 
-from itamctl.cli import cli
 from itamctl.render.escape import (
     file_text,
     ics_text,
@@ -37,22 +35,7 @@ COMMANDS = {
     "depreciation": ["LT-0001", "--as-of", AS_OF], "expiries": ["--as-of", AS_OF],
     "budget": ["--as-of", AS_OF, "--lines"],
 }
-#: Raw characters no output may hold (CR only inside CRLF).
-RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]|\r(?!\n)")
-RUNNER_LINES = re.compile(r"\r\n|\r|\n")
-OWN_COMMAND = re.compile(r"::(error|warning|notice) (file|title)=[^:\r\n]*::")
-
-
-def _formats(name: str) -> list[str]:
-    command = cli
-    for part in name.split():
-        command = command.get_command(click.Context(command), part)
-    option = next(p for p in command.params if p.name == "fmt")
-    assert isinstance(option.type, click.Choice)
-    return list(option.type.choices)
-
-
-CASES = [(name, fmt) for name in COMMANDS for fmt in _formats(name)]
+CASES = [(name, fmt) for name in COMMANDS for fmt in formats_of(name)]
 
 
 @pytest.fixture(scope="module")
@@ -63,17 +46,6 @@ def hostile(tmp_path_factory):
     reg.replace("licenses/LIC-0001.yaml", "name: Editor subscription", f"name: {name}")
     reg.replace("contracts/CTR-0001.yaml", "name: Laptop support", f"name: {name}")
     return reg
-
-
-def assert_safe(text: str, fmt: str, *, github: bool) -> None:
-    assert not RAW_CONTROL.search(text), RAW_CONTROL.search(text)
-    if not github:
-        return
-    for line in RUNNER_LINES.split(text):
-        if line.lstrip().startswith("::"):
-            assert fmt == "github" and OWN_COMMAND.match(line), line
-        else:
-            assert "##[" not in line, line
 
 
 @pytest.mark.parametrize("github", [False, True], ids=["terminal", "actions"])
