@@ -56,9 +56,9 @@ def test_actuals_per_year_and_kind(tmp_path):
     """
     rep = report(write_registry(tmp_path / "r", *DOCS), AS_OF, years=1, history=3)
     assert _table(rep) == [
-        ("2024", False, {"purchase": "3200.00", "license": "0", "contract": "500.00", "maintenance": "0"},
+        ("2024", False, {"purchase": "3200.00", "license": "0.00", "contract": "500.00", "maintenance": "0.00"},
          "3700.00"),
-        ("2025", False, {"purchase": "0", "license": "1290.00", "contract": "500.00", "maintenance": "1182.34"},
+        ("2025", False, {"purchase": "0.00", "license": "1290.00", "contract": "500.00", "maintenance": "1182.34"},
          "2972.34"),
         ("2026", True, {"purchase": "300.00", "license": "90.00", "contract": "1400.00", "maintenance": "45.00"},
          "1835.00"),
@@ -77,7 +77,9 @@ def test_actuals_json_and_history_length(tmp_path):
     assert report(root, AS_OF, years=1, history=0).to_json()["actuals"] == []
 
 
-def test_as_of_on_a_fiscal_year_start_leaves_no_partial_year(tmp_path):
-    rep = report(write_registry(tmp_path / "r", *DOCS), date(2026, 4, 1), years=1, history=1)
-    assert [(a.year.label, a.partial) for a in rep.actuals] == [("2025", False)]
+def test_as_of_on_a_fiscal_year_start_makes_it_the_current_year(tmp_path):
+    """As of 2026-04-01 FY2026 is current: its first day is actual, the rest forecast; FY2025 is history."""
+    rep = report(write_registry(tmp_path / "r", *DOCS), date(2026, 4, 1), years=1, history=2)
+    assert [(a.year.label, a.partial) for a in rep.actuals] == [("2025", False), ("2026", True)]
     assert rep.actuals[0].total == Decimal("2972.34")
+    assert rep.current.first_day == date(2026, 4, 2) and rep.years[0].year.label == "2027"

@@ -110,7 +110,7 @@ def test_csv(root):
     assert (a2["kind"], a2["group"], a2["amount"], a2["currency"]) == ("maintenance", "gold", "217.52", "EUR")
     actual = {(r["fiscal_year"], r["kind"]): r["amount"] for r in rows if r["basis"].startswith("actual")}
     assert actual[("2024", "purchase")] == "3200.00"
-    assert {r["basis"] for r in rows if r["fiscal_year"] == "2026"} == {"actual_partial"}
+    assert {r["basis"] for r in rows if r["fiscal_year"] == "2026"} == {"actual_partial", "forecast_partial"}
 
 
 def test_output_file_is_not_overwritten_without_force(root, tmp_path):

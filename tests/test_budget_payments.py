@@ -8,7 +8,7 @@ FY2028 and FY2029 (..2030-03-31).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from tests.helpers_budget import billable, report, write_registry
@@ -73,8 +73,11 @@ def test_forecast_window_is_the_fiscal_years_starting_on_or_after_as_of(tmp_path
         (date(2028, 4, 1), date(2029, 3, 31)),
         (date(2029, 4, 1), date(2030, 3, 31)),
     ]
-    # as_of on the first day of a fiscal year: that year is the first forecast year
-    assert report(root, date(2026, 4, 1), years=1).years[0].year.start == date(2026, 4, 1)
+    # the year holding as_of is the current one: forecast from the day after as_of (``current``)
+    rep = report(root, AS_OF, years=3)
+    assert rep.current.year.start == date(2026, 4, 1) and rep.current.first_day == AS_OF + timedelta(days=1)
+    on_start = report(root, date(2026, 4, 1), years=1)
+    assert on_start.current.first_day == date(2026, 4, 2) and on_start.years[0].year.start == date(2027, 4, 1)
 
 
 def test_monthly_per_seat_license_renewing_automatically(tmp_path):

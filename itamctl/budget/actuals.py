@@ -1,7 +1,8 @@
 """What was actually spent in past fiscal years, per kind.
 
-For each fiscal year before the first forecast year (the one containing
-``as_of`` included, counted only up to ``as_of``: it is ``partial``):
+For each history year and the current one (the one containing ``as_of``,
+counted only up to ``as_of``: it is ``partial``, and the forecast holds the
+rest of it):
 
 ``purchase``
     the purchase cost of every asset bought in the year (by purchase date),
@@ -14,9 +15,9 @@ For each fiscal year before the first forecast year (the one containing
     every payment dated in the year, following ``renewal: auto`` only (as
     TCO does: a manual renewal that nobody recorded was not paid).
 
-Each amount is converted at the rate of its own date and rounded to cents
-before it is summed, as forecast lines are, so a year's total is the sum of
-its kinds.
+Each amount is converted at the rate of its own date and summed exactly;
+each kind's sum is rounded once, where it is reported, and a year's total is
+the sum of its rounded kinds.
 """
 
 from __future__ import annotations
@@ -39,11 +40,15 @@ ACTUAL_KINDS = ("purchase", "license", "contract", "maintenance")
 class YearActuals:
     year: FiscalYear
     partial: bool  # the year runs past as_of: only spending up to as_of is in
-    by_kind: dict[str, Decimal]  # each the sum of amounts rounded to cents
+    by_kind: dict[str, Decimal]  # each the exact sum of its amounts, rounded to cents once
 
     @property
     def total(self) -> Decimal:
         return sum(self.by_kind.values(), ZERO)
+
+    @classmethod
+    def of(cls, year: FiscalYear, partial: bool, exact: dict[str, Decimal]) -> YearActuals:
+        return cls(year, partial, {kind: cents(amount) for kind, amount in exact.items()})
 
     def to_json(self) -> dict:
         return {
@@ -67,8 +72,8 @@ def actuals(registry: Registry, as_of: date, years: Sequence[FiscalYear]) -> lis
             continue
         year = next((y for y in years if day in y), None)
         if year is not None:
-            sums[year.label][kind] += cents(amount)
-    return [YearActuals(y, y.end > as_of, sums[y.label]) for y in years]
+            sums[year.label][kind] += amount
+    return [YearActuals.of(y, y.end > as_of, sums[y.label]) for y in years]
 
 
 def _spending(registry: Registry, until: date) -> Iterator[tuple[str, date, Decimal]]:

@@ -1,6 +1,10 @@
 """The forecast lines of a budget window: what keeping today's service levels will cost.
 
-Kinds of line, each dated inside the fiscal year it is budgeted in:
+The window starts with the fiscal year containing ``as_of``: everything due
+after ``as_of`` (from ``as_of`` + 1 day, the window's ``first_day``) is
+forecast, everything up to ``as_of`` is an actual (:mod:`.actuals`), so the
+current year is actual to date + forecast for the rest and every payment is
+counted once. Kinds of line, each dated inside the fiscal year it is budgeted in:
 
 ``replacement``
     An asset that is not retired or disposed is replaced once, in the fiscal
@@ -9,9 +13,8 @@ Kinds of line, each dated inside the fiscal year it is budgeted in:
     its replacement cost (``replacement_cost``, else the category's, else the
     purchase cost), converted at the rate of the line's date. An end of life
     already past at ``as_of`` (the asset is still in service, so the
-    replacement is owed) goes into the first year, dated on its first day,
-    with note ``overdue: ...``. An end of life between ``as_of`` and the
-    window belongs to the current fiscal year, which is not forecast. Keeping
+    replacement is owed) goes into the first full year, dated on its first day,
+    with note ``overdue: ...``. Keeping
     the service level means replacing the replacement too: when the asset's
     service life is known, the next replacement follows one service life after
     the last (note ``cycle: ...``), as often as the window reaches.
@@ -38,11 +41,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from itamctl.budget.lines import NONE_KEY, Line, convert
-from itamctl.dates import FiscalYear, add_months
+from itamctl.dates import FiscalYear, add_months, months_between
 from itamctl.facts import maintenance_factor, payments, planned_end_of_life, replacement_cost, service_life_months
 from itamctl.model import IN_SERVICE, Asset, Contract, License, Registry
 from itamctl.money import ZERO, cents
@@ -59,9 +62,21 @@ class Unplaced:
 class Window:
     years: tuple[FiscalYear, ...]
 
+    as_of: date
+
     @property
     def start(self) -> date:
         return self.years[0].start
+
+    @property
+    def first_day(self) -> date:
+        """The first day forecast: the day after ``as_of``."""
+        return self.as_of + timedelta(days=1)
+
+    @property
+    def overdue_day(self) -> date:
+        """Where what is overdue at ``as_of`` is budgeted: the first day of the first full year."""
+        return self.years[1].start if len(self.years) > 1 else self.first_day
 
     @property
     def end(self) -> date:
@@ -112,10 +127,13 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date,
             unplaced.append(Unplaced(asset.id, asset.name, f"{asset.status} without a purchase date"))
         elif cost is None:
             unplaced.append(Unplaced(asset.id, asset.name, f"{asset.status} without a purchase cost"))
-        elif window.start <= bought <= window.end:
+        elif bought <= window.end:
             path = ("purchase", "cost") if asset.purchase and asset.purchase.cost else ("replacement_cost",)
-            amount = convert(settings, asset, path, cost, bought)
-            lines.append(line("replacement", bought, amount, f"new: {asset.status} purchase"))
+            day, note = bought, f"new: {asset.status} purchase"
+            if bought < window.first_day:  # still planned or ordered: the purchase is overdue
+                day, note = window.overdue_day, f"new: {asset.status} purchase, overdue since {bought.isoformat()}"
+            amount = convert(settings, asset, path, cost, day)
+            lines.append(line("replacement", day, amount, note))
 
     end = planned_end_of_life(asset, settings)
     replaced_on = end  # the day maintenance stops (None: not within sight)
@@ -127,13 +145,13 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date,
             f"no service life for category {asset.category!r} (set end_of_life or life_months)")
         if bought is not None or asset.status in IN_SERVICE:
             unplaced.append(Unplaced(asset.id, asset.name, reason))
-    elif as_of <= end < window.start:
-        cycle_from = end  # due in the current fiscal year, which is not part of the forecast
     elif end <= window.end:
         day, note = end, ""
         if end < as_of:
-            day, note = window.start, f"overdue: end of life {end.isoformat()}"
-            replaced_on = window.start
+            day, note = window.overdue_day, f"overdue: end of life {end.isoformat()}"
+            replaced_on = day
+        elif end < window.first_day:  # due today
+            day = replaced_on = window.first_day
         if cost is None:
             unplaced.append(Unplaced(asset.id, asset.name, "no replacement_cost and no purchase cost"))
         else:
@@ -143,7 +161,7 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date,
     if cycle_from is not None and cost is not None and life:
         day = add_months(cycle_from, life)
         while day <= window.end:
-            if day >= window.start:
+            if day >= window.first_day:
                 note = f"cycle: replaces the replacement of {cycle_from.isoformat()} after {life} months"
                 lines.append(line("replacement", day, convert(settings, asset, cost_path, cost, day), note))
             cycle_from, day = day, add_months(day, life)
@@ -154,7 +172,14 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date,
         level = asset.service_level or NONE_KEY
         note = f"12-month spend {cents(spent)} × {factor} ({level})"
         for year in window.years:
-            if replaced_on is None or year.start < replaced_on:
+            if replaced_on is not None and year.start >= replaced_on:
+                continue
+            if year.start < window.first_day:  # the current year: the months still to come
+                left = months_between(as_of, year.end)
+                if left > 0:
+                    lines.append(line("maintenance", window.first_day, spent * factor * left / 12,
+                                      f"{note}, {left} of 12 months"))
+            else:
                 lines.append(line("maintenance", year.start, spent * factor, note))
     return lines, unplaced
 
@@ -179,7 +204,7 @@ def _payment_lines(registry: Registry, item: License | Contract, window: Window,
         "service_level": _covered_level(item, levels),
     }
     for p in payments(item, window.end, renewals=follow):
-        if p.date < window.start or not p.amount.amount:
+        if p.date < window.first_day or not p.amount.amount:
             continue
         note = ""
         if p.renewal:

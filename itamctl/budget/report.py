@@ -10,7 +10,8 @@ JSON (``BudgetReport.to_json()``)::
 
     {"as_of", "currency", "fiscal_year_start": "MM-DD", "by",
      "service_levels": {name: maintenance_factor},
-     "years": [{"label", "start", "end", "total",
+     "current": {the rest of the current fiscal year: as a year below, "from" the day after as_of},
+     "years": [{"label", "start", "end", "from", "partial", "total",
                 "by_kind": {"replacement", "license", "contract", "maintenance"},
                 "by_service_level": {level..., "none"},
                 "groups": [{"key", "total"}],
@@ -34,7 +35,7 @@ from decimal import Decimal
 from itamctl.budget.actuals import YearActuals, actuals
 from itamctl.budget.forecast import Unplaced, Window, forecast_lines
 from itamctl.budget.lines import NONE_KEY, Line
-from itamctl.dates import FiscalYear, first_fiscal_year_on_or_after, fiscal_year_of
+from itamctl.dates import FiscalYear, fiscal_year_of
 from itamctl.model import Registry
 from itamctl.money import ZERO, money_str
 
@@ -52,6 +53,12 @@ class YearForecast:
     lines: tuple[Line, ...]
     by: str
     levels: tuple[str, ...]  # keys of by_service_level, in order
+    first_day: date  # the first day forecast: the year's start, or the day after as_of in the current year
+
+    @property
+    def partial(self) -> bool:
+        """The current year: forecast only from the day after ``as_of`` (its actuals hold the rest)."""
+        return self.first_day > self.year.start
 
     @property
     def total(self) -> Decimal:
@@ -77,6 +84,8 @@ class YearForecast:
             "label": self.year.label,
             "start": self.year.start.isoformat(),
             "end": self.year.end.isoformat(),
+            "from": self.first_day.isoformat(),
+            "partial": self.partial,
             "total": money_str(self.total),
             "by_kind": {k: money_str(v) for k, v in self.by_kind.items()},
             "by_service_level": {k: money_str(v) for k, v in self.by_service_level.items()},
@@ -96,7 +105,8 @@ class BudgetReport:
     fiscal_year_start: tuple[int, int]
     by: str
     service_levels: Mapping[str, Decimal]
-    years: tuple[YearForecast, ...]
+    years: tuple[YearForecast, ...]  # the full fiscal years after the current one
+    current: YearForecast  # the rest of the current fiscal year, from the day after as_of
     actuals: tuple[YearActuals, ...]
     unplaced: tuple[Unplaced, ...]
     organization: str | None = None
@@ -113,6 +123,7 @@ class BudgetReport:
             "fiscal_year_start": f"{month:02d}-{day:02d}",
             "by": self.by,
             "service_levels": {k: str(v) for k, v in self.service_levels.items()},
+            "current": self.current.to_json(),
             "years": [y.to_json() for y in self.years],
             "actuals": [a.to_json() for a in self.actuals],
             "unplaced": [{"id": u.id, "name": u.name, "reason": u.reason} for u in self.unplaced],
@@ -120,8 +131,8 @@ class BudgetReport:
 
 
 def forecast_years(as_of: date, fy_start: tuple[int, int], count: int) -> list[FiscalYear]:
-    """The ``count`` fiscal years starting with the first one that begins on or after ``as_of``."""
-    years = [first_fiscal_year_on_or_after(as_of, fy_start)] if count > 0 else []
+    """The ``count`` full fiscal years after the one containing ``as_of``."""
+    years = [fiscal_year_of(as_of, fy_start).next(fy_start)] if count > 0 else []
     while len(years) < count:
         years.append(years[-1].next(fy_start))
     return years
@@ -147,16 +158,22 @@ def budget_report(registry: Registry, as_of: date, *, years: int = 3, history: i
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(BY_CHOICES)}")
     settings = registry.settings
     fy_start = settings.fiscal_year_start
-    window = Window(tuple(forecast_years(as_of, fy_start, years)))
+    current = fiscal_year_of(as_of, fy_start)
+    window = Window((current, *forecast_years(as_of, fy_start, years)), as_of)
     lines, unplaced = forecast_lines(registry, as_of, window)
     levels = (*sorted(settings.service_levels), NONE_KEY)
     per_year = tuple(
-        YearForecast(y, tuple(ln for ln in lines if ln.date in y), by, levels) for y in window.years
+        YearForecast(y, tuple(ln for ln in lines if ln.date in y), by, levels, max(y.start, window.first_day))
+        for y in window.years
     )
-    past = actuals(registry, as_of, history_years(window.years[0], fy_start, history))
+    rest, per_year = per_year[0], per_year[1:]
+    # the current year is actual to date (here) and forecast for the rest (``current``)
+    # (``history`` counts it, as before: history=3 is two full years and the current one)
+    past_years = [*history_years(current, fy_start, history - 1), current] if history > 0 else []
+    past = actuals(registry, as_of, past_years)
     return BudgetReport(
         as_of=as_of, currency=settings.currency, fiscal_year_start=fy_start, by=by,
         service_levels={name: lv.maintenance_factor for name, lv in sorted(settings.service_levels.items())},
-        years=per_year, actuals=tuple(past), unplaced=tuple(unplaced),
+        years=per_year, current=rest, actuals=tuple(past), unplaced=tuple(unplaced),
         organization=settings.organization,
     )

@@ -43,11 +43,13 @@ def _summary(report: BudgetReport) -> tuple[list[str], list[list[str]]]:
     rows = []
     for a in report.actuals:
         basis = f"actual to {report.as_of.isoformat()}" if a.partial else "actual"
-        rows.append([_fy(a.year.label), basis, a.year.start.isoformat(), a.year.end.isoformat(),
+        to = min(a.year.end, report.as_of)
+        rows.append([_fy(a.year.label), basis, a.year.start.isoformat(), to.isoformat(),
                      *(_fmt(a.by_kind[k]) for k in ACTUAL_KINDS), _fmt(a.total)])
-    for y in report.years:
+    for y in (report.current, *report.years):
         by_kind = y.by_kind
-        rows.append([_fy(y.year.label), "forecast", y.year.start.isoformat(), y.year.end.isoformat(),
+        basis = "forecast, rest of year" if y.partial else "forecast"
+        rows.append([_fy(y.year.label), basis, y.first_day.isoformat(), y.year.end.isoformat(),
                      *(_fmt(by_kind[k]) for k in FORECAST_KINDS), _fmt(y.total)])
     return headers, rows
 
@@ -159,8 +161,9 @@ def render_csv(report: BudgetReport) -> str:
         for kind in ACTUAL_KINDS:
             rows.append([a.year.label, a.year.start, a.year.end, "actual_partial" if a.partial else "actual",
                          kind, "", "", "", "", "", money_str(a.by_kind[kind]), report.currency, ""])
-    for y in report.years:
+    for y in (report.current, *report.years):
         for ln in y.lines:
-            rows.append([y.year.label, y.year.start, y.year.end, "forecast", ln.kind, ln.date, ln.id, ln.name,
+            basis = "forecast_partial" if y.partial else "forecast"
+            rows.append([y.year.label, y.year.start, y.year.end, basis, ln.kind, ln.date, ln.id, ln.name,
                          ln.key(report.by), ln.service_level, money_str(ln.amount), report.currency, ln.note])
     return csv_text(CSV_HEADERS, rows)

@@ -98,8 +98,9 @@ def budget_charts(budget: Any) -> dict[str, Safe]:
          "parts": {k: Decimal(v) for k, v in a["by_kind"].items()}}
         for a in budget.get("actuals", [])
     ] + [
-        {"label": f"FY{y['label']}", "forecast": True, "parts": {k: Decimal(v) for k, v in y["by_kind"].items()}}
-        for y in budget["years"]
+        {"label": f"FY{y['label']}" + (" (rest of year)" if y.get("partial") else ""), "forecast": True,
+         "parts": {k: Decimal(v) for k, v in y["by_kind"].items()}}
+        for y in ([budget["current"]] if "current" in budget else []) + budget["years"]
     ]
     currency = budget.get("currency", "")
     return {"by_year": stacked_bars(f"Actuals and forecast per fiscal year ({currency})", bars)}
