@@ -98,6 +98,7 @@ class Settings:
     #: Settings ``policy``: severity overrides by policy rule id (defaults: :mod:`itamctl.rules`).
     policy: Mapping[str, str] = field(default_factory=dict)
     audit_interval_months: int | None = None
+    cost_centers: tuple[str, ...] | None = None  # None: `cost_center` is free text
     doc: Document | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -139,6 +140,7 @@ class Settings:
             alert_days=tuple((d.get("alerts") or {}).get("days", DEFAULT_ALERT_DAYS)),
             policy=MappingProxyType(policy),
             audit_interval_months=(d.get("audit") or {}).get("interval_months"),
+            cost_centers=tuple(d["cost_centers"]) if "cost_centers" in d else None,
             doc=doc,
         )
 
@@ -239,6 +241,7 @@ class Asset(Tracked):
     warranty: Warranty | None = None
     depreciation: Depreciation | None = None
     end_of_life: date | None = None
+    replaces: str | None = None  # id of the asset this one replaces
     replacement_cost: Money | None = None
     maintenance: tuple[Maintenance, ...] = ()
     disposal: Disposal | None = None
@@ -275,6 +278,7 @@ class Asset(Tracked):
             if w else None,
             depreciation=Depreciation.parse(d.get("depreciation"), currency),
             end_of_life=_date(d.get("end_of_life")),
+            replaces=d.get("replaces"),
             replacement_cost=money(d.get("replacement_cost")),
             maintenance=tuple(
                 Maintenance(date.fromisoformat(m["date"]), m["kind"], money(m.get("cost")),

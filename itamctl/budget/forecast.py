@@ -18,6 +18,9 @@ counted once. Kinds of line, each dated inside the fiscal year it is budgeted in
     the service level means replacing the replacement too: when the asset's
     service life is known, the next replacement follows one service life after
     the last (note ``cycle: ...``), as often as the window reaches.
+    An asset that a ``planned`` or ``ordered`` asset ``replaces`` gets no
+    replacement line (the replacing purchase is it; its maintenance stops at
+    that purchase date), so a planned replacement is never counted twice.
     A ``planned`` or ``ordered`` asset whose purchase date falls in the window
     is a budget need too: it is a ``replacement`` line with note ``new: ...``
     (purchase cost, else replacement cost), so ``by_kind`` keeps its four keys.
@@ -46,7 +49,14 @@ from decimal import Decimal
 
 from itamctl.budget.lines import NONE_KEY, Line, convert
 from itamctl.dates import FiscalYear, add_months, months_between
-from itamctl.facts import maintenance_factor, payments, planned_end_of_life, replacement_cost, service_life_months
+from itamctl.facts import (
+    NOT_PURCHASED,
+    maintenance_factor,
+    payments,
+    planned_end_of_life,
+    replacement_cost,
+    service_life_months,
+)
 from itamctl.model import IN_SERVICE, Asset, Contract, License, Registry
 from itamctl.money import ZERO, cents
 
@@ -87,10 +97,11 @@ def forecast_lines(registry: Registry, as_of: date, window: Window) -> tuple[lis
     """Every forecast line in ``window`` and the assets that could not be placed."""
     lines: list[Line] = []
     unplaced: list[Unplaced] = []
+    replaced_by = {a.replaces: a for a in registry.assets if a.replaces and a.status in NOT_PURCHASED}
     for asset in registry.assets:
         if asset.retired:
             continue
-        asset_lines, problems = _asset_lines(registry, asset, as_of, window)
+        asset_lines, problems = _asset_lines(registry, asset, as_of, window, replaced_by.get(asset.id))
         lines.extend(asset_lines)
         unplaced.extend(problems)
     levels = {a.id: a.service_level for a in registry.assets}
@@ -110,8 +121,8 @@ def _asset_facts(asset: Asset) -> dict[str, str]:
     }
 
 
-def _asset_lines(registry: Registry, asset: Asset, as_of: date,
-                 window: Window) -> tuple[list[Line], list[Unplaced]]:
+def _asset_lines(registry: Registry, asset: Asset, as_of: date, window: Window,
+                 successor: Asset | None = None) -> tuple[list[Line], list[Unplaced]]:
     settings = registry.settings
     facts = _asset_facts(asset)
     lines: list[Line] = []
@@ -134,6 +145,10 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date,
                 day, note = window.overdue_day, f"new: {asset.status} purchase, overdue since {bought.isoformat()}"
             amount = convert(settings, asset, path, cost, day)
             lines.append(line("replacement", day, amount, note))
+
+    if successor is not None:  # a planned or ordered asset `replaces` it: that purchase is the replacement
+        stop = successor.purchase.date if successor.purchase else None
+        return lines + _maintenance_lines(registry, asset, as_of, window, stop, line), unplaced
 
     end = planned_end_of_life(asset, settings)
     replaced_on = end  # the day maintenance stops (None: not within sight)
@@ -166,6 +181,13 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date,
                 lines.append(line("replacement", day, convert(settings, asset, cost_path, cost, day), note))
             cycle_from, day = day, add_months(day, life)
 
+    return lines + _maintenance_lines(registry, asset, as_of, window, replaced_on, line), unplaced
+
+
+def _maintenance_lines(registry: Registry, asset: Asset, as_of: date, window: Window,
+                       replaced_on: date | None, line) -> list[Line]:
+    settings = registry.settings
+    lines: list[Line] = []
     spent = _maintenance_last_12_months(registry, asset, as_of)
     if spent:
         factor = maintenance_factor(asset, settings)
@@ -181,7 +203,7 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date,
                                       f"{note}, {left} of 12 months"))
             else:
                 lines.append(line("maintenance", year.start, spent * factor, note))
-    return lines, unplaced
+    return lines
 
 
 def _maintenance_last_12_months(registry: Registry, asset: Asset, as_of: date) -> Decimal:

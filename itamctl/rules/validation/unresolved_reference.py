@@ -10,7 +10,8 @@ from itamctl.diagnostics import Diagnostic
 from itamctl.model import Item, Registry
 
 ID = "unresolved_reference"
-DESCRIPTION = "owner, location, vendor, assigned_to, covers, category and service_level resolve"
+DESCRIPTION = "owner, location, vendor, assigned_to, covers, replaces, category, service_level " \
+              "and (when Settings lists cost_centers) cost_center resolve"
 DEFAULT_SEVERITY = "error"
 TAKES_AS_OF = False
 WAIVABLE = False
@@ -95,6 +96,10 @@ def check(registry: Registry) -> Iterator[Diagnostic]:
     for a in registry.assets:
         yield from _ref(ids, a, ("owner",), a.owner, ("Person",))
         yield from _ref(ids, a, ("location",), a.location, ("Location",))
+        yield from _ref(ids, a, ("replaces",), a.replaces, ("Asset",))
+        if settings.cost_centers is not None:
+            yield from _named(a, ("cost_center",), a.cost_center, dict.fromkeys(settings.cost_centers),
+                              "cost centre")
         if a.purchase:
             yield from _ref(ids, a, ("purchase", "vendor"), a.purchase.vendor, ("Vendor",))
         for m in a.maintenance:
