@@ -121,3 +121,18 @@ def test_demo_assets_without_warranty_get_the_category_default():
     blank = {row["id"] for row in context.assets if not row["warranty_end"]}
     assert "LT-0030" in blank  # ordered: not bought, no cover yet
     assert all(row["status"] in ("planned", "ordered") for row in context.assets if row["id"] in blank)
+
+
+def test_costs_csv_by_category_has_one_category_column():
+    """Item 12: `costs --by category --format csv` had `category` twice."""
+    import csv
+    import io
+    _, out, _ = run_cli("costs", "--registry", DEMO, "--as-of", "2026-12-01", "--by", "category", "--format", "csv")
+    header = next(csv.reader(io.StringIO(out)))
+    assert header[0] == "category" and header.count("category") == 1
+
+
+def test_costs_markdown():
+    code, out, _ = run_cli("costs", "--registry", DEMO, "--as-of", "2026-12-01", "--format", "markdown")
+    assert code == 0 and out.startswith("## Costs as of 2026-12-01 (EUR)")
+    assert "| ID | Category | Status |" in out and "| LT-0042 |" in out

@@ -1,4 +1,4 @@
-"""Renderers for the costs report: text (an aligned table), json and csv.
+"""Renderers for the costs report: text (an aligned table), markdown (the same table), json and csv.
 
 Money is rounded half-up to cents here and nowhere earlier. JSON carries it as
 strings (``"958.33"``); ``tco_per_month`` is ``null`` for an asset with no
@@ -17,9 +17,9 @@ from decimal import Decimal
 from itamctl.finance.costs import GROUP_KEYS, MONEY_FIELDS, CostsReport, CostTotals
 from itamctl.finance.tco import AssetCosts
 from itamctl.money import money_str
-from itamctl.render.table import csv_text, text_table
+from itamctl.render.table import csv_text, markdown_table, md_escape, text_table
 
-FORMATS = ("text", "json", "csv")
+FORMATS = ("text", "json", "csv", "markdown")
 
 _ITEM_FIELDS = ("id", "name", "category", "status", "cost_center", "location", "vendor", "purchase_date", "method")
 _HEADINGS = {
@@ -83,11 +83,13 @@ def _money_cells(item: AssetCosts) -> list[str]:
 
 
 def render_csv(report: CostsReport) -> str:
-    headers = [*_ITEM_FIELDS, *MONEY_FIELDS, "months_in_service", "tco_per_month"]
+    """One row per asset; with ``--by`` the group's field comes first (once: not again among the others)."""
+    fields = [f for f in _ITEM_FIELDS if f != report.by]
+    headers = [*fields, *MONEY_FIELDS, "months_in_service", "tco_per_month"]
     rows = []
     for item in report.items:
         described = _describe(item)
-        row = [described[f] for f in _ITEM_FIELDS] + _money_cells(item)
+        row = [described[f] for f in fields] + _money_cells(item)
         row += [item.months_in_service, _optional(item.tco_per_month)]
         if report.by is not None:
             row.insert(0, GROUP_KEYS[report.by](item.asset))
@@ -98,8 +100,7 @@ def render_csv(report: CostsReport) -> str:
     return csv_text(headers, rows)
 
 
-def render_text(report: CostsReport) -> str:
-    title = f"Costs as of {report.as_of.isoformat()} ({report.currency})"
+def _table(report: CostsReport) -> tuple[list[str], list[list], list[int]]:
     money_headings = [_HEADINGS[n] for n in MONEY_FIELDS]
     if report.by is not None:
         headers = [report.by.replace("_", " ").capitalize(), "Assets", *money_headings]
@@ -117,10 +118,24 @@ def render_text(report: CostsReport) -> str:
     right = list(range(first_money, len(headers)))
     if report.by is not None:
         right.insert(0, 1)
-    return f"{title}\n\n" + text_table(headers, rows, right=right)
+    return headers, rows, right
 
 
-RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv}
+def _title(report: CostsReport) -> str:
+    return f"Costs as of {report.as_of.isoformat()} ({report.currency})"
+
+
+def render_text(report: CostsReport) -> str:
+    headers, rows, right = _table(report)
+    return f"{_title(report)}\n\n" + text_table(headers, rows, right=right)
+
+
+def render_markdown(report: CostsReport) -> str:
+    headers, rows, right = _table(report)
+    return f"## {md_escape(_title(report))}\n\n" + markdown_table(headers, rows, right=right)
+
+
+RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markdown": render_markdown}
 
 
 def render(fmt: str, report: CostsReport) -> str:
