@@ -76,9 +76,9 @@ def stacked_bars(title: str, bars: list[dict[str, Any]]) -> Safe:
         out.append(f'<text x="{cx}" y="{_num(y - 4)}" text-anchor="middle" fill="#333">{esc(_label(total))}</text>')
         out.append(f'<text x="{cx}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" fill="#333">'
                    f'{esc(bar["label"])}</text>')
-        caption = "forecast" if bar["forecast"] else "actual"
+        caption = bar.get("caption") or ("forecast" if bar["forecast"] else "actual")
         out.append(f'<text x="{cx}" y="{HEIGHT - BOTTOM + 30}" text-anchor="middle" fill="#888" '
-                   f'font-size="10">{caption}</text>')
+                   f'font-size="10">{esc(caption)}</text>')
     legend_x = LEFT
     for kind in ("purchase", "license", "contract", "maintenance"):
         name = "purchase / replacement" if kind == "purchase" else kind
@@ -94,11 +94,11 @@ def budget_charts(budget: Any) -> dict[str, Safe]:
     if not isinstance(budget, dict) or "years" not in budget:
         return {}
     bars = [
-        {"label": f"FY{a['label']}" + (" (to date)" if a.get("partial") else ""), "forecast": False,
+        {"label": f"FY{a['label']}", "caption": "actual to date" if a.get("partial") else "actual", "forecast": False,
          "parts": {k: Decimal(v) for k, v in a["by_kind"].items()}}
         for a in budget.get("actuals", [])
     ] + [
-        {"label": f"FY{y['label']}" + (" (rest of year)" if y.get("partial") else ""), "forecast": True,
+        {"label": f"FY{y['label']}", "caption": "forecast, rest" if y.get("partial") else "forecast", "forecast": True,
          "parts": {k: Decimal(v) for k, v in y["by_kind"].items()}}
         for y in ([budget["current"]] if "current" in budget else []) + budget["years"]
     ]
