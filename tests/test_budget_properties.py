@@ -1,0 +1,56 @@
+"""Property tests (hypothesis) of the budget: each payment is counted once across actuals and forecast."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from itamctl.budget import budget_report
+from itamctl.facts import payments_in
+from itamctl.model import Contract, License, Registry, Settings
+from itamctl.money import Money, cents
+
+days = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
+
+
+@st.composite
+def items(draw, index: int) -> License | Contract:
+    start = draw(days)
+    end = start + timedelta(days=draw(st.integers(27, 1500)))
+    common = dict(
+        id=f"I-{index}", name="item", doc=None, start=start, end=end,
+        cost=Money(draw(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("9999"), places=3)), "EUR"),
+        billing=draw(st.sampled_from(["once", "monthly", "quarterly", "yearly"])),
+        renewal=draw(st.sampled_from(["auto", "none"])),
+    )
+    if draw(st.booleans()):
+        return License(type="subscription", seats=draw(st.integers(1, 9)), per_seat=draw(st.booleans()), **common)
+    return Contract(type="support", renewal_months=draw(st.sampled_from([None, 1, 12, 24])), **common)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data(), as_of=days, fy_month=st.integers(1, 12))
+def test_each_payment_once_in_actuals_or_forecast(data, as_of, fy_month):
+    generated = [data.draw(items(i)) for i in range(data.draw(st.integers(1, 4)))]
+    reg = Registry(root=Path("."), settings=Settings(fiscal_year_start=(fy_month, 1)),
+                   licenses=tuple(i for i in generated if isinstance(i, License)),
+                   contracts=tuple(i for i in generated if isinstance(i, Contract)))
+    rep = budget_report(reg, as_of, years=2, history=2)
+    first = rep.actuals[0].year.start
+    last = rep.years[-1].year.end
+    for kind, group in (("license", reg.licenses), ("contract", reg.contracts)):
+        expected = [p for item in group for p in payments_in(item, first, last) if p.amount.amount]
+        actual = sum((a.by_kind[kind] for a in rep.actuals), Decimal(0))
+        forecast = [ln for y in (rep.current, *rep.years) for ln in y.lines if ln.kind == kind]
+        paid = [p for p in expected if p.date <= as_of]
+        due = [p for p in expected if p.date > as_of]
+        # actuals: each payment up to as_of, exact sums rounded once per year
+        assert actual == sum((cents(sum((p.amount.amount for p in paid if p.date in a.year), Decimal(0)))
+                              for a in rep.actuals), Decimal(0))
+        # forecast: one line per payment after as_of, none on or before it
+        assert sorted(ln.date for ln in forecast) == sorted(p.date for p in due)
+        assert all(ln.date > as_of for ln in forecast)
