@@ -136,3 +136,20 @@ def test_costs_markdown():
     code, out, _ = run_cli("costs", "--registry", DEMO, "--as-of", "2026-12-01", "--format", "markdown")
     assert code == 0 and out.startswith("## Costs as of 2026-12-01 (EUR)")
     assert "| ID | Category | Status |" in out and "| LT-0042 |" in out
+
+
+def test_demo_rows_add_up_and_disposals_show_their_write_off():
+    """Item 5: SRV-0005 reported 36,955.00 − 22,209.96 = 14,745.05; MON-0003's write-off was nowhere."""
+    from decimal import Decimal
+    _, out, _ = run_cli("costs", "--registry", DEMO, "--as-of", "2026-12-01", "--format", "json")
+    items = {i["id"]: i for i in json.loads(out)["items"]}
+    for row in items.values():
+        assert Decimal(row["cost"]) - Decimal(row["accumulated_depreciation"]) - Decimal(row["write_off"]) \
+            == Decimal(row["book_value"]), row["id"]
+    assert items["SRV-0005"]["book_value"] == "14745.04"
+    mon = items["MON-0003"]
+    assert mon["status"] == "disposed" and mon["book_value"] == "0.00" and Decimal(mon["write_off"]) > 0
+    _, out, _ = run_cli("depreciation", "SRV-0005", "--registry", DEMO, "--as-of", "2026-12-01", "--format", "json")
+    data = json.loads(out)
+    assert (data["accumulated_depreciation"], data["book_value"]) == ("22209.96", "14745.04")
+    assert sum(Decimal(p["depreciation"]) for p in data["periods"]) == Decimal(data["cost"])  # MACRS: to 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 from decimal import Decimal, localcontext
 
@@ -11,7 +12,7 @@ from hypothesis import strategies as st
 from itamctl.dates import add_months
 from itamctl.finance.depreciation import depreciation_schedule
 from itamctl.model import Asset, Depreciation, Purchase, Settings
-from itamctl.money import Money
+from itamctl.money import Money, cents
 
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000000"), places=2)
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31))
@@ -93,3 +94,27 @@ def test_period_book_values_follow_from_depreciation(cost, bought, spec, fy, off
             assert p.book_value == value
         as_of = bought + timedelta(days=offset)
         assert schedule.book_value(as_of) + schedule.accumulated_depreciation(as_of) == cost
+
+
+@settings(max_examples=300, deadline=None)
+@given(cost=money, bought=days, spec=specs(), fy=fy_starts, offsets=st.lists(st.integers(-400, 400 * 31), max_size=8),
+       disposed_after=st.one_of(st.none(), st.integers(1, 200 * 31)))
+def test_reported_rows_add_up_to_the_cent(cost, bought, spec, fy, offsets, disposed_after):
+    """Issue 9 item 5: book value = cost − accumulated − write-off, exactly in cents; nothing before purchase;
+    the reported years sum to the rounded cost − salvage."""
+    schedule = _schedule(cost, bought, spec, fy)
+    if disposed_after is not None:
+        schedule = replace(schedule, disposal_date=bought + timedelta(days=disposed_after))
+    for offset in offsets:
+        day = bought + timedelta(days=offset)
+        row = schedule.carrying(day)
+        assert row.book_value == row.cost - row.accumulated - row.write_off
+        assert all(v == v.quantize(Decimal("0.01")) for v in (row.cost, row.accumulated, row.write_off))
+        if day < bought:
+            assert row == type(row)(0, 0, 0, 0)
+        if schedule.disposal_date is not None and day >= schedule.disposal_date:
+            assert row.book_value == 0
+    periods = schedule.reported_periods()
+    if periods and disposed_after is None:
+        assert sum((p.depreciation for p in periods), Decimal(0)) == cents(cost - _floor(schedule))
+        assert periods[-1].book_value == cents(cost) - cents(cost - _floor(schedule))

@@ -33,7 +33,7 @@ GROUP_KEYS: dict[str, Callable[[Asset], str | None]] = {
 }
 
 #: The money fields of an item and of totals, in report order.
-MONEY_FIELDS = ("cost", "accumulated_depreciation", "book_value", "maintenance", "contract_share",
+MONEY_FIELDS = ("cost", "accumulated_depreciation", "write_off", "book_value", "maintenance", "contract_share",
                 "license_share", "disposal", "tco")
 
 
@@ -45,6 +45,7 @@ class CostTotals:
     count: int
     cost: Decimal = ZERO
     accumulated_depreciation: Decimal = ZERO
+    write_off: Decimal = ZERO
     book_value: Decimal = ZERO
     maintenance: Decimal = ZERO
     contract_share: Decimal = ZERO

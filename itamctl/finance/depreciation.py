@@ -68,7 +68,7 @@ from itamctl.errors import FatalError
 from itamctl.facts import depreciation_spec
 from itamctl.finance import macrs_tables
 from itamctl.model import Asset, Depreciation, Settings
-from itamctl.money import ZERO, MissingRate, Money
+from itamctl.money import ZERO, MissingRate, Money, cents
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -184,6 +184,16 @@ class Period:
     book_value: Decimal  # at ``end``
 
 
+@dataclass(frozen=True, slots=True)
+class Carrying:
+    """Reported figures in cents: ``book_value == cost - accumulated - write_off`` exactly."""
+
+    cost: Decimal
+    accumulated: Decimal
+    write_off: Decimal  # the carrying amount written off at disposal (0 until disposed)
+    book_value: Decimal
+
+
 @dataclass(frozen=True)
 class DepreciationSchedule:
     """An asset's depreciation in the report currency; amounts exact (round when reporting)."""
@@ -228,6 +238,31 @@ class DepreciationSchedule:
         if self.disposal_date is None:
             return None
         return self.cost - self.accumulated_depreciation(self.disposal_date)
+
+    def carrying(self, as_of: date) -> Carrying:
+        """The figures reported on ``as_of``, in cents, adding up: book value = cost − accumulated − write-off.
+
+        Cost and accumulated depreciation are each rounded once; the write-off
+        (the carrying amount at disposal, once disposed) and the book value are
+        derived from them, so a row never disagrees with itself by a cent.
+        """
+        if as_of < self.purchase_date:
+            return Carrying(ZERO, ZERO, ZERO, ZERO)
+        cost = cents(self.cost)
+        accumulated = cents(self.accumulated_depreciation(as_of))
+        disposed = self.disposal_date is not None and as_of >= self.disposal_date
+        write_off = cost - accumulated if disposed else ZERO
+        return Carrying(cost, accumulated, write_off, cost - accumulated - write_off)
+
+    def reported_periods(self) -> tuple[Period, ...]:
+        """:meth:`periods` in cents, adding up: each year's depreciation is the change of the rounded
+        accumulated depreciation, so the years sum to the rounded total and book value = cost − accumulated."""
+        cost, before, out = cents(self.cost), ZERO, []
+        for p in self.periods():
+            upto = cents(self.cost - p.book_value) if p.book_value else cents(self.accumulated_depreciation(p.end))
+            out.append(Period(p.label, p.start, p.end, upto - before, cost - upto if p.book_value else ZERO))
+            before = upto
+        return tuple(out)
 
     @property
     def depreciation_months(self) -> int:

@@ -36,8 +36,8 @@ class ScheduleView:
             "purchase_date": s.purchase_date.isoformat() if s else None,
             "cost": money_str(s.cost) if s else None,
             "salvage": money_str(s.salvage) if s else None,
-            "accumulated_depreciation": money_str(s.accumulated_depreciation(self.as_of) if s else ZERO),
-            "book_value": money_str(s.book_value(self.as_of) if s else ZERO),
+            "accumulated_depreciation": money_str(s.carrying(self.as_of).accumulated if s else ZERO),
+            "book_value": money_str(s.carrying(self.as_of).book_value if s else ZERO),
             "disposal": (
                 {"date": s.disposal_date.isoformat(), "written_off": money_str(s.value_at_disposal)}
                 if s and s.disposal_date else None
@@ -45,7 +45,7 @@ class ScheduleView:
             "periods": [
                 {"period": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(),
                  "depreciation": money_str(p.depreciation), "book_value": money_str(p.book_value)}
-                for p in (s.periods() if s else ())
+                for p in (s.reported_periods() if s else ())
             ],
         }
 

@@ -42,7 +42,7 @@ from decimal import Decimal
 from itamctl.dates import months_between
 from itamctl.errors import FatalError
 from itamctl.facts import depreciation_spec, payment_dates
-from itamctl.finance.depreciation import DepreciationSchedule, depreciation_schedule, to_report_currency
+from itamctl.finance.depreciation import Carrying, DepreciationSchedule, depreciation_schedule, to_report_currency
 from itamctl.model import Asset, Contract, License, Registry, Settings
 from itamctl.money import ZERO, MissingRate, Money
 
@@ -91,8 +91,9 @@ class AssetCosts:
     method: str
     purchase_date: date | None
     cost: Decimal
-    accumulated_depreciation: Decimal
-    book_value: Decimal
+    accumulated_depreciation: Decimal  # in cents, like cost, write_off and book_value (they add up)
+    write_off: Decimal  # carrying amount written off at disposal
+    book_value: Decimal  # cost − accumulated_depreciation − write_off
     maintenance: Decimal
     contract_share: Decimal
     license_share: Decimal
@@ -160,7 +161,7 @@ def asset_costs(asset: Asset, registry: Registry, as_of: date, *, links: CostLin
     settings = registry.settings
     links = links or CostLinks.of(registry)
     schedule: DepreciationSchedule | None = depreciation_schedule(asset, settings)
-    bought = schedule is not None and schedule.purchase_date <= as_of
+    carrying = schedule.carrying(as_of) if schedule is not None else Carrying(ZERO, ZERO, ZERO, ZERO)
     maintenance = sum(
         (to_report_currency(asset, settings, ("maintenance", m.index, "cost"), m.cost, m.date)
          for m in asset.maintenance if m.cost is not None and m.date <= as_of),
@@ -179,9 +180,10 @@ def asset_costs(asset: Asset, registry: Registry, as_of: date, *, links: CostLin
         as_of=as_of,
         method=schedule.method if schedule else depreciation_spec(asset, settings).method,
         purchase_date=asset.purchase.date if asset.purchase else None,
-        cost=schedule.cost if bought else ZERO,
-        accumulated_depreciation=schedule.accumulated_depreciation(as_of) if schedule else ZERO,
-        book_value=schedule.book_value(as_of) if schedule else ZERO,
+        cost=carrying.cost,
+        accumulated_depreciation=carrying.accumulated,
+        write_off=carrying.write_off,
+        book_value=carrying.book_value,
         maintenance=maintenance,
         contract_share=sum((links.contract_share(c, settings, owned_until)
                             for c in links.contracts.get(asset.id, ())), ZERO),

@@ -23,11 +23,12 @@ FORMATS = ("text", "json", "csv", "markdown")
 
 _ITEM_FIELDS = ("id", "name", "category", "status", "cost_center", "location", "vendor", "purchase_date", "method")
 _HEADINGS = {
-    "cost": "Cost", "accumulated_depreciation": "Depreciation", "book_value": "Book value",
+    "cost": "Cost", "accumulated_depreciation": "Depreciation", "write_off": "Written off",
+    "book_value": "Book value",
     "maintenance": "Maintenance", "contract_share": "Contracts", "license_share": "Licenses",
     "disposal": "Disposal", "tco": "TCO",
 }
-_UNPURCHASED_BLANK = ("cost", "accumulated_depreciation", "book_value")
+_UNPURCHASED_BLANK = ("cost", "accumulated_depreciation", "write_off", "book_value")
 
 
 def _optional(amount: Decimal | None) -> str | None:

@@ -27,7 +27,7 @@ def render_json(view: ScheduleView) -> str:
 
 
 def render_csv(view: ScheduleView) -> str:
-    periods = view.schedule.periods() if view.schedule else ()
+    periods = view.schedule.reported_periods() if view.schedule else ()
     return csv_text(
         ["period", "start", "end", "depreciation", "book_value"],
         [[p.label, p.start.isoformat(), p.end.isoformat(), money_str(p.depreciation), money_str(p.book_value)]
@@ -45,10 +45,11 @@ def render_text(view: ScheduleView) -> str:
                  + (f", salvage {money_str(s.salvage)}" if s.salvage else ""))
     if s.disposal_date:
         lines.append(f"Disposed {s.disposal_date.isoformat()}, written off {money_str(s.value_at_disposal)}")
-    accumulated, value = s.accumulated_depreciation(view.as_of), s.book_value(view.as_of)
+    carrying = s.carrying(view.as_of)
+    accumulated, value = carrying.accumulated, carrying.book_value
     lines.append(f"As of {view.as_of.isoformat()}: accumulated depreciation {money_str(accumulated)}, "
                  f"book value {money_str(value)}")
-    periods = s.periods()
+    periods = s.reported_periods()
     if not periods:
         lines.append("Not depreciated: the book value stays at cost.")
         return "\n".join(lines) + "\n"
