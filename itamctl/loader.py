@@ -33,9 +33,11 @@ from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.fileio import inside, is_regular_file, resolved
 
 try:  # libyaml is the fast path; the pure-Python parser is a correct fallback.
+    from yaml.cyaml import CBaseLoader as _NodeLoader
     from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.loader import Loader as _Parser  # type: ignore[assignment]
+    _NodeLoader = None  # type: ignore[assignment,misc]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # the default; Settings may raise it
 MAX_FILE_LIMIT = 1024 * 1024 * 1024  # the most Settings may raise it to
@@ -223,8 +225,88 @@ class _Composer:
         raise _Problem("yaml.syntax", f"unexpected {type(event).__name__}", event.start_mark)
 
 
+#: Characters that send a file to the event composer: anchors, aliases, tags
+#: and tabs get its findings (and a file with none of them is most files).
+_COMPOSER_ONLY = re.compile(r"[&*!\t]")
+
+
+class _Fallback(Exception):
+    """The fast path cannot give this file's exact findings; the event composer will."""
+
+
+def _fast_parse(text: str, file: str) -> list[Document]:
+    """Documents composed by libyaml in C, walked in Python (the common, clean case).
+
+    Raises :class:`_Fallback` for anything the event composer reports (syntax
+    errors, duplicate keys, non-scalar keys, deep nesting, non-finite numbers,
+    a document that is not a mapping), so findings stay exactly its own.
+    """
+    try:
+        loader = _NodeLoader(text)
+    except (yaml.YAMLError, UnicodeEncodeError) as exc:
+        raise _Fallback from exc
+    documents: list[Document] = []
+    try:
+        index = 0
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                index += 1
+                continue
+            values: dict[JsonPath, Position] = {}
+            keys: dict[JsonPath, Position] = {}
+            data = _walk_node(node, (), 0, values, keys)
+            if data is not None:
+                if not isinstance(data, dict):
+                    raise _Fallback
+                documents.append(Document(file, index, data, values[()], values, keys))
+            index += 1
+    except (yaml.YAMLError, _Problem, UnicodeEncodeError) as exc:
+        raise _Fallback from exc
+    finally:
+        loader.dispose()
+    return documents
+
+
+def _walk_node(node: Any, path: JsonPath, depth: int, values: dict, keys: dict) -> Any:
+    mark = node.start_mark
+    values[path] = Position(mark.line + 1, mark.column + 1)
+    if depth >= MAX_DEPTH:
+        raise _Fallback
+    if isinstance(node, yaml.ScalarNode):
+        if not node.style:
+            return _resolve_plain(node.value, mark)
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk_node(child, (*path, i), depth + 1, values, keys) for i, child in enumerate(node.value)]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Fallback
+        key = _resolve_plain(key_node.value, key_node.start_mark) if not key_node.style else key_node.value
+        if not isinstance(key, str):
+            key = key_node.value
+        if key in result:
+            raise _Fallback
+        key_path = (*path, key)
+        key_mark = key_node.start_mark
+        keys[key_path] = Position(key_mark.line + 1, key_mark.column + 1)
+        result[key] = _walk_node(value_node, key_path, depth + 1, values, keys)
+    return result
+
+
 def parse_text(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
     """Parse YAML text into documents; all problems come back as diagnostics."""
+    if _NodeLoader is not None and not _COMPOSER_ONLY.search(text):
+        try:
+            return _fast_parse(text, file), []
+        except _Fallback:
+            pass
+    return _compose_text(text, file)
+
+
+def _compose_text(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
+    """The event composer: every finding with file, line and column."""
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
 
