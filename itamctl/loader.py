@@ -67,6 +67,11 @@ class Document:
     values: Mapping[JsonPath, Position] = field(repr=False)
     keys: Mapping[JsonPath, Position] = field(repr=False)
 
+    def __reduce__(self) -> tuple:
+        """Pickled compactly (the cache): positions as flat (path, line, column) tuples."""
+        return (_document, (self.file, self.index, self.data, (self.start.line, self.start.column),
+                            _flat(self.values), _flat(self.keys)))
+
     @property
     def kind(self) -> Any:
         return self.data.get("kind")
@@ -103,6 +108,43 @@ class Document:
     ) -> Diagnostic:
         pos = self.position(path, key=key)
         return Diagnostic(self.file, pos.line, pos.column, rule, severity, message)
+
+
+class _FlatPositions(Mapping):
+    """Positions kept as (path, line, column) tuples; the table is built when first asked."""
+
+    __slots__ = ("_flat", "_table")
+
+    def __init__(self, flat: tuple) -> None:
+        self._flat = flat
+        self._table: dict[JsonPath, Position] | None = None
+
+    def _get(self) -> dict[JsonPath, Position]:
+        if self._table is None:
+            self._table = {path: Position(line, column) for path, line, column in self._flat}
+        return self._table
+
+    def __getitem__(self, path: JsonPath) -> Position:
+        return self._get()[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._get()
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._flat)
+
+
+def _flat(table: Mapping[JsonPath, Position]) -> tuple:
+    if isinstance(table, _FlatPositions) and table._table is None:
+        return table._flat
+    return tuple((path, pos.line, pos.column) for path, pos in table.items())
+
+
+def _document(file: str, index: int, data: dict, start: tuple[int, int], values: tuple, keys: tuple) -> Document:
+    return Document(file, index, data, Position(*start), _FlatPositions(values), _FlatPositions(keys))
 
 
 @dataclass
@@ -468,8 +510,9 @@ def _link_warning(path: Path, what: str) -> Diagnostic:
     )
 
 
-def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYTES
+def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYTES, cache: Any = None
               ) -> tuple[list[Document], list[Diagnostic]]:
+    """The documents of the file at ``path``; with a :class:`~itamctl.cache.FileCache`, by content."""
     file = file or display_path(path)
     try:
         size = path.stat().st_size
@@ -481,6 +524,8 @@ def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYT
             Diagnostic(file, None, None, "yaml.unreadable", Severity.ERROR,
                        f"cannot read file: {exc.strerror or exc}")
         ]
+    if cache is not None:
+        return cache.load(file, data, lambda: load_bytes(data, file, max_bytes))
     return load_bytes(data, file, max_bytes)
 
 
@@ -566,7 +611,7 @@ def file_limit(documents: Iterable[Document]) -> int:
     return MAX_FILE_BYTES
 
 
-def load_registry(root: Path, max_bytes: int | None = None) -> LoadResult:
+def load_registry(root: Path, max_bytes: int | None = None, cache: Any = None) -> LoadResult:
     """Load every ``*.yaml``/``*.yml`` file under ``root``.
 
     Files over the default size limit are refused at first; when the Settings
@@ -574,11 +619,11 @@ def load_registry(root: Path, max_bytes: int | None = None) -> LoadResult:
     with it, so the order of documents stays the order of files.
     """
     if max_bytes is None:
-        loaded = load_registry(root, MAX_FILE_BYTES)
+        loaded = load_registry(root, MAX_FILE_BYTES, cache)
         if any(d.rule == "yaml.too_large" for d in loaded.diagnostics):
             limit = file_limit(loaded.documents)
             if limit != MAX_FILE_BYTES:
-                return load_registry(root, limit)
+                return load_registry(root, limit, cache)
         return loaded
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
@@ -589,7 +634,7 @@ def load_registry(root: Path, max_bytes: int | None = None) -> LoadResult:
             continue
         file = display_path(path)
         files.append(file)
-        docs, problems = load_file(path, file, max_bytes)
+        docs, problems = load_file(path, file, max_bytes, cache)
         documents.extend(docs)
         diagnostics.extend(problems)
     return LoadResult(documents, diagnostics, files)
