@@ -33,9 +33,11 @@ from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.fileio import inside, is_regular_file, resolved
 
 try:  # libyaml is the fast path; the pure-Python parser is a correct fallback.
+    from yaml.cyaml import CBaseLoader as _NodeLoader
     from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.loader import Loader as _Parser  # type: ignore[assignment]
+    _NodeLoader = None  # type: ignore[assignment,misc]
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # the default; Settings may raise it
 MAX_FILE_LIMIT = 1024 * 1024 * 1024  # the most Settings may raise it to
@@ -64,6 +66,11 @@ class Document:
     start: Position
     values: Mapping[JsonPath, Position] = field(repr=False)
     keys: Mapping[JsonPath, Position] = field(repr=False)
+
+    def __reduce__(self) -> tuple:
+        """Pickled compactly (the cache): positions as flat (path, line, column) tuples."""
+        return (_document, (self.file, self.index, self.data, (self.start.line, self.start.column),
+                            _flat(self.values), _flat(self.keys)))
 
     @property
     def kind(self) -> Any:
@@ -101,6 +108,43 @@ class Document:
     ) -> Diagnostic:
         pos = self.position(path, key=key)
         return Diagnostic(self.file, pos.line, pos.column, rule, severity, message)
+
+
+class _FlatPositions(Mapping):
+    """Positions kept as (path, line, column) tuples; the table is built when first asked."""
+
+    __slots__ = ("_flat", "_table")
+
+    def __init__(self, flat: tuple) -> None:
+        self._flat = flat
+        self._table: dict[JsonPath, Position] | None = None
+
+    def _get(self) -> dict[JsonPath, Position]:
+        if self._table is None:
+            self._table = {path: Position(line, column) for path, line, column in self._flat}
+        return self._table
+
+    def __getitem__(self, path: JsonPath) -> Position:
+        return self._get()[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._get()
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._flat)
+
+
+def _flat(table: Mapping[JsonPath, Position]) -> tuple:
+    if isinstance(table, _FlatPositions) and table._table is None:
+        return table._flat
+    return tuple((path, pos.line, pos.column) for path, pos in table.items())
+
+
+def _document(file: str, index: int, data: dict, start: tuple[int, int], values: tuple, keys: tuple) -> Document:
+    return Document(file, index, data, Position(*start), _FlatPositions(values), _FlatPositions(keys))
 
 
 @dataclass
@@ -231,8 +275,88 @@ class _Composer:
         raise _Problem("yaml.syntax", f"unexpected {type(event).__name__}", event.start_mark)
 
 
+#: Characters that send a file to the event composer: anchors, aliases, tags
+#: and tabs get its findings (and a file with none of them is most files).
+_COMPOSER_ONLY = re.compile(r"[&*!\t]")
+
+
+class _Fallback(Exception):
+    """The fast path cannot give this file's exact findings; the event composer will."""
+
+
+def _fast_parse(text: str, file: str) -> list[Document]:
+    """Documents composed by libyaml in C, walked in Python (the common, clean case).
+
+    Raises :class:`_Fallback` for anything the event composer reports (syntax
+    errors, duplicate keys, non-scalar keys, deep nesting, non-finite numbers,
+    a document that is not a mapping), so findings stay exactly its own.
+    """
+    try:
+        loader = _NodeLoader(text)
+    except (yaml.YAMLError, UnicodeEncodeError) as exc:
+        raise _Fallback from exc
+    documents: list[Document] = []
+    try:
+        index = 0
+        while loader.check_node():
+            node = loader.get_node()
+            if node is None:
+                index += 1
+                continue
+            values: dict[JsonPath, Position] = {}
+            keys: dict[JsonPath, Position] = {}
+            data = _walk_node(node, (), 0, values, keys)
+            if data is not None:
+                if not isinstance(data, dict):
+                    raise _Fallback
+                documents.append(Document(file, index, data, values[()], values, keys))
+            index += 1
+    except (yaml.YAMLError, _Problem, UnicodeEncodeError) as exc:
+        raise _Fallback from exc
+    finally:
+        loader.dispose()
+    return documents
+
+
+def _walk_node(node: Any, path: JsonPath, depth: int, values: dict, keys: dict) -> Any:
+    mark = node.start_mark
+    values[path] = Position(mark.line + 1, mark.column + 1)
+    if depth >= MAX_DEPTH:
+        raise _Fallback
+    if isinstance(node, yaml.ScalarNode):
+        if not node.style:
+            return _resolve_plain(node.value, mark)
+        return node.value
+    if isinstance(node, yaml.SequenceNode):
+        return [_walk_node(child, (*path, i), depth + 1, values, keys) for i, child in enumerate(node.value)]
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _Fallback
+        key = _resolve_plain(key_node.value, key_node.start_mark) if not key_node.style else key_node.value
+        if not isinstance(key, str):
+            key = key_node.value
+        if key in result:
+            raise _Fallback
+        key_path = (*path, key)
+        key_mark = key_node.start_mark
+        keys[key_path] = Position(key_mark.line + 1, key_mark.column + 1)
+        result[key] = _walk_node(value_node, key_path, depth + 1, values, keys)
+    return result
+
+
 def parse_text(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
     """Parse YAML text into documents; all problems come back as diagnostics."""
+    if _NodeLoader is not None and not _COMPOSER_ONLY.search(text):
+        try:
+            return _fast_parse(text, file), []
+        except _Fallback:
+            pass
+    return _compose_text(text, file)
+
+
+def _compose_text(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
+    """The event composer: every finding with file, line and column."""
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
 
@@ -394,8 +518,9 @@ def _link_warning(path: Path, what: str) -> Diagnostic:
     )
 
 
-def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYTES
+def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYTES, cache: Any = None
               ) -> tuple[list[Document], list[Diagnostic]]:
+    """The documents of the file at ``path``; with a :class:`~itamctl.cache.FileCache`, by content."""
     file = file or display_path(path)
     try:
         size = path.stat().st_size
@@ -407,6 +532,8 @@ def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYT
             Diagnostic(file, None, None, "yaml.unreadable", Severity.ERROR,
                        f"cannot read file: {exc.strerror or exc}")
         ]
+    if cache is not None:
+        return cache.load(file, data, lambda: load_bytes(data, file, max_bytes))
     return load_bytes(data, file, max_bytes)
 
 
@@ -492,7 +619,7 @@ def file_limit(documents: Iterable[Document]) -> int:
     return MAX_FILE_BYTES
 
 
-def load_registry(root: Path, max_bytes: int | None = None) -> LoadResult:
+def load_registry(root: Path, max_bytes: int | None = None, cache: Any = None) -> LoadResult:
     """Load every ``*.yaml``/``*.yml`` file under ``root``.
 
     Files over the default size limit are refused at first; when the Settings
@@ -500,11 +627,11 @@ def load_registry(root: Path, max_bytes: int | None = None) -> LoadResult:
     with it, so the order of documents stays the order of files.
     """
     if max_bytes is None:
-        loaded = load_registry(root, MAX_FILE_BYTES)
+        loaded = load_registry(root, MAX_FILE_BYTES, cache)
         if any(d.rule == "yaml.too_large" for d in loaded.diagnostics):
             limit = file_limit(loaded.documents)
             if limit != MAX_FILE_BYTES:
-                return load_registry(root, limit)
+                return load_registry(root, limit, cache)
         return loaded
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
@@ -515,7 +642,7 @@ def load_registry(root: Path, max_bytes: int | None = None) -> LoadResult:
             continue
         file = display_path(path)
         files.append(file)
-        docs, problems = load_file(path, file, max_bytes)
+        docs, problems = load_file(path, file, max_bytes, cache)
         documents.extend(docs)
         diagnostics.extend(problems)
     return LoadResult(documents, diagnostics, files)

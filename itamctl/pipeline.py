@@ -15,6 +15,8 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import ParamSpec, TypeVar
 
+from itamctl.cache import FileCache
+from itamctl.cache import enabled as cache_enabled
 from itamctl.diagnostics import Diagnostic, Severity, one_line, sorted_diagnostics
 from itamctl.errors import EXIT_USAGE, FatalError
 from itamctl.gitrepo import Repository, Snapshot
@@ -94,7 +96,9 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
         )
     if not root.is_dir():
         raise FatalError(f"not a folder: {display_path(root)}", exit_code=EXIT_USAGE)
-    loaded = load_registry(root)
+    validator = SchemaValidator(root)
+    cache = FileCache(root, validator.schemas) if cache_enabled() else None
+    loaded = load_registry(root, cache=cache)
     for file, text in extra:
         if file in loaded.files:  # a file about to be replaced: its new text stands for it
             loaded.documents = [d for d in loaded.documents if d.file != file]
@@ -104,7 +108,10 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
         loaded.documents.extend(documents)
         loaded.diagnostics.extend(problems)
         loaded.files.append(file)
-    return _check(root, loaded, SchemaValidator(root))
+    checked = _check(root, loaded, validator, cache)
+    if cache is not None:
+        cache.save()
+    return checked
 
 
 def _wanted(rel: PurePosixPath) -> bool:
@@ -140,14 +147,14 @@ def empty_registry(root: Path, revision: str | None = None) -> Registry:
     return Registry(root=root, settings=Settings(), schema_extensions=(), revision=revision)
 
 
-def _check(root: Path, loaded: LoadResult, validator: SchemaValidator) -> Checked:
+def _check(root: Path, loaded: LoadResult, validator: SchemaValidator, cache: FileCache | None = None) -> Checked:
     diagnostics = list(loaded.diagnostics)
     if not loaded.files:
         diagnostics.append(Diagnostic(
             display_path(root), None, None, "registry_empty", Severity.ERROR,
             "no *.yaml or *.yml files in the registry folder",
         ))
-    valid, found = validator.validate_all(loaded.documents)
+    valid, found = validator.validate_all(loaded.documents, cache)
     diagnostics.extend(found)
     registry, found = build_registry(root, valid, loaded.documents, loaded.files)
     diagnostics.extend(found)

@@ -249,12 +249,18 @@ class SchemaValidator:
             found.extend(_explain(doc, error))
         return found
 
-    def validate_all(self, docs: Iterable[Document]) -> tuple[list[Document], list[Diagnostic]]:
-        """Documents that passed, and the findings of those that did not."""
+    def findings(self, doc: Document) -> list[Diagnostic]:
+        """The schema findings of ``doc``: none when the fast backend accepts it."""
+        if self.fast and self.is_valid(doc):
+            return []
+        return self.validate(doc)
+
+    def validate_all(self, docs: Iterable[Document], cache: Any = None) -> tuple[list[Document], list[Diagnostic]]:
+        """Documents that passed, and the findings of those that did not (by content with a cache)."""
         valid: list[Document] = []
         found: list[Diagnostic] = []
         for doc in docs:
-            problems = [] if self.fast and self.is_valid(doc) else self.validate(doc)
+            problems = cache.schema(doc, self.findings) if cache is not None else self.findings(doc)
             if problems:
                 found.extend(problems)
             else:

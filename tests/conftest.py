@@ -182,6 +182,16 @@ def write_registry(root: Path, files: dict[str, str] | None = None) -> RegistryD
     return build_registry(root, files=MINIMAL_REGISTRY if files is None else files)
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """Each test its own itamctl cache folder (never the user's), and the cache off again after it."""
+    from itamctl import cache
+
+    monkeypatch.setenv("ITAMCTL_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    yield
+    cache.set_enabled(False)
+
+
 @pytest.fixture
 def registry(tmp_path: Path) -> RegistryDir:
     """A minimal valid registry in ``tmp_path / "registry"``."""

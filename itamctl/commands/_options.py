@@ -15,7 +15,19 @@ from itamctl.fileio import write_atomic
 from itamctl.render.escape import for_channel, for_stream
 
 
+def _set_cache(ctx: Any, param: Any, no_cache: bool) -> None:
+    from itamctl import cache
+
+    cache.set_enabled(not no_cache)
+
+
 def registry_option(func: Callable) -> Callable:
+    """``--registry PATH`` and ``--no-cache`` (every command that reads the registry has both)."""
+    func = click.option(
+        "--no-cache", is_flag=True, expose_value=False, callback=_set_cache,
+        help="Parse and schema-check every file again instead of reusing unchanged ones from the cache "
+             "(env: ITAMCTL_CACHE_DIR sets where it lives).",
+    )(func)
     return click.option(
         "--registry", "registry",
         type=click.Path(path_type=Path, file_okay=True, dir_okay=True),

@@ -16,19 +16,27 @@ TAKES_AS_OF = False
 WAIVABLE = False
 
 
-def _walk(value: Any, path: tuple) -> Iterator[tuple[tuple, Any]]:
-    yield path, value
+def _walk(value: Any, path: tuple, out: list[tuple[tuple, Any]]) -> list[tuple[tuple, Any]]:
+    """Every (path, value) of a document, parents first, in document order."""
+    out.append((path, value))
     if isinstance(value, dict):
         for key, child in value.items():
-            yield from _walk(child, (*path, key))
+            if isinstance(child, dict | list):
+                _walk(child, (*path, key), out)
+            else:
+                out.append(((*path, key), child))
     elif isinstance(value, list):
         for i, child in enumerate(value):
-            yield from _walk(child, (*path, i))
+            if isinstance(child, dict | list):
+                _walk(child, (*path, i), out)
+            else:
+                out.append(((*path, i), child))
+    return out
 
 
 def check(registry: Registry) -> Iterator[Diagnostic]:
     for doc in registry.documents:
-        for path, value in _walk(doc.data, ()):
+        for path, value in _walk(doc.data, (), []):
             name = path[-1] if path and isinstance(path[-1], str) else None
             if name == "key_ref":
                 if isinstance(value, str) and not is_pointer(value):

@@ -1,0 +1,185 @@
+"""Every command's time and peak memory, as ratios to baselines measured in the same run.
+
+    .venv/bin/python benchmarks/run.py [--sizes 1000,10000] [--huge] [--rounds 3]
+                                       [--json out.json] [--markdown out.md]
+
+Run on demand, never in CI. For each size it writes a synthetic registry
+(benchmarks/synth.py: one asset a file) and a copy of it with 1% of the
+asset owners unresolved, then runs, in fresh processes, interleaved round by
+round (medians reported):
+
+* baselines: the libyaml parse floor (PyYAML CSafeLoader on every file) in one
+  process and in two, and check-jsonschema with ``--base-uri`` on the same
+  asset files (when it is installed);
+* ``validate`` cold (``--no-cache``) and warm (cache filled, then one file
+  edited); ``check``, ``costs``, ``budget``, ``expiries`` warm; ``validate``
+  cold on the registry with 1% unresolved references.
+
+Times are wall-clock seconds; memory is each process's peak RSS (wait4). The
+machine is shared: read the ratios, not the seconds, and say how loaded it was
+(the load average is printed with the results).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from synth import write_registry  # noqa: E402
+
+PYTHON = sys.executable
+ITAMCTL = str(Path(PYTHON).parent / "itamctl")
+AS_OF = "2026-06-30"
+
+FLOOR = """
+import sys, yaml
+from pathlib import Path
+from multiprocessing import Pool
+def load(paths):
+    for p in paths:
+        list(yaml.load_all(Path(p).read_bytes(), Loader=yaml.CSafeLoader))
+files = sorted(str(p) for p in Path(sys.argv[1]).rglob("*.yaml"))
+jobs = int(sys.argv[2])
+if jobs == 1:
+    load(files)
+else:
+    with Pool(jobs) as pool:
+        pool.map(load, [files[i::jobs] for i in range(jobs)])
+"""
+
+
+def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of one fresh process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def check_jsonschema(assets: list[Path]) -> list[str] | None:
+    tool = shutil.which("check-jsonschema") or str(Path(PYTHON).parent / "check-jsonschema")
+    if not Path(tool).exists():
+        return None
+    base = (ROOT / "schemas").as_uri() + "/"
+    return [tool, "--base-uri", base, "--schemafile", str(ROOT / "schemas" / "asset.schema.json"),
+            *map(str, assets)]
+
+
+def edit_one(root: Path, round_no: int) -> None:
+    path = sorted((root / "assets").glob("*.yaml"))[len(list((root / "assets").glob("*.yaml"))) // 2]
+    path.write_text(path.read_text().rstrip("\n").split("\nx-bench:")[0] + f"\nx-bench: {round_no}\n")
+
+
+def unresolved(root: Path, share: float = 0.01) -> Path:
+    bad = root.parent / "registry-unresolved"
+    shutil.copytree(root, bad)
+    assets = sorted((bad / "assets").glob("*.yaml"))
+    step = max(1, round(1 / share))
+    for path in assets[::step]:
+        text = path.read_text()
+        lines = [line + "x" if line.startswith("owner: ") else line for line in text.splitlines()]
+        path.write_text("\n".join(lines) + "\n")
+    return bad
+
+
+def run_size(n: int, rounds: int, tmp: Path) -> dict:
+    root = write_registry(tmp / f"n{n}" / "registry", n)
+    bad = unresolved(root)
+    cache = tmp / f"n{n}" / "cache"
+    env = {**os.environ, "ITAMCTL_CACHE_DIR": str(cache)}
+    assets = sorted((root / "assets").glob("*.yaml"))
+    cj = check_jsonschema(assets) if n <= 20_000 else None
+    reg = ["--registry", str(root)]
+    cases: dict[str, tuple[list[str], str]] = {
+        "floor 1 process": ([PYTHON, "-c", FLOOR, str(root), "1"], "cold"),
+        "floor 2 processes": ([PYTHON, "-c", FLOOR, str(root), "2"], "cold"),
+        "validate cold": ([ITAMCTL, "validate", *reg, "--no-cache"], "cold"),
+        "validate warm": ([ITAMCTL, "validate", *reg], "warm"),
+        "check warm": ([ITAMCTL, "check", *reg, "--as-of", AS_OF, "--exit-zero"], "warm"),
+        "costs warm": ([ITAMCTL, "costs", *reg, "--as-of", AS_OF], "warm"),
+        "budget warm": ([ITAMCTL, "budget", *reg, "--as-of", AS_OF], "warm"),
+        "expiries warm": ([ITAMCTL, "expiries", *reg, "--as-of", AS_OF], "warm"),
+        "validate cold, 1% unresolved": ([ITAMCTL, "validate", "--registry", str(bad), "--no-cache"], "cold"),
+    }
+    if cj:
+        cases["check-jsonschema (assets)"] = (cj, "cold")
+    times: dict[str, list[float]] = {name: [] for name in cases}
+    memory: dict[str, list[float]] = {name: [] for name in cases}
+    for r in range(rounds):
+        for name, (argv, mode) in cases.items():
+            if mode == "warm":
+                subprocess.run([ITAMCTL, "validate", *reg], env=env, capture_output=True)  # fill the cache
+                edit_one(root, r)
+            seconds, mb = measure(argv, env)
+            times[name].append(seconds)
+            memory[name].append(mb)
+    med = {name: statistics.median(v) for name, v in times.items()}
+    floor = med["floor 1 process"]
+    validate_cold = med["validate cold"]
+    rows = []
+    for name in cases:
+        rows.append({
+            "command": name, "seconds": round(med[name], 3), "peak_mb": round(max(memory[name]), 1),
+            "x_floor_1": round(med[name] / floor, 2), "x_floor_2": round(med[name] / med["floor 2 processes"], 2),
+            "x_validate_cold": round(med[name] / validate_cold, 2),
+            "per_asset_ms": round(1000 * med[name] / n, 3),
+        })
+    result = {"assets": n, "files": len(list(root.rglob("*.yaml"))), "rounds": rounds, "rows": rows}
+    if cj:
+        result["check_jsonschema_over_validate_cold"] = round(med["check-jsonschema (assets)"] / validate_cold, 1)
+    return result
+
+
+def markdown(results: list[dict], load: tuple[float, float, float]) -> str:
+    out = [f"Load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores.", ""]
+    for res in results:
+        out += [f"### {res['assets']:,} assets ({res['files']:,} files, median of {res['rounds']} rounds)", "",
+                "| command | s | × floor (1 proc) | × floor (2 procs) | × validate cold | ms/asset | peak MB |",
+                "|---|---:|---:|---:|---:|---:|---:|"]
+        for row in res["rows"]:
+            out.append(f"| {row['command']} | {row['seconds']} | {row['x_floor_1']} | {row['x_floor_2']} | "
+                       f"{row['x_validate_cold']} | {row['per_asset_ms']} | {row['peak_mb']} |")
+        if "check_jsonschema_over_validate_cold" in res:
+            out.append(f"\ncheck-jsonschema takes {res['check_jsonschema_over_validate_cold']}× "
+                       "as long as a cold `itamctl validate` on the same assets.")
+        out.append("")
+    return "\n".join(out)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="1000,10000", help="comma-separated asset counts")
+    parser.add_argument("--huge", action="store_true", help="also 100,000 assets (takes long)")
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--json", type=Path, help="write the results as JSON here")
+    parser.add_argument("--markdown", type=Path, help="write the Markdown table here")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",") if s] + ([100_000] if args.huge else [])
+    with tempfile.TemporaryDirectory(prefix="itamctl-bench-") as tmp:
+        results = [run_size(n, args.rounds, Path(tmp)) for n in sizes]
+    load = os.getloadavg()
+    text = markdown(results, load)
+    print(text)
+    if args.markdown:
+        args.markdown.write_text(text + "\n")
+    if args.json:
+        args.json.write_text(json.dumps({"load_average": load, "cpus": os.cpu_count(), "results": results},
+                                        indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""The content cache: same output with and without it, reused only when nothing it depends on changed."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from conftest import REPO_ROOT, run_cli
+
+from itamctl import cache
+from itamctl.cache import FileCache
+
+
+def _packs() -> list[Path]:
+    return sorted(Path(os.environ["ITAMCTL_CACHE_DIR"]).glob("files-*.pickle"))
+
+
+def _demo(tmp_path: Path) -> Path:
+    root = tmp_path / "registry"
+    shutil.copytree(REPO_ROOT / "registry", root)
+    return root
+
+
+COMMANDS = [("validate",), ("check", "--as-of", "2026-11-28", "--exit-zero"), ("costs", "--as-of", "2026-11-28"),
+            ("expiries", "--as-of", "2026-11-28"), ("budget", "--as-of", "2026-11-28")]
+
+
+@pytest.mark.parametrize("command", COMMANDS, ids=lambda c: c[0])
+def test_output_is_byte_identical_with_and_without_the_cache(tmp_path, command):
+    root = _demo(tmp_path)
+    args = (*command, "--registry", str(root), "--format", "json")
+    cold = run_cli(*args, "--no-cache")
+    assert _packs() == []
+    first = run_cli(*args)
+    assert _packs()
+    warm = run_cli(*args)
+    assert cold == first == warm
+
+
+def test_a_registry_with_findings_reports_the_same_from_the_cache(registry):
+    registry.write("assets/bad.yaml", "apiVersion: itam/v1\nkind: Asset\nid: B-1\nname: B\ncategory: laptopp\n"
+                   "status: sold\nowner: nobody\npurchase: {date: 2024-02-30}\n")
+    registry.write("broken.yaml", "a: [\n")
+    cold = run_cli("validate", "--registry", str(registry.root), "--no-cache")
+    assert cold[0] == 1
+    assert run_cli("validate", "--registry", str(registry.root)) == cold
+    assert run_cli("validate", "--registry", str(registry.root)) == cold
+
+
+def test_an_edited_file_is_read_again(registry):
+    run_cli("validate", "--registry", str(registry.root))
+    registry.replace("people.yaml", "name: Alice Example", "name: [1, 2]")
+    code, out, _ = run_cli("validate", "--registry", str(registry.root))
+    assert code == 1 and "schema.type" in out
+
+
+def test_unchanged_files_come_from_the_cache(registry):
+    cache.set_enabled(True)
+    from itamctl.validate import open_registry
+
+    open_registry(registry.root)
+    reused = FileCache(registry.root, {"x": {}})  # other schemas: nothing matches
+    assert reused._old and reused.hits == 0
+    from itamctl.schema import SchemaValidator
+
+    again = FileCache(registry.root, SchemaValidator(registry.root).schemas)
+    checked = open_registry(registry.root)
+    assert checked.ok
+    assert len(again._old) == len(checked.registry.files)
+
+
+@pytest.mark.parametrize("damage", [b"", b"garbage", None])
+def test_a_corrupt_cache_is_ignored_and_replaced(registry, damage):
+    expected = run_cli("validate", "--registry", str(registry.root), "--no-cache")
+    run_cli("validate", "--registry", str(registry.root))
+    (pack,) = _packs()
+    raw = pack.read_bytes()
+    # None: the right header with a changed payload (the checksum no longer matches)
+    raw = raw[:-10] + b"0123456789" if damage is None else damage
+    pack.write_bytes(raw)
+    assert run_cli("validate", "--registry", str(registry.root)) == expected
+    assert pack.read_bytes() != raw
+
+
+def test_a_schema_extension_change_invalidates_the_cache(registry):
+    registry.write("schemas/asset.schema.json", '{"properties": {"tag": {"type": "string"}}, "required": ["tag"]}')
+    assert run_cli("validate", "--registry", str(registry.root))[0] == 1
+    registry.write("schemas/asset.schema.json", '{"properties": {"tag": {"type": "string"}}}')
+    assert run_cli("validate", "--registry", str(registry.root))[0] == 0
+
+
+def test_an_unwritable_cache_folder_means_no_cache(registry, tmp_path, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("ITAMCTL_CACHE_DIR", str(blocker / "cache"))
+    assert run_cli("validate", "--registry", str(registry.root))[0] == 0
+
+
+def test_every_command_that_reads_the_registry_offers_no_cache():
+    from itamctl.cli import cli
+
+    def walk(group, prefix=()):
+        for name, command in group.commands.items():
+            if hasattr(command, "commands"):
+                yield from walk(command, (*prefix, name))
+            else:
+                yield (*prefix, name), command
+
+    for path, command in walk(cli):
+        names = {p.name for p in command.params}
+        if "registry" in names:
+            assert "no_cache" in names, path
