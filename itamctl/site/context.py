@@ -43,6 +43,13 @@ class SiteContext:
     locations: list[dict[str, Any]]
     vendors: list[dict[str, Any]]
     reports: dict[str, Any] = field(default_factory=dict)
+    #: file → sorted (first line, id) of the documents in it: which item a finding's file:line is about.
+    spans: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+
+    def items(self) -> dict[str, dict[str, Any]]:
+        """Every item's row by id."""
+        return {row["id"]: row for rows in (self.assets, self.licenses, self.contracts, self.people,
+                                            self.locations, self.vendors) for row in rows}
 
     def page_data(self) -> dict[str, Any]:
         return {
@@ -103,7 +110,7 @@ def _asset(registry: Registry, redactor: Redactor, asset: Asset, as_of: date) ->
     warranty = warranty_end(asset, registry.settings)
     return {
         "id": asset.id, "name": asset.name, "category": asset.category, "status": asset.status,
-        "manufacturer": asset.manufacturer or "", "model": asset.model or "",
+        "manufacturer": asset.manufacturer or "", "model": asset.model or "", "serial": asset.serial or "",
         "owner": asset.owner or "", "location": asset.location or "",
         "cost_center": asset.cost_center or "", "service_level": asset.service_level or "",
         "purchase_date": _iso(purchase.date if purchase else None),
@@ -119,8 +126,14 @@ def _asset(registry: Registry, redactor: Redactor, asset: Asset, as_of: date) ->
             for m in sorted(asset.maintenance, key=lambda m: (m.date, m.index))
         ],
         "tags": list(asset.tags), "notes": asset.notes or "", "file": _source(registry, asset),
-        "fields": _fields(redactor, asset),
+        "waivers": _waivers(asset, as_of), "fields": _fields(redactor, asset),
     }
+
+
+def _waivers(item: Asset | License | Contract, as_of: date) -> list[dict[str, Any]]:
+    """The item's waivers; ``live`` when it still suppresses its rule on ``as_of``."""
+    return [{"rule": w.rule, "until": w.until.isoformat(), "reason": w.reason, "live": w.until >= as_of}
+            for w in item.waivers]
 
 
 def _billable(registry: Registry, item: License | Contract, as_of: date) -> dict[str, Any]:
@@ -133,6 +146,7 @@ def _billable(registry: Registry, item: License | Contract, as_of: date) -> dict
         "payment": _money(registry, payment, as_of) if payment else "",
         "term_end": _iso(term_end), "cancel_by": _iso(cancel_by(item, as_of)),
         "tags": list(item.tags), "notes": item.notes or "", "file": _source(registry, item),
+        "waivers": _waivers(item, as_of),
     }
 
 
@@ -186,11 +200,16 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
     vendors = [{"id": v.id, "name": v.name, "url": v.url or "", "contact": v.contact or "",
                 "email": v.email or "", "phone": v.phone or ""} for v in registry.vendors]
 
+    spans: dict[str, list[tuple[int, str]]] = {}
+    for item in registry.items():
+        spans.setdefault(item.doc.file, []).append((item.doc.start.line, item.id))
+    for docs in spans.values():
+        docs.sort()
     context = SiteContext(
         as_of=as_of, organization=settings.organization or "IT asset registry", currency=settings.currency,
         fiscal_year={"label": fy.label, "start": fy.start.isoformat(), "end": fy.end.isoformat()},
         kinds=kinds, names=names, assets=assets, licenses=licenses, contracts=contracts,
-        people=people, locations=locations, vendors=vendors,
+        people=people, locations=locations, vendors=vendors, spans=spans,
     )
     context.reports["recent_changes"] = site_history.recent()
     context.reports["counts"] = {

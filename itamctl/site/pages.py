@@ -11,7 +11,7 @@ from typing import Any
 from itamctl.dates import add_months
 from itamctl.render.table import csv_text
 from itamctl.schema import KINDS, builtin_schema_dir, load_schemas, schema_file
-from itamctl.site import charts
+from itamctl.site import attention, charts
 from itamctl.site.context import SiteContext
 from itamctl.site.render import render
 
@@ -20,7 +20,7 @@ SECTIONS = ("index", "inventory", "licenses", "contracts", "expiries", "findings
 #: The expiries page shows this window; the calendar download has every event.
 PAST_DAYS = 90
 AHEAD_MONTHS = 24
-INVENTORY_COLUMNS = ("id", "name", "category", "status", "manufacturer", "model", "owner", "location",
+INVENTORY_COLUMNS = ("id", "name", "category", "status", "manufacturer", "model", "serial", "owner", "location",
                      "cost_center", "service_level", "purchase_date", "purchase_cost", "book_value",
                      "warranty_end", "end_of_life")
 
@@ -69,6 +69,16 @@ def _schema_fields(kind: str, registry_root: Path | None,
     ]
 
 
+def attention_list(ctx: SiteContext) -> list[dict[str, Any]]:
+    """The dashboard's "Needs attention" entries (empty when the policy check is not available)."""
+    findings = ctx.reports.get("findings")
+    if not isinstance(findings, list):
+        return []
+    events = ctx.reports.get("events")
+    return attention.needs_attention(findings, events if isinstance(events, list) else None, ctx.spans,
+                                     ctx.items(), ctx.kinds, ctx.as_of)
+
+
 #: What item pages need of the reports; the others can be computed while their pages build.
 ITEM_REPORTS = ("costs",)
 
@@ -78,6 +88,7 @@ def section_pages(ctx: SiteContext, registry_root: Path | None = None,
     """``(path, Markdown)`` of the section pages (the navigation)."""
     data = ctx.page_data()
     data["book"] = _book_values(ctx)
+    data["attention"] = attention_list(ctx)
     data["charts"] = charts.budget_charts(ctx.reports.get("budget"))
     data["has_ics"] = isinstance(ctx.reports.get("ics"), str)
     data["has_budget"] = isinstance(ctx.reports.get("budget"), dict) and "years" in ctx.reports["budget"]

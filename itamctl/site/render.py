@@ -9,16 +9,18 @@ is fed through a template twice, so ``{{ … }}`` in a name stays text.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from decimal import Decimal
 from functools import cache
 from typing import Any
+from urllib.parse import quote, urlencode
 
 import jinja2
 
 from itamctl.money import cents
-from itamctl.site import escape
+from itamctl.site import attention, escape
 from itamctl.site.escape import Safe
 
 KIND_DIRS = {"Asset": "asset", "License": "license", "Contract": "contract", "Person": "person"}
@@ -53,6 +55,28 @@ def item_link(item_id: Any, kind: str, label: Any = None, *, depth: int = 0) -> 
 def ref(item_id: Any, index: Mapping[str, str], label: Any = None, *, depth: int = 0) -> Safe:
     """Link ``item_id`` to its page when it is an item with one (``index``: id → kind)."""
     return item_link(item_id, index.get(item_id, ""), label, depth=depth)
+
+
+def filter_key(column: Any) -> str:
+    """The URL parameter of a list filter: its column heading in lower case, spaces as ``-``."""
+    return "-".join(str(column).lower().split())
+
+
+def filtered(label: Any, page: str, column: Any = None, value: Any = None, *, depth: int = 0,
+             ended: bool = False) -> Safe:
+    """A link to list ``page`` filtered to rows whose ``column`` shows ``value`` (site/docs/javascripts/tables.js).
+
+    ``ended``: include the retired, disposed and ended rows the live view hides.
+    """
+    target = "../" * depth + page
+    params = {}
+    if column is not None and value not in (None, ""):
+        params[filter_key(column)] = str(value)
+    if ended:
+        params["all"] = "1"
+    if params:
+        target += "?" + urlencode(params, quote_via=quote)
+    return Safe(f'<a href="{html.escape(target, quote=True)}">{_finalize(label)}</a>')
 
 
 def join_safe(values: Any, sep: str = ", ") -> Safe:
@@ -93,7 +117,7 @@ _RIGHT = ' style="text-align: right;"'
 
 
 def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collection[Any] = (),
-          searchable: bool = True) -> Safe:
+          searchable: bool = True, classes: Sequence[str] | None = None) -> Safe:
     """An HTML table (a raw HTML block for Python-Markdown, which skips its inline processing).
 
     Every header and cell is escaped like any ``{{ … }}`` unless it is :class:`Safe`. ``right`` names the
@@ -101,7 +125,8 @@ def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collecti
     extension writes, so the page looks, sorts and is indexed for search the same. Put the call on a line
     of its own with blank lines around it. ``searchable=False`` keeps the table out of the search index
     (Material's ``data-search-exclude``): for figures nobody searches for, and for big tables whose rows
-    each have a page of their own.
+    each have a page of their own. ``classes``, one per row, sets each row's ``class`` (status colours, and
+    ``itam-ended`` for rows the live view hides).
     """
     right = set(right)
     aligns = [_RIGHT if i in right or h in right else "" for i, h in enumerate(headers)]
@@ -109,10 +134,11 @@ def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collecti
     out = ["<table>\n<thead>\n<tr>" if searchable else "<table data-search-exclude>\n<thead>\n<tr>"]
     out.extend(f"<th{align}>{_finalize(h)}</th>" for h, align in zip(headers, aligns, strict=True))
     out.append("</tr>\n</thead>\n<tbody>")
-    for row in rows:
+    for n, row in enumerate(rows):
         if len(row) != width:
             raise ValueError(f"table row has {len(row)} cells, the header {width}: {row!r}")
-        out.append("<tr>")
+        css = classes[n] if classes else ""
+        out.append(f'<tr class="{html.escape(css, quote=True)}">' if css else "<tr>")
         out.extend(f"<td{align}>{_finalize(cell)}</td>" for cell, align in zip(row, aligns, strict=True))
         out.append("</tr>")
     out.append("</tbody>\n</table>")
@@ -144,8 +170,12 @@ def environment() -> jinja2.Environment:
         value=value,
         prose=prose,
         month_name=month_name,
+        label=attention.label,
+        plain=attention.plain,
+        when=attention.when,
     )
     env.globals["table"] = table
+    env.globals["filtered"] = filtered
     return env
 
 

@@ -2,7 +2,10 @@
  * Every table in a page's content sorts when its column heading is clicked
  * (numbers such as "1,234.56" numerically, everything else as text, empty cells
  * last). A <div class="itam-filter" data-columns="A|B"> before a table gets a
- * text box and one select per named column, and hides rows that do not match. */
+ * text box and one select per named column, and hides rows that do not match; the filter
+ * is kept in the page's URL (?q=text&status=In%20service), so a filtered view can be shared.
+ * Rows marked "itam-ended" (retired, disposed, ended) stay hidden unless "Show ended" is
+ * ticked (?all=1). Every cell gets its column heading as data-label, for the phone layout. */
 (function () {
   "use strict";
 
@@ -42,9 +45,21 @@
     body.appendChild(fragment);
   }
 
+  function key(name) { return name.toLowerCase().split(/\s+/).join("-"); }
+
+  function labelCells(table) {
+    if (!table.tHead || !table.tBodies[0]) return;
+    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
+    Array.prototype.forEach.call(table.tBodies[0].rows, function (row) {
+      Array.prototype.forEach.call(row.cells, function (td, i) { if (heads[i]) td.setAttribute("data-label", heads[i]); });
+    });
+  }
+
   function makeSortable(table) {
     if (table.dataset.itamSortable || !table.tHead) return;
     table.dataset.itamSortable = "1";
+    labelCells(table);
+    if (!table.tBodies[0] || table.tBodies[0].rows.length < 3) return;  // nothing to sort in a two-row table
     var headers = table.tHead.rows[0].cells;
     Array.prototype.forEach.call(headers, function (th, index) {
       th.setAttribute("role", "columnheader");
@@ -69,11 +84,13 @@
     box.dataset.itamReady = "1";
     var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var params = new URLSearchParams(window.location.search);
     var search = document.createElement("input");
     search.type = "search";
     search.placeholder = "Filter rows…";
     search.setAttribute("aria-label", "Filter rows");
     search.className = "itam-filter__text";
+    search.value = params.get("q") || "";
     box.appendChild(search);
     var selects = [];
     (box.dataset.columns || "").split("|").forEach(function (name) {
@@ -82,21 +99,46 @@
       var select = document.createElement("select");
       select.setAttribute("aria-label", name);
       select.dataset.column = String(index);
+      select.dataset.key = key(name);
       var values = {};
       rows.forEach(function (row) { values[cellText(row, index)] = true; });
       select.appendChild(new Option(name + ": all", ""));
       Object.keys(values).sort(compare).forEach(function (v) { select.appendChild(new Option(v || "(none)", v)); });
-      select.value = "";
+      var wanted = params.get(select.dataset.key);
+      select.value = wanted !== null && values[wanted] ? wanted : "";
       box.appendChild(select);
       selects.push(select);
     });
+    var ended = rows.filter(function (row) { return row.classList.contains("itam-ended"); }).length;
+    var all = null;
+    if (ended) {
+      var label = document.createElement("label");
+      all = document.createElement("input");
+      all.type = "checkbox";
+      all.className = "itam-filter__all";
+      all.checked = params.get("all") === "1";
+      label.appendChild(all);
+      label.appendChild(document.createTextNode(" " + (box.dataset.ended || "Show retired, disposed and ended") + " (" + ended + ")"));
+      box.appendChild(label);
+    }
     var count = document.createElement("span");
     count.className = "itam-filter__count";
     box.appendChild(count);
+    function remember() {
+      var next = new URLSearchParams();
+      if (search.value.trim()) next.set("q", search.value.trim());
+      selects.forEach(function (s) { if (s.selectedIndex > 0) next.set(s.dataset.key, s.value); });
+      if (all && all.checked) next.set("all", "1");
+      var query = next.toString().replace(/\+/g, "%20");
+      try {
+        window.history.replaceState(window.history.state, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
+      } catch (e) { /* file:// pages may refuse; the filter still works */ }
+    }
     function apply() {
       var needle = search.value.trim().toLowerCase(), shown = 0;
       rows.forEach(function (row) {
         var ok = !needle || row.textContent.toLowerCase().indexOf(needle) >= 0;
+        if (ok && all && !all.checked && row.classList.contains("itam-ended")) ok = false;
         selects.forEach(function (s) {
           if (ok && s.selectedIndex > 0 && cellText(row, +s.dataset.column) !== s.value) ok = false;
         });
@@ -105,8 +147,10 @@
       });
       count.textContent = shown + " of " + rows.length + " shown";
     }
-    search.addEventListener("input", apply);
-    selects.forEach(function (s) { s.addEventListener("change", apply); });
+    function changed() { apply(); remember(); }
+    search.addEventListener("input", changed);
+    selects.forEach(function (s) { s.addEventListener("change", changed); });
+    if (all) all.addEventListener("change", changed);
     apply();
   }
 
