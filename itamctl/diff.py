@@ -41,7 +41,7 @@ from typing import Any
 from itamctl.budget import budget_report
 from itamctl.dates import add_months
 from itamctl.diagnostics import Diagnostic
-from itamctl.facts import payments
+from itamctl.facts import payments_in, purchase_date, renews
 from itamctl.finance.costs import costs_report
 from itamctl.history import FieldChange, field_changes
 from itamctl.model import Asset, Contract, Item, License, Registry
@@ -113,7 +113,7 @@ def capital(item: Item, registry: Registry) -> Decimal:
     """An asset's purchase cost in the report currency, converted at its purchase date."""
     if not isinstance(item, Asset) or item.purchase is None or item.purchase.cost is None:
         return ZERO
-    on = item.purchase.date or date.min
+    on = purchase_date(item) or date.min
     try:
         return registry.settings.fx.convert(item.purchase.cost, on)
     except MissingRate:
@@ -121,17 +121,16 @@ def capital(item: Item, registry: Registry) -> Decimal:
 
 
 def recurring(item: Item, registry: Registry, as_of: date) -> Decimal:
-    """Payments in the twelve months from ``as_of``, renewals counted as continuing."""
+    """Payments in the twelve months from ``as_of``, renewals (automatic or manual) counted as continuing."""
     if not isinstance(item, License | Contract):
         return ZERO
     until = add_months(as_of, 12) - timedelta(days=1)
     total = ZERO
-    for payment in payments(item, until, renewals=item.renewal in ("auto", "manual")):
-        if payment.date >= as_of:
-            try:
-                total += registry.settings.fx.convert(payment.amount, payment.date)
-            except MissingRate:
-                continue
+    for payment in payments_in(item, as_of, until, renewals=renews(item, include_manual=True)):
+        try:
+            total += registry.settings.fx.convert(payment.amount, payment.date)
+        except MissingRate:
+            continue  # reported by validation (fx_missing_rate)
     return total
 
 
