@@ -88,7 +88,7 @@ def planned_files(today: date, *, organization: str, currency: str,
         "IN_1_YEAR": (add_months(today, 12) - timedelta(days=1)).isoformat(),
         "IN_3_YEARS": (add_months(today, 36) - timedelta(days=1)).isoformat(),
         "CURRENCY": currency,
-        "REQUIREMENT": requirement or f"itamctl=={__version__}",
+        "REQUIREMENT": requirement or f"itamctl[site]=={__version__}",
     }
     files: list[tuple[str, str]] = []
     for relpath, schema in REGISTRY_FILES.items():
