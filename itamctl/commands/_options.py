@@ -6,6 +6,7 @@ import os
 import sys
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
@@ -120,3 +121,16 @@ def emit(text: str, output: Path | None = None, force: bool = False, *, fmt: str
 def echo_error(message: str) -> None:
     """One fatal error on standard error, escaped like every other line itamctl prints."""
     click.echo(for_stream(f"itamctl: error: {message}", "text"), err=True)
+
+
+def amount_callback(ctx, param, value: str | None) -> Decimal | None:
+    """A click callback for a non-negative amount of money (``5000`` or ``5000.00``), exact as a Decimal."""
+    if value is None:
+        return None
+    try:
+        amount = Decimal(value)
+    except InvalidOperation:
+        raise click.BadParameter(f"{value!r} is not an amount such as 5000 or 5000.00") from None
+    if not amount.is_finite() or amount < 0:
+        raise click.BadParameter(f"{value!r} must be a non-negative amount such as 5000 or 5000.00")
+    return amount

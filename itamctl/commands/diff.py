@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, emit, format_option, output_options, registry_option
+from itamctl.commands._options import (
+    amount_callback,
+    as_of_option,
+    emit,
+    format_option,
+    output_options,
+    registry_option,
+)
 from itamctl.diagnostics import Severity
 from itamctl.diff import DiffReport, diff_registries, findings
 from itamctl.errors import EXIT_FINDINGS, UsageError
@@ -27,16 +34,6 @@ def _side(registry: Path, rev: str | None, label: str) -> Checked:
     return open_snapshot(registry, snapshot)
 
 
-def _amount(ctx, param, value: str | None) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not an amount such as 5000 or 5000.00") from None
-    if not amount.is_finite() or amount < 0:
-        raise click.BadParameter(f"{value!r} must be a non-negative amount")
-    return amount
 
 
 def _over(report: DiffReport, limit: Decimal) -> list[str]:
@@ -53,7 +50,7 @@ def _over(report: DiffReport, limit: Decimal) -> list[str]:
 @click.option("--base", default="HEAD", show_default=True, metavar="REV", help="Git revision to compare from.")
 @click.option("--head", default=None, metavar="REV", help="Git revision to compare to [default: the working tree].")
 @as_of_option
-@click.option("--fail-above", "fail_above", default=None, metavar="AMOUNT", callback=_amount,
+@click.option("--fail-above", "fail_above", default=None, metavar="AMOUNT", callback=amount_callback,
               help="Exit 1 when the capital or the recurring figure grows by more than AMOUNT "
                    "(report currency), so that expensive changes need approval.")
 @format_option(*FORMATS)

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import click
 
-from itamctl.commands._options import emit, format_option, parse_date, registry_option
+from itamctl.commands._options import amount_callback, emit, format_option, parse_date, registry_option
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 _COMMON = [format_option("text", "json"),
@@ -36,16 +36,6 @@ def _finish(result, fmt: str) -> None:
     raise SystemExit(EXIT_FINDINGS if result.refused else EXIT_OK)
 
 
-def _amount(ctx, param, value: str | None) -> Decimal | None:
-    if value is None:
-        return None
-    try:
-        amount = Decimal(value)
-    except InvalidOperation:
-        raise click.BadParameter(f"{value!r} is not an amount such as 450 or 450.00") from None
-    if not amount.is_finite() or amount < 0:
-        raise click.BadParameter(f"{value!r} is not an amount such as 450 or 450.00")
-    return amount
 
 
 @click.command("new")
@@ -102,8 +92,8 @@ def retire(item_id: str, registry: Path, dry_run: bool, fmt: str) -> None:
 @click.option("--date", "day", required=True, callback=parse_date, metavar="YYYY-MM-DD", help="Disposal date.")
 @click.option("--method", default="resale", show_default=True,
               type=click.Choice(["resale", "recycle", "donate", "destroy", "return"]))
-@click.option("--proceeds", default=None, callback=_amount, help="Money received (registry currency).")
-@click.option("--cost", default=None, callback=_amount, help="What the disposal cost (registry currency).")
+@click.option("--proceeds", default=None, callback=amount_callback, help="Money received (registry currency).")
+@click.option("--cost", default=None, callback=amount_callback, help="What the disposal cost (registry currency).")
 @_common
 def dispose(item_id: str, day: date, method: str, proceeds: Decimal | None, cost: Decimal | None, registry: Path,
             dry_run: bool, fmt: str) -> None:
