@@ -11,7 +11,7 @@ from conftest import REPO_ROOT, run_cli
 from itamctl.budget import budget_report
 from itamctl.facts import payments_in
 from itamctl.money import cents
-from itamctl.validate import load_valid_registry
+from itamctl.pipeline import load_valid_registry
 
 AS_OF = date(2026, 12, 1)
 

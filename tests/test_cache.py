@@ -58,7 +58,7 @@ def test_an_edited_file_is_read_again(registry):
 
 def test_unchanged_files_come_from_the_cache(registry):
     cache.set_enabled(True)
-    from itamctl.validate import open_registry
+    from itamctl.pipeline import open_registry
 
     open_registry(registry.root)
     reused = FileCache(registry.root, {"x": {}})  # other schemas: nothing matches

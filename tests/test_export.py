@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO_ROOT, run_cli
 
 from itamctl.finance.tco import asset_costs
-from itamctl.validate import open_registry
+from itamctl.pipeline import open_registry
 
 AS_OF = "2026-06-30"
 

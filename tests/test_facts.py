@@ -18,8 +18,8 @@ from itamctl.facts import (
     running_on,
     warranty_end,
 )
+from itamctl.pipeline import load_valid_registry
 from itamctl.site.context import gather
-from itamctl.validate import load_valid_registry
 
 DEMO = REPO_ROOT / "registry"
 

@@ -8,7 +8,7 @@ from decimal import Decimal
 from conftest import run_cli
 
 from itamctl.loader import load_file
-from itamctl.validate import open_registry
+from itamctl.pipeline import open_registry
 
 #: As a spreadsheet saves it: BOM, CRLF, a blank row, blank cells, a repeated and an unknown column,
 #: headers of its own ("Asset No", "Price"), money with symbols and separators, D/M/Y dates.

@@ -9,7 +9,7 @@ from datetime import date
 from conftest import REPO_ROOT, run_cli
 
 from itamctl.budget import budget_report
-from itamctl.validate import load_valid_registry
+from itamctl.pipeline import load_valid_registry
 
 
 def _findings(root, as_of: str) -> list[tuple[str, str]]:

@@ -38,7 +38,7 @@ def export(registry: Path, at: str | None, as_of: date, fmt: str, kinds: tuple[s
     from itamctl import export as core
     from itamctl.fileio import write_atomic
     from itamctl.inventory import Inventory
-    from itamctl.validate import open_registry
+    from itamctl.pipeline import open_registry
 
     if fmt == "csv" and len(kinds) > 1:
         raise UsageError("csv holds one kind: pass one --kind (or use --format xlsx, json or sqlite)")

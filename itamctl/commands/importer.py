@@ -89,7 +89,7 @@ def csv_(csv_file: Path, kind: str, mapping: tuple[str, ...], date_order: str | 
     exit status as `import snipeit`.
     """
     from itamctl.importers.generic import plan_csv
-    from itamctl.validate import open_registry
+    from itamctl.pipeline import open_registry
 
     _finish(plan_csv(csv_file, open_registry(registry).registry, mapping, date_order), registry, dry_run, fmt)
 
@@ -110,7 +110,7 @@ def xlsx(xlsx_file: Path, sheet: str | None, kind: str, mapping: tuple[str, ...]
     Columns as for `import csv`; lines in the report are the sheet's row numbers.
     """
     from itamctl.importers.generic import plan_xlsx
-    from itamctl.validate import open_registry
+    from itamctl.pipeline import open_registry
 
     _finish(plan_xlsx(xlsx_file, open_registry(registry).registry, mapping, date_order, sheet), registry, dry_run,
             fmt)
