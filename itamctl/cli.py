@@ -3,7 +3,7 @@
 Commands load lazily: ``itamctl --help`` and ``itamctl validate`` import only
 what they use. Registering a command is one entry in :data:`COMMANDS`: its
 name, ``module:attribute`` and the one-line help shown in ``itamctl --help``
-(tests/test_cli_lazy.py checks that the line matches the command's own).
+(tests/e2e/test_cli_lazy.py checks that the line matches the command's own).
 """
 
 from __future__ import annotations

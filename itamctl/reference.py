@@ -4,7 +4,7 @@ Every field of every kind, nested ones as dotted paths (``purchase.cost``,
 ``maintenance[].kind``), with the title, description, type and allowed values
 the schemas give, and an example file per kind (the ones ``itamctl init``
 writes). Regenerate with ``python -m itamctl.reference > docs/reference.md``;
-tests/test_reference.py fails when the committed file differs.
+tests/unit/test_reference.py fails when the committed file differs.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ findings users see, so messages, paths and suggestions are python-jsonschema's
 alone. The fast backend checks formats with python-jsonschema's own format
 functions, so both agree on what a valid date, email or URL is; a document
 that the fast backend accepts but python-jsonschema would refuse is a bug
-(``tests/test_schema_backends.py`` runs both on every fixture). A registry may add its own
+(``tests/unit/test_schema_backends.py`` runs both on every fixture). A registry may add its own
 fields: ``<registry>/schemas/<kind>.schema.json`` holding ``properties`` (and
 optionally ``required``) is merged into the built-in schema of that kind.
 """

@@ -22,7 +22,7 @@ The modules are discovered, not listed: adding a rule is one new module (plus
 its test). What is derived from this registry — Settings ``policy`` keys in
 the settings schema, the waiver ``rule`` examples, the rule table in
 docs/rules.md, ``itamctl check --help`` — is checked against it by
-tests/test_rule_registry.py; ``python -m itamctl.rules.sync`` rewrites the
+tests/unit/rules/test_rule_registry.py; ``python -m itamctl.rules.sync`` rewrites the
 generated files after a change.
 """
 

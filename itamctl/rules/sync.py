@@ -2,7 +2,7 @@
 
 ``python -m itamctl.rules.sync`` rewrites them after a rule is added,
 removed or redescribed; ``python -m itamctl.rules.sync --check`` (and
-tests/test_rule_registry.py) fails when one has drifted:
+tests/unit/rules/test_rule_registry.py) fails when one has drifted:
 
 - ``schemas/settings.schema.json``: the ``policy`` properties, one per policy rule;
 - ``schemas/common.schema.json``: the waiver ``rule`` description and examples;

@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
 from itamctl.site.build import build_site
 from tests.helpers_site import ARTIFACTS, CHROMEDRIVER, CHROMIUM, browser_required, chromium, serve, small_registry
@@ -112,7 +113,7 @@ def test_inventory_sorts_filters_and_searches_without_console_errors(site):
         assert errors == [], errors
 
 
-DEMO = Path(__file__).resolve().parent.parent / "registry"
+DEMO = REPO_ROOT / "registry"
 #: Policy rule ids must never reach text meant for staff.
 RULE_ID = __import__("re").compile(r"\b(expired_warranty|expired_license_in_use|license_overallocated|notice_passed|"
                                    r"expiring_soon|eol_passed|contract_covers_retired|waiver_lapsed|in_repair|in_stock)\b")

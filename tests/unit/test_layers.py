@@ -10,7 +10,9 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parent.parent / "itamctl"
+from conftest import REPO_ROOT
+
+PACKAGE = REPO_ROOT / "itamctl"
 
 
 def _module_name(path: Path) -> str:

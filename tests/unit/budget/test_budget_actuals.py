@@ -11,8 +11,8 @@ from datetime import date
 from decimal import Decimal
 
 from tests.helpers_budget import asset, billable, report, write_registry
-from tests.test_budget_assets import A1, A3, A5, A6, P1, a2
-from tests.test_budget_payments import MONTHLY_PER_SEAT, QUARTERLY_USD_MANUAL, YEARLY_NO_RENEWAL
+from tests.unit.budget.test_budget_assets import A1, A3, A5, A6, P1, a2
+from tests.unit.budget.test_budget_payments import MONTHLY_PER_SEAT, QUARTERLY_USD_MANUAL, YEARLY_NO_RENEWAL
 
 AS_OF = date(2026, 6, 30)
 

@@ -15,12 +15,12 @@ import os
 import shutil
 import subprocess
 import threading
-from pathlib import Path
 from queue import Empty, Queue
 
 import pytest
+from conftest import REPO_ROOT
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPO_ROOT
 SETTINGS = REPO / ".vscode" / "settings.json"
 LOCAL = REPO / ".ci" / "node" / "node_modules" / ".bin" / "yaml-language-server"
 

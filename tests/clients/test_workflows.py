@@ -17,10 +17,11 @@ from pathlib import Path
 import git
 import pytest
 import yaml
+from conftest import REPO_ROOT
 
 from tests.helpers_tracking import asset, make_registry, run
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPO_ROOT
 OWN_WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.y*ml"))
 TEMPLATES = sorted((REPO / "itamctl" / "templates" / "workflows").glob("*.y*ml"))
 WORKFLOWS = OWN_WORKFLOWS + TEMPLATES  # this repository's CI and the ones `itamctl init` writes

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO_ROOT
 
 from itamctl.cli import cli
 from itamctl.site.build import MARKER
@@ -16,7 +17,7 @@ from tests.helpers_site import HOSTILE, asset_doc, small_registry, write_registr
 
 pytestmark = pytest.mark.slow
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPO_ROOT
 DEMO = REPO / "registry"
 AS_OF = "2026-05-15"
 

@@ -18,11 +18,12 @@ from pathlib import Path
 import git
 import pytest
 import yaml
+from conftest import REPO_ROOT
 
+from tests.clients.test_workflows import tool
 from tests.helpers_tracking import asset, make_registry
-from tests.test_workflows import tool
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = REPO_ROOT
 BREAKING_EXTENSION = {
     "properties": {"insurance_policy": {"type": "string", "title": "Insurance policy", "description": "Policy number"}},
     "required": ["insurance_policy"],

@@ -16,9 +16,9 @@ DEMO = REPO_ROOT / "registry"
 AS_OF = "2026-11-28"
 INTERACTIVE = {"site serve"}  # a local preview server has no report to print
 #: Covered by their own tests, not on the demo here; `import snipeit` needs a CSV file and would write
-#: into the demo (tests/test_import_snipeit.py checks its JSON, and that it carries no float); `diff` and
-#: `history` need a git repository (tests/test_git_diff.py, tests/test_history.py); `init` writes a new
-#: repository (tests/test_init.py); the change commands edit files (tests/test_edit.py).
+#: into the demo (tests/e2e/test_import_snipeit.py checks its JSON, and that it carries no float); `diff` and
+#: `history` need a git repository (tests/e2e/test_diff.py, tests/e2e/test_history.py); `init` writes a new
+#: repository (tests/e2e/test_init.py); the change commands edit files (tests/e2e/test_edit.py).
 ELSEWHERE = {"diff", "history", "import snipeit", "import csv", "import xlsx", "init",
              "new", "set", "retire", "dispose", "assign", "audit"}
 
@@ -33,7 +33,7 @@ COMMANDS = {
     "expiries": ["--as-of", AS_OF],
     "budget": ["--as-of", AS_OF],
     "site build": ["--as-of", AS_OF],
-    "schema": [],  # the listing; a schema itself is JSON Schema (tests/test_schema_clients.py)
+    "schema": [],  # the listing; a schema itself is JSON Schema (tests/clients/test_schema_clients.py)
 }
 
 

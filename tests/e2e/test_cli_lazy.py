@@ -5,14 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from pathlib import Path
 
 import click
 import pytest
+from conftest import REPO_ROOT
 
 from itamctl.cli import COMMANDS, cli, load_command
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 DEMO = ROOT / "registry"
 HEAVY = ("git", "jinja2", "mkdocs", "icalendar")
 

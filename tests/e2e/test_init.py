@@ -13,7 +13,7 @@ from conftest import run_cli
 
 from itamctl.pipeline import open_registry
 from itamctl.scaffold import REPO_FILES, TEMPLATES, modeline, planned_files
-from tests.test_workflows import actionlint
+from tests.clients.test_workflows import actionlint
 
 
 def toplevel(path: Path) -> Path:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import icalendar
+from conftest import REPO_ROOT
 
 from itamctl.rules import rule_ids
 from tests.helpers_tracking import run
 
-DEMO = Path(__file__).resolve().parent.parent / "registry"
+DEMO = REPO_ROOT / "registry"
 AS_OF = "2026-11-28"
 
 

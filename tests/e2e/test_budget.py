@@ -8,16 +8,16 @@ import json
 import re
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
 from tests.helpers_budget import asset, run_cli, write_registry
-from tests.test_budget_assets import ALL
-from tests.test_budget_payments import MONTHLY_PER_SEAT, ONCE_PER_TWO_YEAR_TERM, QUARTERLY_USD_MANUAL
+from tests.unit.budget.test_budget_assets import ALL
+from tests.unit.budget.test_budget_payments import MONTHLY_PER_SEAT, ONCE_PER_TWO_YEAR_TERM, QUARTERLY_USD_MANUAL
 
 MONEY = re.compile(r"^\d+\.\d\d$")
-DEMO = Path(__file__).resolve().parent.parent / "registry"
+DEMO = REPO_ROOT / "registry"
 
 
 @pytest.fixture

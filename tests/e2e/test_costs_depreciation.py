@@ -7,9 +7,9 @@ import io
 import json
 import re
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
+from conftest import REPO_ROOT
 
 from itamctl.finance.depreciation import depreciation_schedule
 from itamctl.pipeline import load_valid_registry
@@ -17,7 +17,7 @@ from tests.helpers_finance import FinanceRegistry, run, run_json
 
 D = Decimal
 MONEY = re.compile(r"^-?\d+\.\d\d$")
-DEMO = Path(__file__).resolve().parent.parent / "registry"
+DEMO = REPO_ROOT / "registry"
 
 CONTRACT = """\
 apiVersion: itam/v1

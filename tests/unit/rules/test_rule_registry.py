@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import REPO_ROOT
 
 import itamctl.rules.policy
 import itamctl.rules.validation
@@ -24,7 +25,7 @@ from itamctl.model import Settings
 from itamctl.rules import all_rules, get, policy_rules, rule_ids, severity, validation_rules, waivable_ids
 from itamctl.rules.sync import stale
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = REPO_ROOT
 
 
 def _modules(package) -> set[str]:
