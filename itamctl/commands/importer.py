@@ -34,10 +34,10 @@ def snipeit(csv_file: Path, registry: Path, dry_run: bool, fmt: str) -> None:
     1 when rows were skipped or validation found errors, 2 on a usage error or
     a malformed CSV file.
     """
-    from itamctl.importers.render import render_json, render_report
     from itamctl.importers.snipeit import plan_import
     from itamctl.importers.writer import apply_plan
     from itamctl.pipeline import open_registry
+    from itamctl.render.imports import render_json, render_report
 
     plan = plan_import(csv_file, open_registry(registry).registry)
     report = apply_plan(registry, plan, dry_run=dry_run)
@@ -47,8 +47,8 @@ def snipeit(csv_file: Path, registry: Path, dry_run: bool, fmt: str) -> None:
 
 def _finish(plan, registry: Path, dry_run: bool, fmt: str) -> None:
     """All or nothing: when a row cannot be taken (other than one already in the registry), nothing is written."""
-    from itamctl.importers.render import render_json, render_report
     from itamctl.importers.writer import apply_plan
+    from itamctl.render.imports import render_json, render_report
 
     blocking = [s for s in plan.skipped if not s.reason.startswith("the registry already has")]
     report = apply_plan(registry, plan, dry_run=dry_run or bool(blocking))

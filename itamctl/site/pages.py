@@ -13,7 +13,7 @@ from itamctl.render.table import csv_text
 from itamctl.schema import KINDS, builtin_schema_dir, load_schemas, schema_file
 from itamctl.site import attention, charts
 from itamctl.site.context import SiteContext
-from itamctl.site.render import render
+from itamctl.site.templating import render
 
 SECTIONS = ("index", "inventory", "licenses", "contracts", "expiries", "findings", "budget", "directory", "changes",
             "editing", "downloads")

@@ -9,7 +9,7 @@ import markdown
 import pytest
 
 from itamctl.site import escape
-from itamctl.site.render import environment
+from itamctl.site.templating import environment
 from tests.helpers_site import HOSTILE
 
 
@@ -83,7 +83,7 @@ def test_templates_escape_every_value_by_default():
 
 
 def test_money_is_grouped_and_rounded():
-    from itamctl.site.render import money
+    from itamctl.site.templating import money
 
     assert money("1234.565") == "1,234.57"
     assert money("") == "" and money(None) == ""
@@ -98,7 +98,7 @@ def test_front_matter_title_is_html_escaped_json():
 
 @pytest.mark.parametrize("value", [*HOSTILE.values(), "</td></tr></table><script>alert(6)</script>", "a\n\nb"])
 def test_raw_html_table_cell_holds_the_value_as_typed(value):
-    from itamctl.site.render import table
+    from itamctl.site.templating import table
 
     rows = [[value, "1,200.00"], ["x", escape.link("site", "javascript:alert(7)")]]
     page = f"Before.\n\n{table(['Name', 'Cost'], rows, right=['Cost'])}\n\nAfter.\n"
@@ -114,7 +114,7 @@ def test_raw_html_table_cell_holds_the_value_as_typed(value):
 
 
 def test_raw_html_table_is_the_markup_of_a_markdown_table():
-    from itamctl.site.render import table
+    from itamctl.site.templating import table
 
     markdown_table = _md().convert("| A | B |\n|---|---:|\n| x | 1 |\n|  | 2 |\n")
     assert table(["A", "B"], [["x", 1], ["", 2]], right=[1]) == markdown_table
@@ -123,7 +123,7 @@ def test_raw_html_table_is_the_markup_of_a_markdown_table():
 
 
 def test_internal_links_point_at_built_pages_in_any_context():
-    from itamctl.site.render import item_link
+    from itamctl.site.templating import item_link
 
     link = item_link("LT-1", "Asset", HOSTILE["img"], depth=1)
     assert link.startswith('<a href="../asset/LT-1.html">') and "<img" not in link

@@ -1,12 +1,15 @@
-"""Text and JSON forms of an import report."""
+"""Text and JSON forms of an import report (`itamctl import ...`)."""
 
 from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import TYPE_CHECKING
 
-from itamctl.importers.writer import ImportReport
 from itamctl.render.diagnostics import render_text
+
+if TYPE_CHECKING:  # a renderer does not import the command's core
+    from itamctl.importers.writer import ImportReport
 
 FORMATS = ("text", "json")
 _PLURAL = {"Person": "people", "Asset": "assets", "Location": "locations", "Vendor": "vendors"}
