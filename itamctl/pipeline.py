@@ -17,7 +17,7 @@ from typing import ParamSpec, TypeVar
 
 from itamctl.cache import FileCache
 from itamctl.cache import enabled as cache_enabled
-from itamctl.diagnostics import Diagnostic, Severity, one_line, sorted_diagnostics
+from itamctl.diagnostics import Diagnostic, Severity, counts, one_line, sorted_diagnostics
 from itamctl.errors import EXIT_USAGE, FatalError
 from itamctl.gitrepo import Repository, Snapshot
 from itamctl.loader import (
@@ -70,6 +70,14 @@ class Checked:
     @property
     def ok(self) -> bool:
         return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def to_json(self) -> dict:
+        """The report of ``itamctl validate``: every diagnostic and the counts."""
+        return diagnostics_json(self.diagnostics, len(self.registry.files))
+
+
+def diagnostics_json(diagnostics: Sequence[Diagnostic], files: int) -> dict:
+    return {"diagnostics": [d.to_json() for d in diagnostics], "summary": {**counts(diagnostics), "files": files}}
 
 
 @_without_gc
@@ -209,6 +217,11 @@ class CheckReport:
     def upcoming(self) -> tuple[Event, ...]:
         """Events within their lead times (``due``), soonest first."""
         return tuple(e for e in self.events if e.status == "due")
+
+    def to_json(self) -> dict:
+        """The report of ``itamctl check``: diagnostics, counts, the as-of date and the upcoming events."""
+        return {**diagnostics_json(self.diagnostics, self.files), "as_of": self.as_of.isoformat(),
+                "upcoming": [e.to_json() for e in self.upcoming]}
 
 
 def run_check(root: Path, as_of: date, *, at: str | None = None) -> CheckReport:

@@ -105,12 +105,26 @@ def use_colour() -> bool:
     return sys.stdout.isatty() and not os.environ.get("NO_COLOR")  # no-color.org: set and non-empty
 
 
-def emit(text: str, output: Path | None = None, force: bool = False, *, fmt: str = "text") -> None:
-    """Print ``text`` (a renderer's output in ``fmt``) or write it to ``output``, escaped for its channel.
+def emit(report: Any, fmt: str, output: Path | None = None, force: bool = False, **options: Any) -> None:
+    """Render ``report`` in ``fmt`` and print it, or write it to ``output``; every report command ends here.
+
+    The renderer comes from the one table, :data:`itamctl.render.RENDERERS`;
+    ``options`` are :class:`itamctl.render.Options` fields (``lines=True``);
+    colour is on only for text on a terminal (:func:`use_colour`).
+    """
+    from itamctl.render import Options, render
+
+    colour = output is None and fmt == "text" and use_colour()
+    print_text(render(report, fmt, Options(colour=colour, **options)), output, force, fmt=fmt)
+
+
+def print_text(text: str, output: Path | None = None, force: bool = False, *, fmt: str = "text") -> None:
+    """Print ``text`` (in ``fmt``) or write it to ``output``, escaped for its channel.
 
     :func:`itamctl.render.escape.for_stream` on standard output (no control
     sequence for a terminal, no workflow command under GitHub Actions),
-    :func:`~itamctl.render.escape.for_channel` in a file.
+    :func:`~itamctl.render.escape.for_channel` in a file. Reports go through
+    :func:`emit`; this is for the few lines that are not a report.
     """
     if output is None:
         click.echo(for_stream(text, fmt), nl=False)

@@ -8,9 +8,10 @@ from pathlib import Path
 import click
 
 from itamctl.budget import BY_CHOICES, budget_report
+from itamctl.budget.report import BudgetReport
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.pipeline import load_valid_registry
-from itamctl.render.budget import FORMATS, render
+from itamctl.render import formats
 
 
 @click.command("budget")
@@ -24,7 +25,7 @@ from itamctl.render.budget import FORMATS, render
 @click.option("--by", "by", type=click.Choice(BY_CHOICES), default="kind", show_default=True,
               help="Group each year's lines by this.")
 @click.option("--lines", "show_lines", is_flag=True, help="text/markdown: list every line of every year.")
-@format_option(*FORMATS)
+@format_option(*formats(BudgetReport))
 @output_options
 def budget(registry: Path, at: str | None, as_of: date, years: int, history: int, by: str, show_lines: bool,
            fmt: str, output: Path | None, force: bool) -> None:
@@ -36,4 +37,4 @@ def budget(registry: Path, at: str | None, as_of: date, years: int, history: int
     times the service level's factor.
     """
     report = budget_report(load_valid_registry(registry, at=at), as_of, years=years, history=history, by=by)
-    emit(render(fmt, report, lines=show_lines), output, force, fmt=fmt)
+    emit(report, fmt, output, force, lines=show_lines)

@@ -7,28 +7,11 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, at_option, emit, format_option, registry_option, use_colour
+from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK, FatalError
 from itamctl.pipeline import CheckReport, run_check
-from itamctl.render.check_summary import render_markdown
-from itamctl.render.diagnostics import render_github, render_json, render_text
+from itamctl.render import formats, render
 from itamctl.rules import policy_rules
-
-FORMATS = ("text", "json", "github", "markdown")
-
-
-def _render(fmt: str, report: CheckReport) -> str:
-    files = report.files
-    if fmt == "json":
-        return render_json(report.diagnostics, files=files, extra={
-            "as_of": report.as_of.isoformat(),
-            "upcoming": [e.to_json() for e in report.upcoming],
-        })
-    if fmt == "github":
-        return render_github(report.diagnostics, files=files)
-    if fmt == "markdown":
-        return render_markdown(report)
-    return render_text(report.diagnostics, files=files, colour=use_colour())
 
 
 def _append(path: Path, text: str) -> None:
@@ -58,13 +41,15 @@ def _help() -> str:
 @registry_option
 @at_option
 @as_of_option
-@format_option(*FORMATS, auto_github=True)
+@format_option(*formats(CheckReport), auto_github=True)
 @click.option("--summary", type=click.Path(path_type=Path, dir_okay=False), default=None, metavar="FILE",
               help="Also append the Markdown report to FILE (e.g. \"$GITHUB_STEP_SUMMARY\").")
 @click.option("--exit-zero", is_flag=True, help="Report findings but exit 0 (for demos and reports).")
-def check(registry: Path, at: str | None, as_of: date, fmt: str, summary: Path | None, exit_zero: bool) -> None:
+@output_options
+def check(registry: Path, at: str | None, as_of: date, fmt: str, summary: Path | None, exit_zero: bool,
+          output: Path | None, force: bool) -> None:
     report = run_check(registry, as_of, at=at)
     if summary is not None:
-        _append(summary, render_markdown(report))
-    emit(_render(fmt, report), fmt=fmt)
+        _append(summary, render(report, "markdown"))
+    emit(report, fmt, output, force)
     raise SystemExit(EXIT_OK if exit_zero or not report.failed else EXIT_FINDINGS)

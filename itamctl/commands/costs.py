@@ -9,9 +9,9 @@ import click
 
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.errors import UsageError
-from itamctl.finance.costs import GROUP_KEYS, costs_report, select_assets
+from itamctl.finance.costs import GROUP_KEYS, CostsReport, costs_report, select_assets
 from itamctl.pipeline import load_valid_registry
-from itamctl.render.costs import FORMATS, render
+from itamctl.render import formats
 
 
 @click.command("costs")
@@ -21,7 +21,7 @@ from itamctl.render.costs import FORMATS, render
 @click.option("--id", "ids", multiple=True, metavar="ID", help="Only this asset (repeatable).")
 @click.option("--by", type=click.Choice(tuple(GROUP_KEYS)), default=None,
               help="Also total the assets per category, cost center, location or purchase vendor.")
-@format_option(*FORMATS)
+@format_option(*formats(CostsReport))
 @output_options
 def costs(registry: Path, at: str | None, as_of: date, ids: tuple[str, ...], by: str | None, fmt: str,
           output: Path | None, force: bool) -> None:
@@ -36,7 +36,7 @@ def costs(registry: Path, at: str | None, as_of: date, ids: tuple[str, ...], by:
         select_assets(reg, ids)
     except KeyError as exc:
         raise UsageError(_unknown(reg, exc.args[0])) from None
-    emit(render(fmt, costs_report(reg, as_of, ids=ids, by=by)), output, force, fmt=fmt)
+    emit(costs_report(reg, as_of, ids=ids, by=by), fmt, output, force)
 
 
 def _unknown(reg, item_id: str) -> str:

@@ -9,10 +9,10 @@ import click
 
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.errors import UsageError
-from itamctl.finance.schedule_report import schedule_view
+from itamctl.finance.schedule_report import ScheduleView, schedule_view
 from itamctl.model import Asset
 from itamctl.pipeline import load_valid_registry
-from itamctl.render.depreciation import FORMATS, render
+from itamctl.render import formats
 
 
 @click.command("depreciation")
@@ -20,7 +20,7 @@ from itamctl.render.depreciation import FORMATS, render
 @registry_option
 @at_option
 @as_of_option
-@format_option(*FORMATS)
+@format_option(*formats(ScheduleView))
 @output_options
 def depreciation(asset_id: str, registry: Path, at: str | None, as_of: date, fmt: str,
                  output: Path | None, force: bool) -> None:
@@ -31,5 +31,4 @@ def depreciation(asset_id: str, registry: Path, at: str | None, as_of: date, fmt
         kind = reg.known_ids.get(asset_id)
         raise UsageError(f"{asset_id}: that is a {kind}, not an Asset" if kind
                          else f"{asset_id}: no asset with this id in {reg.root}")
-    view = schedule_view(asset, reg.settings, as_of)
-    emit(render(fmt, view), output, force, fmt=fmt)
+    emit(schedule_view(asset, reg.settings, as_of), fmt, output, force)

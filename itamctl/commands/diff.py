@@ -11,9 +11,9 @@ import click
 from itamctl.commands._options import (
     amount_callback,
     as_of_option,
-    emit,
     format_option,
     output_options,
+    print_text,
     registry_option,
 )
 from itamctl.diagnostics import Severity
@@ -79,7 +79,7 @@ def diff(registry: Path, base: str, head: str | None, as_of: date, fail_above: D
     (old, old_findings), (new, new_findings) = sides
     report = diff_registries(old, new, as_of, base_name=base, head_name=head or "working tree",
                              base_findings=old_findings, head_findings=new_findings)
-    emit(render(fmt, report), output, force, fmt=fmt)
+    print_text(render(fmt, report), output, force, fmt=fmt)
     if fail_above is not None:
         reasons = _over(report, fail_above)
         if reasons:

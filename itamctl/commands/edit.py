@@ -15,7 +15,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import amount_callback, emit, format_option, parse_date, registry_option
+from itamctl.commands._options import amount_callback, format_option, parse_date, print_text, registry_option
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK, UsageError
 
 _COMMON = [format_option("text", "json"),
@@ -32,7 +32,7 @@ def _common(func: Callable) -> Callable:
 def _finish(result, fmt: str) -> None:
     from itamctl.render.inventory import edit_json, edit_text
 
-    emit(edit_json(result) if fmt == "json" else edit_text(result))
+    print_text(edit_json(result) if fmt == "json" else edit_text(result))
     raise SystemExit(EXIT_FINDINGS if result.refused else EXIT_OK)
 
 

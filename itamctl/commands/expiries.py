@@ -9,18 +9,8 @@ import click
 
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.pipeline import load_valid_registry
-from itamctl.render import expiries as renderers
-from itamctl.render.ics import render_ics
-from itamctl.tracking.events import EVENT_TYPES, ITEM_KINDS, STATUSES, registry_events, select
-
-FORMATS = ("text", "json", "csv", "markdown", "ics")
-_RENDER = {
-    "text": renderers.render_text,
-    "json": renderers.render_json,
-    "csv": renderers.render_csv,
-    "markdown": renderers.render_markdown,
-    "ics": render_ics,
-}
+from itamctl.render import formats
+from itamctl.tracking.events import EVENT_TYPES, ITEM_KINDS, STATUSES, ExpiriesReport, registry_events, select
 
 
 @click.command("expiries")
@@ -33,7 +23,7 @@ _RENDER = {
               help="Only these item kinds and/or event types (repeatable).")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(STATUSES),
               help="Only events with this status (repeatable).")
-@format_option(*FORMATS)
+@format_option(*formats(ExpiriesReport))
 @output_options
 def expiries(registry: Path, at: str | None, as_of: date, within: int | None, kinds: tuple[str, ...],
              statuses: tuple[str, ...], fmt: str, output: Path | None, force: bool) -> None:
@@ -51,4 +41,4 @@ def expiries(registry: Path, at: str | None, as_of: date, within: int | None, ki
         kinds=[k for k in kinds if k in ITEM_KINDS], event_types=[k for k in kinds if k in EVENT_TYPES],
         statuses=statuses,
     )
-    emit(_RENDER[fmt](events, as_of), output, force, fmt=fmt)
+    emit(ExpiriesReport(as_of, tuple(events)), fmt, output, force)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, at_option, emit, registry_option
+from itamctl.commands._options import as_of_option, at_option, print_text, registry_option
 from itamctl.errors import UsageError
 
 KIND_CHOICES = ("asset", "license", "contract", "person")
@@ -48,9 +48,9 @@ def export(registry: Path, at: str | None, as_of: date, fmt: str, kinds: tuple[s
     inventory = Inventory(open_registry(registry, at=at), as_of)
     tables = core.build_tables(inventory, chosen)
     if fmt == "csv":
-        emit(core.to_csv(tables[0]), output, force, fmt="csv")
+        print_text(core.to_csv(tables[0]), output, force, fmt="csv")
     elif fmt == "json":
-        emit(core.to_json(tables, as_of.isoformat()), output, force, fmt="json")
+        print_text(core.to_json(tables, as_of.isoformat()), output, force, fmt="json")
     elif fmt == "xlsx":
         write_atomic(output, core.to_xlsx(tables), overwrite=force)
     else:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import emit, format_option, output_options, registry_option
+from itamctl.commands._options import format_option, output_options, print_text, registry_option
 from itamctl.errors import UsageError
 from itamctl.history import registry_history
 from itamctl.render.history import FORMATS, render
@@ -30,4 +30,4 @@ def history(item_id: str, registry: Path, rev: str, fmt: str, output: Path | Non
     entries = found.of(item_id)
     if not entries:
         raise UsageError(f"no commit reachable from {rev} changed an item with id {item_id!r} in {registry}")
-    emit(render(fmt, item_id, entries), output, force, fmt=fmt)
+    print_text(render(fmt, item_id, entries), output, force, fmt=fmt)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import emit, format_option, registry_option, use_colour
+from itamctl.commands._options import format_option, print_text, registry_option, use_colour
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK
 
 
@@ -41,7 +41,7 @@ def snipeit(csv_file: Path, registry: Path, dry_run: bool, fmt: str) -> None:
 
     plan = plan_import(csv_file, open_registry(registry).registry)
     report = apply_plan(registry, plan, dry_run=dry_run)
-    emit(render_json(report) if fmt == "json" else render_report(report, colour=use_colour()), fmt=fmt)
+    print_text(render_json(report) if fmt == "json" else render_report(report, colour=use_colour()), fmt=fmt)
     raise SystemExit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
@@ -53,11 +53,11 @@ def _finish(plan, registry: Path, dry_run: bool, fmt: str) -> None:
     blocking = [s for s in plan.skipped if not s.reason.startswith("the registry already has")]
     report = apply_plan(registry, plan, dry_run=dry_run or bool(blocking))
     if fmt == "json":
-        emit(render_json(report))
+        print_text(render_json(report))
     else:
-        emit(render_report(report, colour=use_colour()))
+        print_text(render_report(report, colour=use_colour()))
         if blocking and not dry_run:
-            emit(f"nothing written: {len(blocking)} row(s) cannot be imported (all or nothing); "
+            print_text(f"nothing written: {len(blocking)} row(s) cannot be imported (all or nothing); "
                  "fix them and run the import again\n")
     raise SystemExit(EXIT_FINDINGS if blocking or report.has_errors else EXIT_OK)
 

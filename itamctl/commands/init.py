@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import emit, format_option
+from itamctl.commands._options import format_option, print_text
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK
 
 
@@ -46,7 +46,7 @@ def init(directory: Path, organization: str, currency: str, requirement: str | N
     if fmt == "json":
         data = {**result.to_json(), "valid": checked.ok,
                 "diagnostics": [d.to_json() for d in checked.diagnostics]}
-        emit(json.dumps(data, indent=2) + "\n", fmt="json")
+        print_text(json.dumps(data, indent=2) + "\n", fmt="json")
     else:
-        emit(render_text(result, checked.diagnostics))
+        print_text(render_text(result, checked.diagnostics))
     raise SystemExit(EXIT_OK if checked.ok else EXIT_FINDINGS)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import emit, format_option, registry_option
+from itamctl.commands._options import format_option, print_text, registry_option
 
 
 @click.command("schema")
@@ -34,14 +34,14 @@ def schema(kind: str | None, bundle: bool, registry: Path, fmt: str) -> None:
     if kind is None:
         listing = [{"kind": key, "file": file, "title": schemas[file].get("title", "")} for key, file in names.items()]
         if fmt == "json":
-            emit(json.dumps(listing, indent=2) + "\n", fmt="json")
+            print_text(json.dumps(listing, indent=2) + "\n", fmt="json")
         else:
-            emit("".join(f"{row['kind']:<10} {row['file']:<22} {row['title']}\n" for row in listing))
+            print_text("".join(f"{row['kind']:<10} {row['file']:<22} {row['title']}\n" for row in listing))
         return
     file = names.get(kind.lower().removesuffix(".schema.json"))
     if file is None:
         raise FatalError(f"no schema for kind {kind!r} (one of: {', '.join(names)})", exit_code=2)
     if bundle:
-        emit(dumps(make_bundle(file, schemas)), fmt="json")
+        print_text(dumps(make_bundle(file, schemas)), fmt="json")
     else:
-        emit(dumps({k: v for k, v in schemas[file].items() if k != "$id"}), fmt="json")
+        print_text(dumps({k: v for k, v in schemas[file].items() if k != "$id"}), fmt="json")

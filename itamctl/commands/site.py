@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, at_option, emit, format_option, registry_option
+from itamctl.commands._options import as_of_option, at_option, format_option, print_text, registry_option
 from itamctl.errors import EXIT_USAGE, FatalError
 
 
@@ -56,9 +56,9 @@ def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, k
         keep_sources_in(registry, as_of, keep_sources, force=force, at=at)
     if fmt == "json":
         summary = {"out": str(result.out), "as_of": as_of.isoformat(), "pages": result.pages, "assets": result.assets}
-        emit(json.dumps(summary, indent=2) + "\n", fmt="json")
+        print_text(json.dumps(summary, indent=2) + "\n", fmt="json")
     else:
-        emit(f"built {result.pages} pages ({result.assets} assets) as of {as_of.isoformat()} into {result.out}\n")
+        print_text(f"built {result.pages} pages ({result.assets} assets) as of {as_of.isoformat()} into {result.out}\n")
 
 
 @site.command("serve")
@@ -76,6 +76,6 @@ def serve(registry: Path, as_of: date, dev_addr: str) -> None:
 
     with tempfile.TemporaryDirectory(prefix="itamctl-site-") as work:
         config = write_sources(registry, as_of, Path(work))
-        emit(f"serving the site of {registry} as of {as_of.isoformat()} on http://{dev_addr}/ (Ctrl-C stops)\n")
+        print_text(f"serving the site of {registry} as of {as_of.isoformat()} on http://{dev_addr}/ (Ctrl-C stops)\n")
         with mkdocs_environment():
             mkdocs_serve(str(config), dev_addr=dev_addr, livereload=False, strict=True)

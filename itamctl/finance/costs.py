@@ -23,7 +23,7 @@ from decimal import Decimal
 
 from itamctl.finance.tco import AssetCosts, CostLinks, asset_costs
 from itamctl.model import Asset, Registry
-from itamctl.money import ZERO
+from itamctl.money import ZERO, money_str
 
 GROUP_KEYS: dict[str, Callable[[Asset], str | None]] = {
     "category": lambda a: a.category or None,
@@ -59,6 +59,31 @@ class CostTotals:
         sums = {name: sum((getattr(i, name) for i in items), ZERO) for name in MONEY_FIELDS}
         return cls(key, len(items), **sums)
 
+    def to_json(self, *, key: bool = False) -> dict:
+        head = {"key": self.key} if key else {}
+        return {**head, "count": self.count, **{name: money_str(getattr(self, name)) for name in MONEY_FIELDS}}
+
+
+def describe(item: AssetCosts) -> dict:
+    """The descriptive columns of an asset's costs (JSON and CSV)."""
+    a = item.asset
+    return {
+        "id": a.id, "name": a.name, "category": a.category, "status": a.status,
+        "cost_center": a.cost_center, "location": a.location,
+        "vendor": a.purchase.vendor if a.purchase else None,
+        "purchase_date": item.purchase_date.isoformat() if item.purchase_date else None,
+        "method": item.method,
+    }
+
+
+def _item_json(item: AssetCosts) -> dict:
+    return {
+        **describe(item),
+        **{name: money_str(getattr(item, name)) for name in MONEY_FIELDS},
+        "months_in_service": item.months_in_service,
+        "tco_per_month": None if item.tco_per_month is None else money_str(item.tco_per_month),
+    }
+
 
 @dataclass(frozen=True)
 class CostsReport:
@@ -68,6 +93,19 @@ class CostsReport:
     totals: CostTotals
     by: str | None = None
     groups: tuple[CostTotals, ...] = ()
+
+    def to_json(self) -> dict:
+        """The JSON form (``itamctl costs --format json``; the site reads it too)."""
+        payload: dict = {
+            "as_of": self.as_of.isoformat(),
+            "currency": self.currency,
+            "items": [_item_json(i) for i in self.items],
+            "totals": self.totals.to_json(),
+        }
+        if self.by is not None:
+            payload["by"] = self.by
+            payload["groups"] = [g.to_json(key=True) for g in self.groups]
+        return payload
 
 
 def select_assets(registry: Registry, ids: Iterable[str] = ()) -> tuple[Asset, ...]:

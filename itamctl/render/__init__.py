@@ -1,1 +1,90 @@
-"""Renderers turn reports into text, JSON, GitHub commands, Markdown, CSV or iCalendar."""
+"""Renderers turn reports into text, JSON, GitHub commands, Markdown, CSV or iCalendar.
+
+Every report is a value object of the core (a frozen dataclass with
+``to_json()``, money as strings). :data:`RENDERERS` is the one table of who
+renders which report in which format: report type -> format -> renderer,
+each named ``"module:attribute"`` so that nothing is imported before a
+command needs it (``--format ics`` alone pays for icalendar). A renderer is
+``render(report, options) -> str``; JSON is :func:`render_json` (the report's
+``to_json()``) unless the table names another. Commands never call a
+renderer: they call :func:`itamctl.commands._options.emit`, which looks the
+renderer up here and escapes its output for the channel
+(:mod:`itamctl.render.escape`). The formats of a report, in ``--format``
+order, are :func:`formats`.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+#: The generic JSON renderer: ``to_json()``, indented, UTF-8 kept.
+JSON = "itamctl.render:render_json"
+
+
+def _module(name: str, *formats: str, json_renderer: str = JSON, **special: str) -> dict[str, str]:
+    """``{format: "itamctl.render.<name>:render_<format>"}``, JSON generic, ``special`` formats elsewhere."""
+    table = {}
+    for fmt in formats:
+        table[fmt] = json_renderer if fmt == "json" else special.get(fmt, f"itamctl.render.{name}:render_{fmt}")
+    return table
+
+
+#: report type ("module:Class") -> {format: renderer ("module:function")}, formats in ``--format`` order.
+RENDERERS: dict[str, dict[str, str]] = {
+    "itamctl.finance.costs:CostsReport": _module("costs", "text", "json", "csv", "markdown"),
+    "itamctl.finance.schedule_report:ScheduleView": _module("depreciation", "text", "json", "csv"),
+    "itamctl.budget.report:BudgetReport": _module("budget", "text", "json", "csv", "markdown"),
+    "itamctl.tracking.events:ExpiriesReport": _module("expiries", "text", "json", "csv", "markdown", "ics",
+                                                      ics="itamctl.render.ics:render_ics"),
+    "itamctl.pipeline:Checked": _module("validation", "text", "json", "github"),
+    "itamctl.pipeline:CheckReport": _module("check", "text", "json", "github", "markdown"),
+}
+
+
+@dataclass(frozen=True)
+class Options:
+    """How the caller wants a report shown (not what it holds)."""
+
+    colour: bool = False  #: text on a terminal: severities in colour (``emit`` decides)
+    lines: bool = False  #: budget text and Markdown: every line of every year (``--lines``)
+
+
+PLAIN = Options()
+
+
+def report_key(report_type: type) -> str:
+    return f"{report_type.__module__}:{report_type.__qualname__}"
+
+
+def formats(report_type: type) -> tuple[str, ...]:
+    """The formats ``report_type`` can be rendered in, in ``--format`` order (the first is the default)."""
+    return tuple(RENDERERS[report_key(report_type)])
+
+
+def _load(where: str) -> Callable[..., str]:
+    module, _, attribute = where.partition(":")
+    return getattr(importlib.import_module(module), attribute)
+
+
+def renderer(report_type: type, fmt: str) -> Callable[[Any, Options], str]:
+    """The renderer of ``report_type`` in ``fmt``; ``KeyError`` names what is missing."""
+    by_format = RENDERERS.get(report_key(report_type))
+    if by_format is None:
+        raise KeyError(f"no renderer for {report_key(report_type)}: add it to itamctl.render.RENDERERS")
+    if fmt not in by_format:
+        raise KeyError(f"{report_key(report_type)} has no {fmt!r} renderer (it has {', '.join(by_format)})")
+    return _load(by_format[fmt])
+
+
+def render(report: Any, fmt: str, options: Options = PLAIN) -> str:
+    """``report`` in ``fmt``, unescaped (``emit`` escapes it for where it goes)."""
+    return renderer(type(report), fmt)(report, options)
+
+
+def render_json(report: Any, options: Options = PLAIN) -> str:
+    """The JSON form of any report: its ``to_json()`` (money as strings), indented."""
+    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"

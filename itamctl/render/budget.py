@@ -9,23 +9,21 @@ line. CSV is one row per forecast line plus one row per actual year and kind
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from itamctl.budget.actuals import ACTUAL_KINDS
 from itamctl.budget.report import FORECAST_KINDS, BudgetReport
 from itamctl.money import ZERO, cents, money_str
+from itamctl.render import PLAIN, Options
 from itamctl.render.table import csv_text, markdown_table, md_escape, text_table
 
-FORMATS = ("text", "json", "csv", "markdown")
+
+def render_text(report: BudgetReport, options: Options = PLAIN) -> str:
+    return _render_tables(report, markdown=False, lines=options.lines)
 
 
-def render(fmt: str, report: BudgetReport, *, lines: bool = False) -> str:
-    if fmt == "json":
-        return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        return render_csv(report)
-    return _render_tables(report, markdown=fmt == "markdown", lines=lines)
+def render_markdown(report: BudgetReport, options: Options = PLAIN) -> str:
+    return _render_tables(report, markdown=True, lines=options.lines)
 
 
 def _fmt(amount) -> str:
@@ -155,7 +153,7 @@ CSV_HEADERS = ["fiscal_year", "year_start", "year_end", "basis", "kind", "date",
                "group", "service_level", "amount", "currency", "note"]
 
 
-def render_csv(report: BudgetReport) -> str:
+def render_csv(report: BudgetReport, options: Options = PLAIN) -> str:
     rows = []
     for a in report.actuals:
         for kind in ACTUAL_KINDS:

@@ -11,15 +11,13 @@ sums stay right); with ``--by`` its first column is the group.
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 
-from itamctl.finance.costs import GROUP_KEYS, MONEY_FIELDS, CostsReport, CostTotals
+from itamctl.finance.costs import GROUP_KEYS, MONEY_FIELDS, CostsReport, describe
 from itamctl.finance.tco import AssetCosts
 from itamctl.money import money_str
+from itamctl.render import PLAIN, Options
 from itamctl.render.table import csv_text, markdown_table, md_escape, text_table
-
-FORMATS = ("text", "json", "csv", "markdown")
 
 _ITEM_FIELDS = ("id", "name", "category", "status", "cost_center", "location", "vendor", "purchase_date", "method")
 _HEADINGS = {
@@ -35,61 +33,18 @@ def _optional(amount: Decimal | None) -> str | None:
     return None if amount is None else money_str(amount)
 
 
-def _describe(item: AssetCosts) -> dict:
-    a = item.asset
-    return {
-        "id": a.id, "name": a.name, "category": a.category, "status": a.status,
-        "cost_center": a.cost_center, "location": a.location,
-        "vendor": a.purchase.vendor if a.purchase else None,
-        "purchase_date": item.purchase_date.isoformat() if item.purchase_date else None,
-        "method": item.method,
-    }
-
-
-def _item_json(item: AssetCosts) -> dict:
-    return {
-        **_describe(item),
-        **{name: money_str(getattr(item, name)) for name in MONEY_FIELDS},
-        "months_in_service": item.months_in_service,
-        "tco_per_month": _optional(item.tco_per_month),
-    }
-
-
-def _totals_json(totals: CostTotals, *, key: bool) -> dict:
-    head = {"key": totals.key} if key else {}
-    return {**head, "count": totals.count, **{name: money_str(getattr(totals, name)) for name in MONEY_FIELDS}}
-
-
-def to_json(report: CostsReport) -> dict:
-    """The JSON form of the costs report (``itamctl costs --format json``; the site reads it too)."""
-    payload: dict = {
-        "as_of": report.as_of.isoformat(),
-        "currency": report.currency,
-        "items": [_item_json(i) for i in report.items],
-        "totals": _totals_json(report.totals, key=False),
-    }
-    if report.by is not None:
-        payload["by"] = report.by
-        payload["groups"] = [_totals_json(g, key=True) for g in report.groups]
-    return payload
-
-
-def render_json(report: CostsReport) -> str:
-    return json.dumps(to_json(report), indent=2, ensure_ascii=False) + "\n"
-
-
 def _money_cells(item: AssetCosts) -> list[str]:
     blank = not item.purchased
     return ["" if blank and name in _UNPURCHASED_BLANK else money_str(getattr(item, name)) for name in MONEY_FIELDS]
 
 
-def render_csv(report: CostsReport) -> str:
+def render_csv(report: CostsReport, options: Options = PLAIN) -> str:
     """One row per asset; with ``--by`` the group's field comes first (once: not again among the others)."""
     fields = [f for f in _ITEM_FIELDS if f != report.by]
     headers = [*fields, *MONEY_FIELDS, "months_in_service", "tco_per_month"]
     rows = []
     for item in report.items:
-        described = _describe(item)
+        described = describe(item)
         row = [described[f] for f in fields] + _money_cells(item)
         row += [item.months_in_service, _optional(item.tco_per_month)]
         if report.by is not None:
@@ -126,18 +81,12 @@ def _title(report: CostsReport) -> str:
     return f"Costs as of {report.as_of.isoformat()} ({report.currency})"
 
 
-def render_text(report: CostsReport) -> str:
+def render_text(report: CostsReport, options: Options = PLAIN) -> str:
     headers, rows, right = _table(report)
     return f"{_title(report)}\n\n" + text_table(headers, rows, right=right)
 
 
-def render_markdown(report: CostsReport) -> str:
+def render_markdown(report: CostsReport, options: Options = PLAIN) -> str:
     headers, rows, right = _table(report)
     return f"## {md_escape(_title(report))}\n\n" + markdown_table(headers, rows, right=right)
 
-
-RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv, "markdown": render_markdown}
-
-
-def render(fmt: str, report: CostsReport) -> str:
-    return RENDERERS[fmt](report)

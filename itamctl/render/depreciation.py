@@ -13,20 +13,13 @@ periods; ``method: none`` has no periods either.
 
 from __future__ import annotations
 
-import json
-
 from itamctl.finance.schedule_report import ScheduleView
 from itamctl.money import ZERO, money_str
+from itamctl.render import PLAIN, Options
 from itamctl.render.table import csv_text, text_table
 
-FORMATS = ("text", "json", "csv")
 
-
-def render_json(view: ScheduleView) -> str:
-    return json.dumps(view.to_json(), indent=2, ensure_ascii=False) + "\n"
-
-
-def render_csv(view: ScheduleView) -> str:
+def render_csv(view: ScheduleView, options: Options = PLAIN) -> str:
     periods = view.schedule.reported_periods() if view.schedule else ()
     return csv_text(
         ["period", "start", "end", "depreciation", "book_value"],
@@ -35,7 +28,7 @@ def render_csv(view: ScheduleView) -> str:
     )
 
 
-def render_text(view: ScheduleView) -> str:
+def render_text(view: ScheduleView, options: Options = PLAIN) -> str:
     a, s = view.asset, view.schedule
     lines = [f"{a.id}  {a.name}", f"Method: {view.method}"]
     if s is None:
@@ -60,9 +53,3 @@ def render_text(view: ScheduleView) -> str:
     table = text_table(["Fiscal year", "Start", "End", "Depreciation", "Book value", ""], rows, right=[3, 4])
     return "\n".join(lines) + "\n\n" + table
 
-
-RENDERERS = {"text": render_text, "json": render_json, "csv": render_csv}
-
-
-def render(fmt: str, view: ScheduleView) -> str:
-    return RENDERERS[fmt](view)

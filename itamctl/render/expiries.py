@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
-from datetime import date
 
+from itamctl.render import PLAIN, Options
 from itamctl.render.table import csv_text, markdown_table, text_table
-from itamctl.tracking.events import Event
+from itamctl.tracking.events import Event, ExpiriesReport
 
 HEADERS = ("date", "days_left", "status", "stage", "kind", "id", "event", "name", "file", "line")
 _TITLES = ("Date", "Days", "Status", "Kind", "Id", "Event", "Name", "Where")
@@ -32,21 +31,17 @@ def counts_line(events: Sequence[Event]) -> str:
             f"{by['expired']} expired, {by['due']} due, {by['later']} later")
 
 
-def render_text(events: Sequence[Event], as_of: date) -> str:
-    head = f"Expiries as of {as_of.isoformat()}\n\n"
+def render_text(report: ExpiriesReport, options: Options = PLAIN) -> str:
+    events = report.events
+    head = f"Expiries as of {report.as_of.isoformat()}\n\n"
     if not events:
         return head + "No events.\n"
     return head + text_table(_TITLES, [_row(e) for e in events], right=(1,)) + "\n" + counts_line(events) + "\n"
 
 
-def render_json(events: Sequence[Event], as_of: date) -> str:
-    payload = {"as_of": as_of.isoformat(), "events": [e.to_json() for e in events]}
-    return json.dumps(payload, indent=2, ensure_ascii=False) + "\n"
-
-
-def render_csv(events: Sequence[Event], as_of: date) -> str:
+def render_csv(report: ExpiriesReport, options: Options = PLAIN) -> str:
     rows = [[e.date.isoformat(), e.days_left, e.status, e.stage, e.kind, e.id, e.event, e.name, e.file, e.line]
-            for e in events]
+            for e in report.events]
     return csv_text(HEADERS, rows)
 
 
@@ -54,8 +49,9 @@ def markdown_events(events: Sequence[Event]) -> str:
     return markdown_table(_TITLES, [_row(e) for e in events], right=(1,))
 
 
-def render_markdown(events: Sequence[Event], as_of: date) -> str:
-    head = f"## Expiries as of {as_of.isoformat()}\n\n"
+def render_markdown(report: ExpiriesReport, options: Options = PLAIN) -> str:
+    events = report.events
+    head = f"## Expiries as of {report.as_of.isoformat()}\n\n"
     if not events:
         return head + "No events.\n"
     return head + markdown_events(events) + "\n" + counts_line(events) + "\n"

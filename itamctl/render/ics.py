@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from itamctl.render import PLAIN, Options
 from itamctl.render.escape import ics_text
-from itamctl.tracking.events import Event
+from itamctl.tracking.events import Event, ExpiriesReport
 
 if TYPE_CHECKING:
     import icalendar
@@ -64,6 +65,6 @@ def build_calendar(events: Sequence[Event], as_of: date, *, name: str = "IT asse
     return cal
 
 
-def render_ics(events: Sequence[Event], as_of: date) -> str:
+def render_ics(report: ExpiriesReport, options: Options = PLAIN) -> str:
     """The calendar as text with CRLF line endings (RFC 5545 section 3.1)."""
-    return build_calendar(events, as_of).to_ical().decode("utf-8")
+    return build_calendar(report.events, report.as_of).to_ical().decode("utf-8")

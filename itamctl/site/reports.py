@@ -1,7 +1,9 @@
 """The reports the CLI prints, as the JSON-able dicts the site renders.
 
-Each entry is the report's own ``to_json()`` form, so a page shows exactly what the command line
-shows. A report that cannot be computed for this registry (for example a
+Each entry is the report object's own ``to_json()`` (the report the command
+computes, never a renderer's text), so a page shows exactly what the command
+line shows. The one rendered file is the calendar (``ics``), published as
+``itamctl expiries --format ics`` writes it. A report that cannot be computed for this registry (for example a
 missing exchange rate) becomes ``{"error": message}`` and its page says so.
 """
 
@@ -39,10 +41,10 @@ def events(registry: Registry, as_of: date) -> list[dict] | None:
 
 def ics(registry: Registry, as_of: date) -> str | None:
     """The expiry calendar exactly as ``itamctl expiries --format ics`` renders it."""
-    from itamctl.render.ics import render_ics
-    from itamctl.tracking.events import registry_events
+    from itamctl.render import render
+    from itamctl.tracking.events import ExpiriesReport, registry_events
 
-    return render_ics(registry_events(registry, as_of), as_of)
+    return render(ExpiriesReport(as_of, tuple(registry_events(registry, as_of))), "ics")
 
 
 def budget(registry: Registry, as_of: date) -> dict | None:
@@ -60,9 +62,8 @@ def costs(registry: Registry, as_of: date) -> dict | None:
     """``itamctl costs --format json``, each item with its depreciation schedule (``itamctl depreciation``)."""
     from itamctl.finance.costs import costs_report
     from itamctl.finance.schedule_report import schedule_view
-    from itamctl.render import costs as costs_render
 
-    result = costs_render.to_json(costs_report(registry, as_of))
+    result = costs_report(registry, as_of).to_json()
     assets = {a.id: a for a in registry.assets}
     for item in result["items"]:
         item["schedule"] = schedule_view(assets[item["id"]], registry.settings, as_of).to_json()

@@ -184,3 +184,14 @@ def select(
         and (not event_types or e.event in event_types)
         and (not statuses or e.status in statuses)
     ]
+
+
+@dataclass(frozen=True)
+class ExpiriesReport:
+    """The report of ``itamctl expiries`` (and the site's calendar): events on ``as_of``, soonest first."""
+
+    as_of: date
+    events: tuple[Event, ...]
+
+    def to_json(self) -> dict:
+        return {"as_of": self.as_of.isoformat(), "events": [e.to_json() for e in self.events]}
