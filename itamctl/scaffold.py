@@ -50,6 +50,12 @@ REGISTRY_FILES = {
     "vendors.yaml": "itam.schema.json",
 }
 _CURRENCY = re.compile(r"[A-Z]{3}\Z")
+SITE_CONFIG_HEADER = (
+    "# The site's MkDocs configuration: `itamctl site build --registry registry` reads this\n"
+    "# file (the one beside registry/), so change the theme, palette, navigation, extra CSS,\n"
+    "# site_url or Markdown extensions here. The build sets site_name (Settings organization),\n"
+    "# docs_dir and site_dir itself; a relative theme.custom_dir is taken from this folder.\n"
+)
 
 
 @dataclass(frozen=True)
@@ -100,8 +106,7 @@ def planned_files(today: date, *, organization: str, currency: str,
     for path in sorted((builtin_schema_dir() / "bundled").glob("*.schema.json")):  # the editor settings' schema
         files.append((f"{SCHEMAS}/bundled/{path.name}", path.read_text(encoding="utf-8")))
     mkdocs = (base_dir() / "mkdocs.yml").read_text(encoding="utf-8")
-    files.append(("site/mkdocs.yml", "# A copy of the configuration `itamctl site build` uses, for reference and\n"
-                                     "# for building the kept sources with MkDocs yourself.\n" + mkdocs))
+    files.append(("site/mkdocs.yml", SITE_CONFIG_HEADER + mkdocs))
     for template, target in REPO_FILES.items():
         text = (TEMPLATES / template).read_text(encoding="utf-8")
         files.append((target, _substitute(text, {**values, "ORGANIZATION": organization})))

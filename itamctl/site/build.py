@@ -101,18 +101,87 @@ def _base_files(docs: Path) -> None:
     shutil.copytree(builtin_schema_dir(), docs / "schemas", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
 
 
-def base_config() -> dict:
-    return yaml.safe_load((base_dir() / "mkdocs.yml").read_text(encoding="utf-8"))
+def repository_config(registry_root: Path | None) -> Path | None:
+    """The registry repository's own ``site/mkdocs.yml`` (beside ``registry/``, as ``itamctl init`` writes it)."""
+    if registry_root is None:
+        return None
+    candidate = Path(registry_root).resolve().parent / "site" / "mkdocs.yml"
+    return candidate if candidate.is_file() else None
 
 
-def write_config(work: Path, docs: Path, site_dir: Path, site_name: str) -> Path:
-    config = base_config()
+class _Tagged:
+    """A value under a tag plain YAML does not know (``!ENV``, ``!!python/name:...``), kept for MkDocs to read."""
+
+    def __init__(self, tag: str, value: object, style: str) -> None:
+        self.tag, self.value, self.style = tag, value, style
+
+
+class _ConfigLoader(yaml.SafeLoader):
+    pass
+
+
+class _ConfigDumper(yaml.SafeDumper):
+    pass
+
+
+def _tagged(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> _Tagged:
+    if isinstance(node, yaml.MappingNode):
+        return _Tagged(node.tag, loader.construct_mapping(node, deep=True), "mapping")
+    if isinstance(node, yaml.SequenceNode):
+        return _Tagged(node.tag, loader.construct_sequence(node, deep=True), "sequence")
+    return _Tagged(node.tag, loader.construct_scalar(node), "scalar")
+
+
+def _represent_tagged(dumper: yaml.SafeDumper, value: _Tagged) -> yaml.Node:
+    if value.style == "mapping":
+        return dumper.represent_mapping(value.tag, value.value)
+    if value.style == "sequence":
+        return dumper.represent_sequence(value.tag, value.value)
+    return dumper.represent_scalar(value.tag, value.value)
+
+
+_ConfigLoader.add_multi_constructor("!", _tagged)
+_ConfigLoader.add_multi_constructor("tag:yaml.org,2002:python/", _tagged)
+_ConfigDumper.add_representer(_Tagged, _represent_tagged)
+
+
+def base_config(registry_root: Path | None = None) -> dict:
+    """The MkDocs configuration: the repository's ``site/mkdocs.yml`` when there is one, else the built-in one.
+
+    A team customises its site there (theme, palette, navigation, extra CSS,
+    ``site_url``, Markdown extensions); the build sets ``site_name`` (Settings
+    ``organization``), ``docs_dir`` and ``site_dir``. Tags MkDocs understands
+    (``!ENV``, ``!!python/name:``) are passed through to MkDocs unchanged; a
+    relative ``theme.custom_dir`` or ``hooks`` entry is taken from the file's folder.
+    """
+    path = repository_config(registry_root) or base_dir() / "mkdocs.yml"
+    try:
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506 - safe loader
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
+        raise FatalError(f"{where}: cannot read the site configuration: {getattr(exc, 'problem', None) or exc}",
+                         exit_code=2) from None
+    if not isinstance(config, dict):
+        raise FatalError(f"{path}: the site configuration must be a YAML mapping (site_name:, theme:, ...)",
+                         exit_code=2)
+    folder = path.parent
+    theme = config.get("theme")
+    if isinstance(theme, dict) and isinstance(theme.get("custom_dir"), str):
+        theme["custom_dir"] = str((folder / theme["custom_dir"]).resolve())
+    if isinstance(config.get("hooks"), list):
+        config["hooks"] = [str((folder / h).resolve()) if isinstance(h, str) else h for h in config["hooks"]]
+    return config
+
+
+def write_config(work: Path, docs: Path, site_dir: Path, site_name: str, registry_root: Path | None = None) -> Path:
+    config = base_config(registry_root)
     # MkDocs puts site_name into the HTML without escaping it.
     config["site_name"] = html.escape(" ".join(site_name.split()), quote=True)
     config["docs_dir"] = str(docs)
     config["site_dir"] = str(site_dir)
     path = work / "mkdocs.yml"
-    path.write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    path.write_text(yaml.dump(config, Dumper=_ConfigDumper, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return path
 
 
@@ -147,10 +216,10 @@ def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = Fal
         _base_files(docs)
 
         def config_of(folder: Path, docs: Path, site: Path) -> Path:
-            return write_config(folder, docs, site, ctx.organization)
+            return write_config(folder, docs, site, ctx.organization, registry_root)
 
         sections = [f"{name}.md" for name in SECTIONS]
-        if base_config().get("site_url"):
+        if base_config(registry_root).get("site_url"):
             jobs = 1  # the sitemap lists every page: only a single build writes it whole
         with shards.item_builds(items, docs, work, sections, jobs, config_of, write_files) as workers:
             count = len(items) + _sections(registry, ctx, docs)
@@ -181,7 +250,7 @@ def write_sources(registry_root: Path, as_of: date, work: Path, at: str | None =
     resolve them from the config's folder), so the folder can be moved or kept.
     """
     _, _, _, name = write_docs(registry_root, as_of, work, at)
-    return write_config(work, Path("docs"), Path("site"), name)
+    return write_config(work, Path("docs"), Path("site"), name, registry_root)
 
 
 def keep_sources_in(registry_root: Path, as_of: date, folder: Path, *, force: bool = False,

@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import run_cli
 
 from itamctl.pipeline import open_registry
@@ -142,3 +143,64 @@ def test_the_new_repository_builds_its_site(tmp_path):
     for line in ("$schema=../schemas/itam.schema.json", "$schema=../../schemas/license.schema.json",
                      "$schema=../../../schemas/asset.schema.json"):
         assert line in editing  # the How to edit page: right for each folder depth
+
+
+@pytest.mark.slow
+def test_site_build_uses_the_repositorys_own_mkdocs_yml(tmp_path):
+    """A team customises its site in site/mkdocs.yml: a real `mkdocs build` through `itamctl site build` reads it."""
+    init(tmp_path)
+    config = tmp_path / "site/mkdocs.yml"
+    text = config.read_text(encoding="utf-8")
+    assert "itamctl site build --registry registry` reads this" in text
+    config.write_text(text.replace("primary: indigo", "primary: teal")
+                      + "copyright: Run by the Example IT team\n"
+                      + "extra_javascript:\n  - javascripts/tables.js\n  - !ENV [TEAM_SCRIPT, javascripts/tables.js]\n",
+                      encoding="utf-8")
+    code, _out, err = run_cli("site", "build", "--registry", tmp_path / "registry", "--out", tmp_path / "out")
+    assert code == 0, err
+    index = (tmp_path / "out/index.html").read_text(encoding="utf-8")
+    assert "Run by the Example IT team" in index
+    assert 'data-md-color-primary="teal"' in index
+    # The site name is still the organisation from Settings, not the file's placeholder.
+    assert "<title>Example Organisation" in index or "Example Organisation" in index
+
+    config.write_text("theme: [unclosed\n", encoding="utf-8")
+    code, _out, err = run_cli("site", "build", "--registry", tmp_path / "registry", "--out", tmp_path / "out")
+    assert code == 2 and f"{config}:" in err and "cannot read the site configuration" in err
+    assert (tmp_path / "out/index.html").read_text(encoding="utf-8") == index  # the old site is kept
+
+
+@pytest.mark.slow
+def test_pre_commit_run_all_files_in_the_new_repository(tmp_path):
+    """The hook init writes runs offline (`repo: local`) with the itamctl on PATH, passes, then catches a bad file."""
+    import os
+    import shutil
+    import sys
+
+    from tests.test_workflows import tool
+
+    init(tmp_path)
+    config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [r["repo"] for r in config["repos"]] == ["local"]
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path.parent / "pre-commit-home"), "PRE_COMMIT_COLOR": "never",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("ITAMCTL_REGISTRY", None)
+    assert shutil.which("itamctl", path=env["PATH"])
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run([tool("pre-commit"), "run", "--all-files"], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=300, env=env)
+
+    done = run()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"itamctl validate\.+Passed", done.stdout), done.stdout
+    asset = tmp_path / "registry/assets/laptop/LT-0001.yaml"
+    asset.write_text(asset.read_text(encoding="utf-8").replace("status: deployed", "status: lent-out"),
+                     encoding="utf-8")
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    done = run()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"itamctl validate\.+Failed", done.stdout), done.stdout
+    assert "registry/assets/laptop/LT-0001.yaml" in done.stdout and "lent-out" in done.stdout
