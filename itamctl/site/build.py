@@ -156,7 +156,7 @@ def base_config(registry_root: Path | None = None) -> dict:
     """
     path = repository_config(registry_root) or base_dir() / "mkdocs.yml"
     try:
-        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # noqa: S506 - safe loader
+        config = yaml.load(path.read_text(encoding="utf-8"), Loader=_ConfigLoader)  # a SafeLoader subclass
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
