@@ -166,7 +166,7 @@ def new_item(root: Path, kind: str, pairs: Sequence[str], *, item_id: str | None
     """A new document of ``kind`` with the given fields, in the file the layout calls for."""
     from ruamel.yaml.comments import CommentedMap
 
-    from itamctl.importers.writer import modeline_for
+    from itamctl.modelines import modeline_for
 
     model_kind, folder, _ = NEW_KINDS[kind]
     assignments = changes.parse_assignments(pairs)
@@ -221,7 +221,7 @@ def _portable(root: Path, relpath: str) -> None:
 
 def _append_target(root: Path, before: Checked, model_kind: str, data: Any) -> tuple[Path, str, bool]:
     """Kinds that share files: the new document goes at the end of the file holding most of them."""
-    from itamctl.importers.writer import modeline_for
+    from itamctl.modelines import modeline_for
 
     files = Counter(d.file for d in before.registry.documents if d.data.get("kind") == model_kind)
     if files:

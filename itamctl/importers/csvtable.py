@@ -94,6 +94,19 @@ def read_table(path: Path, aliases: Mapping[str, str], required: Mapping[str, st
                  tuple(header[i].strip() for i in unmapped), tuple(duplicates), tuple(rows))
 
 
+def read_header(path: Path, aliases: Mapping[str, str]) -> list[str]:
+    """The header row of ``path`` (the delimiter chosen as :func:`read_table` chooses it)."""
+    file = display_path(path)
+    text = _decode(path, file)
+    if not text.strip():
+        raise UsageError("the CSV file is empty (expected a header row)", file=file, line=1)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(text, aliases), strict=True)
+    try:
+        return next(reader)
+    except csv.Error as exc:
+        raise UsageError(f"malformed CSV header: {exc}", file=file, line=reader.line_num or 1) from None
+
+
 def _decode(path: Path, file: str) -> str:
     try:
         if path.stat().st_size > MAX_BYTES:

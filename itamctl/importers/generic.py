@@ -1,8 +1,9 @@
-"""``import csv`` / ``import xlsx``: any spreadsheet of assets, with a column map, through the Snipe-IT planner.
+"""``import csv`` / ``import xlsx``: any spreadsheet of one kind (assets, licenses, contracts, people, locations
+or vendors), with a column map, through that kind's planner.
 
 Columns are matched by the registry's own field names (``serial``,
-``purchase.cost``, ``warranty.end``), by the Snipe-IT headers the planner knows,
-or by ``--map "Column=field"``. Everything else (dates in ISO, D/M/Y or M/D/Y,
+``purchase.cost``, ``warranty.end``, ``seats``, ``notice_days``), by the
+Snipe-IT headers the planner knows, or by ``--map "Column=field"``. Everything else (dates in ISO, D/M/Y or M/D/Y,
 money with symbols and thousands separators, people/locations/vendors created,
 unknown columns as ``x-`` fields, rows skipped with their line) is the planner's.
 A workbook sheet is read with openpyxl; header rows with merged cells above the
@@ -20,8 +21,14 @@ from pathlib import Path
 
 from itamctl.errors import UsageError
 from itamctl.importers.csvtable import header_key
-from itamctl.importers.snipeit import ALIASES, ImportPlan, plan_import
+from itamctl.importers.kinds import PLANNERS, plan_kind, snipeit_aliases
+from itamctl.importers.planner import ImportPlan
+from itamctl.importers.snipeit import ALIASES, plan_import
 from itamctl.model import Registry
+
+#: ``--kind`` names -> registry kinds.
+KINDS = {"asset": "Asset", "license": "License", "contract": "Contract", "person": "Person",
+         "location": "Location", "vendor": "Vendor"}
 
 #: Registry field paths -> the planner's fields.
 FIELDS = {
@@ -35,23 +42,39 @@ FIELDS = {
 }
 
 
-def aliases_for(mapping: Sequence[str]) -> dict[str, str]:
+def fields_for(kind: str) -> dict[str, str]:
+    """The field names a column of a ``kind`` table (or ``--map``) may name -> the planner's fields."""
+    if kind == "Asset":
+        return dict(FIELDS)
+    planner = PLANNERS[kind]
+    names = {name: name for name in planner.fields}
+    names.update({name: name for name in planner.columns if name not in ("snipeit_id", "license_key")})
+    return names
+
+
+def aliases_for(mapping: Sequence[str], kind: str = "Asset") -> dict[str, str]:
     """The header table: Snipe-IT headers, the registry's field names, then ``--map`` entries (which win)."""
-    aliases = dict(ALIASES)
-    aliases.update({header_key(name): field for name, field in FIELDS.items()})
+    fields = fields_for(kind)
+    aliases = dict(ALIASES) if kind == "Asset" else snipeit_aliases(kind)
+    aliases.update({header_key(name): field for name, field in fields.items()})
     for entry in mapping:
         column, sep, field = entry.rpartition("=")
         field = field.strip()
         if not sep or not column.strip():
             raise UsageError(f'--map takes "Column=field", got {entry!r}')
-        if field not in FIELDS:
-            raise UsageError(f"--map {entry!r}: unknown field {field!r} (one of: {', '.join(sorted(FIELDS))})")
-        aliases[header_key(column)] = FIELDS[field]
+        if field not in fields:
+            raise UsageError(f"--map {entry!r}: {'an' if kind[0] in 'AEIOU' else 'a'} {kind} has no field {field!r} "
+                             f"(one of: {', '.join(sorted(fields))})")
+        aliases[header_key(column)] = fields[field]
     return aliases
 
 
-def plan_csv(path: Path, registry: Registry, mapping: Sequence[str], date_order: str | None) -> ImportPlan:
-    return plan_import(path, registry, aliases=aliases_for(mapping), date_order=date_order)
+def plan_csv(path: Path, registry: Registry, mapping: Sequence[str], date_order: str | None, kind: str = "Asset",
+             *, force: bool = False) -> ImportPlan:
+    aliases = aliases_for(mapping, kind)
+    if kind == "Asset":
+        return plan_import(path, registry, aliases=aliases, date_order=date_order, force=force)
+    return plan_kind(path, registry, kind, aliases, date_order, force=force)
 
 
 def sheet_rows(path: Path, sheet: str | None) -> tuple[list[list[str]], int]:
@@ -112,14 +135,14 @@ def _text(value: object) -> str:
 
 
 def plan_xlsx(path: Path, registry: Registry, mapping: Sequence[str], date_order: str | None,
-              sheet: str | None) -> ImportPlan:
+              sheet: str | None, kind: str = "Asset", *, force: bool = False) -> ImportPlan:
     rows, skipped_top = sheet_rows(path, sheet)
     buffer = io.StringIO()
     csv.writer(buffer, lineterminator="\n").writerows(rows)
     with tempfile.TemporaryDirectory(prefix="itamctl-xlsx-") as work:
         temp = Path(work) / (path.stem + ".csv")
         temp.write_text(buffer.getvalue(), encoding="utf-8")
-        plan = plan_csv(temp, registry, mapping, date_order)
+        plan = plan_csv(temp, registry, mapping, date_order, kind, force=force)
     return _renumber(plan, skipped_top, str(path))
 
 
@@ -129,8 +152,10 @@ def _renumber(plan: ImportPlan, offset: int, source: str) -> ImportPlan:
 
     return replace(
         plan, source=source,
-        assets=tuple(replace(d, line=d.line + offset) for d in plan.assets),
+        items=tuple(replace(d, line=d.line + offset) for d in plan.items),
         references=tuple(replace(d, line=d.line + offset) for d in plan.references),
         skipped=tuple(replace(s, line=s.line + offset) for s in plan.skipped),
+        updates=tuple(replace(u, line=u.line + offset) for u in plan.updates),
+        unchanged=tuple(replace(u, line=u.line + offset) for u in plan.unchanged),
         warnings=tuple(replace(w, line=None if w.line is None else w.line + offset) for w in plan.warnings),
     )

@@ -17,29 +17,24 @@ here (see :mod:`itamctl.importers.writer`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import replace
 from datetime import date
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from itamctl.dates import add_months
+from itamctl.errors import UsageError
 from itamctl.facts import cover_end
-from itamctl.importers.csvtable import Row, Table, header_key, read_table
+from itamctl.importers.csvtable import Row, Table, header_key, read_header, read_table
+from itamctl.importers.kinds import PLANNERS, plan_kind, snipeit_aliases
+from itamctl.importers.planner import API_VERSION, ImportPlan, Planner, RowWarning, Skipped
 from itamctl.importers.values import (
-    currency_code,
-    login_id,
-    parse_date,
-    parse_money,
     parse_months,
     sanitise_id,
-    slash_order,
     slugify,
 )
+from itamctl.loader import display_path
 from itamctl.model import Registry
-from itamctl.secret_patterns import looks_like_secret_field
-
-API_VERSION = "itam/v1"
 
 #: Canonical field -> the headers (compared lower-case) that carry it, in
 #: Snipe-IT's importer (``app/Importer``) and its asset list export.
@@ -100,136 +95,42 @@ STATUSES = {
 _NOTED_STATUSES = {"lost stolen", "lost", "stolen"}  # retired, and the notes say why
 
 
-@dataclass(frozen=True)
-class NewDocument:
-    """A document the import creates; ``line`` is the CSV line it came from (first use for references)."""
-
-    kind: str
-    id: str
-    data: dict[str, Any]
-    line: int
-
-
-@dataclass(frozen=True)
-class Skipped:
-    line: int
-    id: str
-    reason: str
-
-
-@dataclass(frozen=True)
-class RowWarning:
-    line: int | None
-    message: str
-
-
-@dataclass(frozen=True)
-class ImportPlan:
-    source: str
-    assets: tuple[NewDocument, ...]
-    references: tuple[NewDocument, ...]  # People, Locations and Vendors the registry lacks
-    skipped: tuple[Skipped, ...]
-    warnings: tuple[RowWarning, ...]
-    missing_categories: tuple[str, ...]
-
-
 def plan_import(csv_path: Path, registry: Registry, *, aliases: dict[str, str] | None = None,
-                date_order: str | None = None) -> ImportPlan:
-    """What importing ``csv_path`` into ``registry`` would create, skip and warn about.
+                date_order: str | None = None, force: bool = False) -> ImportPlan:
+    """What importing the asset table ``csv_path`` into ``registry`` would create, update, skip and warn about.
 
     ``aliases`` (header key -> field) replaces the Snipe-IT header table (the
     generic ``import csv`` passes its own); ``date_order`` settles ``NN/NN/YYYY``
-    dates the file itself leaves ambiguous.
+    dates the file itself leaves ambiguous; ``force`` updates existing assets
+    whose imported fields differ.
     """
     table = read_table(csv_path, ALIASES if aliases is None else aliases, REQUIRED)
-    return _Planner(registry, table, date_order).plan()
+    return AssetPlanner(registry, table, date_order, force=force).plan()
 
 
 def _status_key(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", label.lower()).strip()
 
 
-class _Planner:
-    def __init__(self, registry: Registry, table: Table, date_order: str | None = None) -> None:
-        self.table = table
-        self.settings = registry.settings
-        self.currency = registry.settings.currency
-        self.taken: dict[str, str] = dict(registry.known_ids)
-        self.files = {doc.data.get("id"): f"{doc.file}:{doc.start.line}" for doc in registry.documents}
-        self.lookup: dict[tuple[str, str], str] = {}
-        for person in registry.people:
-            self._remember("Person", person.id, person.id, person.name, person.email)
-        for location in registry.locations:
-            self._remember("Location", location.id, location.id, location.name)
-        for vendor in registry.vendors:
-            self._remember("Vendor", vendor.id, vendor.id, vendor.name)
-        self.references: list[NewDocument] = []
-        self.skipped: list[Skipped] = []
-        self.warnings: list[RowWarning] = []
-        self.missing: dict[str, None] = {}
+class AssetPlanner(Planner):
+    kind = "Asset"
+    date_fields = ("purchase_date", "warranty_expires", "eol", "last_audit")
+    ignored = IGNORED
+
+    def __init__(self, registry: Registry, table: Table, date_order: str | None = None, *,
+                 force: bool = False) -> None:
+        super().__init__(registry, table, date_order, force=force)
         self.category_notes: set[tuple[str, str]] = set()
-        dates = [row.get(name) for row in table.rows
-                 for name in ("purchase_date", "warranty_expires", "eol", "last_audit")]
-        self.date_order = date_order or slash_order([d for d in dates if d])
-
-    # -- bookkeeping ------------------------------------------------------
-
-    def _remember(self, kind: str, item_id: str, *keys: str | None) -> None:
-        for key in keys:
-            if key:
-                self.lookup.setdefault((kind, key.strip().casefold()), item_id)
-
-    def _find(self, kind: str, *keys: str) -> str | None:
-        for key in keys:
-            if key and (kind, key.strip().casefold()) in self.lookup:
-                return self.lookup[(kind, key.strip().casefold())]
-        return None
-
-    def _unique(self, candidate: str, kind: str) -> str:
-        if candidate not in self.taken:
-            return candidate
-        base = f"{candidate[:54]}-{kind.lower()}"
-        for n in range(1, 1000):
-            option = base if n == 1 else f"{base}-{n}"
-            if option not in self.taken:
-                return option
-        raise AssertionError("no free id")  # pragma: no cover - a thousand namesakes
-
-    def warn(self, line: int | None, message: str) -> None:
-        self.warnings.append(RowWarning(line, message))
-
-    # -- the plan ---------------------------------------------------------
 
     def plan(self) -> ImportPlan:
-        self._column_notes()
-        accepted: list[tuple[Row, str]] = []
-        first_line: dict[str, int] = {}
-        for row in self.table.rows:
-            asset_id = self._asset_id(row, first_line)
-            if asset_id is not None:
-                first_line[asset_id] = row.line
-                self.taken[asset_id] = "Asset"
-                accepted.append((row, asset_id))
-        assets = tuple(NewDocument("Asset", asset_id, self._asset(row, asset_id), row.line)
-                       for row, asset_id in accepted)
-        self.warnings.extend(RowWarning(None, note) for _, note in sorted(self.category_notes))
-        return ImportPlan(self.table.file, assets, tuple(self.references), tuple(self.skipped),
-                          tuple(self.warnings), tuple(sorted(self.missing)))
+        plan = super().plan()
+        notes = tuple(RowWarning(None, note) for _, note in sorted(self.category_notes))
+        return replace(plan, warnings=plan.warnings + notes)
 
-    def _column_notes(self) -> None:
-        for header, name in self.table.duplicates:
-            self.warn(1, f"column {header!r} repeats {self.table.columns[name]!r}; the first one is used")
-        for header in self.table.unmapped:
-            key = header_key(header)
-            if key in IGNORED:
-                continue
-            if looks_like_secret_field(key.replace(" ", "_")) or not slugify(header):
-                self.warn(1, f"column {header!r} is left out: secrets belong in a vault, not in the registry"
-                          if slugify(header) else f"column {header!r} is left out: no usable field name")
-            else:
-                self.warn(1, f"column {header!r} is imported as the custom field x-{slugify(header)}")
+    def describe_repeat(self) -> str:
+        return "duplicate asset tag"
 
-    def _asset_id(self, row: Row, first_line: dict[str, int]) -> str | None:
+    def row_id(self, row: Row) -> str | None:
         tag = row.get("asset_tag")
         if not tag:
             self.skipped.append(Skipped(row.line, "", "no asset tag"))
@@ -239,21 +140,11 @@ class _Planner:
             self.skipped.append(Skipped(row.line, tag, "the asset tag cannot be made a valid id "
                                         "(1-64 letters, digits, '.', '_' or '-')"))
             return None
-        if asset_id in first_line:
-            self.skipped.append(Skipped(row.line, asset_id,
-                                        f"duplicate asset tag (first on line {first_line[asset_id]})"))
-            return None
-        if asset_id in self.taken:
-            kind = self.taken[asset_id]
-            where = self.files.get(asset_id)
-            self.skipped.append(Skipped(row.line, asset_id, f"the registry already has {kind} {asset_id}"
-                                        + (f" ({where})" if where else "")))
-            return None
-        if asset_id != tag:
+        if asset_id != tag and asset_id not in self.created_here:
             self.warn(row.line, f"asset tag {tag!r} becomes the id {asset_id!r}")
         return asset_id
 
-    def _asset(self, row: Row, asset_id: str) -> dict[str, Any]:
+    def document(self, row: Row, asset_id: str) -> dict[str, Any]:
         line = row.line
         model = row.get("model")
         number = row.get("model_number")
@@ -274,23 +165,20 @@ class _Planner:
             "owner": owner,
             "location": location,
         }
-        purchase_date = self._date(row, "purchase_date")
+        purchase_date = self.date(row, "purchase_date")
         purchase = {
             "date": purchase_date,
-            "cost": self._money(row),
-            "vendor": self._reference("Vendor", row.get("supplier"), line),
+            "cost": self.money(row, "purchase_cost"),
+            "vendor": self.reference("Vendor", row.get("supplier"), line),
             "order_ref": row.get("order_number"),
         }
         data["purchase"] = {k: v for k, v in purchase.items() if v not in (None, "")} or None
         data["warranty"] = self._warranty(row, purchase_date)
         data["end_of_life"] = self._end_of_life(row, purchase_date)
-        data["last_audit"] = self._date(row, "last_audit")
+        data["last_audit"] = self.date(row, "last_audit")
         notes = [n for n in (row.get("notes"), status_note) if n]
         data["notes"] = "\n".join(notes) if notes else None
-        for header, value in row.extra.items():
-            key = header_key(header)
-            if key not in IGNORED and slugify(header) and not looks_like_secret_field(key.replace(" ", "_")):
-                data.setdefault(f"x-{slugify(header)}", value)
+        self.custom_fields(row, data)
         return {k: v for k, v in data.items() if v not in (None, "")}
 
     # -- fields -------------------------------------------------------------
@@ -329,23 +217,8 @@ class _Planner:
     def _owner(self, row: Row) -> str | None:
         if self._checked_out_to_location(row):
             return None
-        username, email = row.get("username"), row.get("email")
         full = row.get("checked_out_to") or " ".join(p for p in (row.get("first_name"), row.get("last_name")) if p)
-        if not (username or email or full):
-            return None
-        found = self._find("Person", login_id(username) if username else "", username, email, full)
-        if found:
-            return found
-        candidate = login_id(username) or login_id(email.partition("@")[0]) or slugify(full)
-        if not candidate or not candidate[0].isalnum():
-            self.warn(row.line, f"checked out to {full or username or email!r}, which gives no usable Person id; "
-                      "owner left out")
-            return None
-        person_id = self._unique(candidate, "Person")
-        data = {"apiVersion": API_VERSION, "kind": "Person", "id": person_id,
-                "name": full or username or email, "email": email or None}
-        self._create("Person", person_id, data, row.line, username, email, full)
-        return person_id
+        return self.person(row.line, username=row.get("username"), email=row.get("email"), name=full)
 
     def _checked_out_to_location(self, row: Row) -> bool:
         return row.get("checkout_type").lower() == "location" or bool(row.get("checkout_location"))
@@ -354,56 +227,7 @@ class _Planner:
         name = row.get("checkout_location") or row.get("location") or row.get("default_location")
         if not name and row.get("checkout_type").lower() == "location":
             name = row.get("checked_out_to")
-        return self._reference("Location", name, row.line)
-
-    def _reference(self, kind: str, name: str, line: int) -> str | None:
-        """The id of the Location or Vendor called ``name``, created when the registry lacks it."""
-        if not name:
-            return None
-        found = self._find(kind, name, slugify(name))
-        if found:
-            return found
-        slug = slugify(name)
-        if not slug:
-            self.warn(line, f"{kind.lower()} {name!r} gives no usable id; left out")
-            return None
-        item_id = self._unique(slug, kind)
-        self._create(kind, item_id, {"apiVersion": API_VERSION, "kind": kind, "id": item_id, "name": name},
-                     line, name)
-        return item_id
-
-    def _create(self, kind: str, item_id: str, data: dict[str, Any], line: int, *keys: str) -> None:
-        self.taken[item_id] = kind
-        self._remember(kind, item_id, item_id, *keys)
-        self.references.append(NewDocument(kind, item_id, {k: v for k, v in data.items() if v}, line))
-
-    def _date(self, row: Row, name: str) -> date | None:
-        text = row.get(name)
-        if not text:
-            return None
-        try:
-            return parse_date(text, self.date_order)
-        except ValueError as exc:
-            self.warn(row.line, f"{self.table.columns[name]}: {exc}; left out")
-            return None
-
-    def _money(self, row: Row) -> Decimal | str | None:
-        text = row.get("purchase_cost")
-        if not text:
-            return None
-        default = self.currency
-        if row.get("currency"):
-            try:
-                default = currency_code(row.get("currency"), self.currency)
-            except ValueError as exc:
-                self.warn(row.line, f"{self.table.columns['currency']}: {exc}; the cost is left out")
-                return None
-        try:
-            amount, currency = parse_money(text, default)
-        except ValueError as exc:
-            self.warn(row.line, f"{self.table.columns['purchase_cost']}: {exc}; left out")
-            return None
-        return amount if currency == self.currency else f"{amount:f} {currency}"
+        return self.reference("Location", name, row.line)
 
     def _warranty(self, row: Row, purchase_date: date | None) -> dict[str, date] | None:
         months = None
@@ -414,7 +238,7 @@ class _Planner:
                 self.warn(row.line, f"{self.table.columns['warranty_months']}: {exc}; left out")
         if months and purchase_date:
             return {"end": cover_end(purchase_date, months)}
-        expires = self._date(row, "warranty_expires")
+        expires = self.date(row, "warranty_expires")
         if expires:
             return {"end": expires}
         if months:
@@ -428,7 +252,7 @@ class _Planner:
                 return add_months(purchase_date, parse_months(text))
             self.warn(row.line, f"{self.table.columns['eol']}: {text!r} months but no purchase date; left out")
             return None
-        return self._date(row, "eol")
+        return self.date(row, "eol")
 
 
 def _singular(slug: str) -> str:
@@ -439,3 +263,45 @@ def _singular(slug: str) -> str:
     if slug.endswith("s") and not slug.endswith("ss"):
         return slug[:-1]
     return slug
+
+
+#: ``import snipeit --kind`` names (Snipe-IT's own) -> registry kinds.
+SNIPEIT_KINDS = {"asset": "Asset", "license": "License", "user": "Person", "location": "Location",
+                 "supplier": "Vendor"}
+
+
+def detect_kind(header: list[str]) -> str | None:
+    """Which Snipe-IT export a header row is (a registry kind), or ``None`` when it does not say."""
+    keys = {header_key(cell) for cell in header}
+    if keys & {"asset tag", "asset_tag", "asset tag number"}:
+        return "Asset"
+    if keys & {"seats", "total seats", "licenses available", "product key", "licensed to email", "licensed to name"}:
+        return "License"
+    if keys & {"username", "employee number", "employee no.", "first name", "last name", "display name"}:
+        return "Person"
+    if keys & {"supplier name", "contact name", "fax"}:
+        return "Vendor"
+    if keys & {"location name", "parent", "parent location", "ldap search ou", "address", "city", "zip"}:
+        return "Location"
+    return None
+
+
+def plan_snipeit(path: Path, registry: Registry, kind: str | None = None, *, date_order: str | None = None,
+                 force: bool = False) -> ImportPlan:
+    """A Snipe-IT export of assets, licenses, users, locations or suppliers.
+
+    ``kind`` (a registry kind) says which; without it the header row does.
+    """
+    if kind is None:
+        every = dict(ALIASES)
+        for other in PLANNERS:
+            every.update(snipeit_aliases(other))
+        header = read_header(path, every)
+        kind = detect_kind(header)
+        if kind is None:
+            raise UsageError("cannot tell which Snipe-IT export this is from its header row (found: "
+                             f"{', '.join(repr(h.strip()) for h in header if h.strip()) or 'nothing'}); "
+                             f"pass --kind {'|'.join(SNIPEIT_KINDS)}", file=display_path(path), line=1)
+    if kind == "Asset":
+        return plan_import(path, registry, date_order=date_order, force=force)
+    return plan_kind(path, registry, kind, date_order=date_order, force=force)

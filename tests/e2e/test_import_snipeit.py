@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from decimal import Decimal
 from pathlib import Path
@@ -16,26 +17,12 @@ from itamctl.importers.writer import dump_documents
 from itamctl.loader import load_file, parse_text
 from itamctl.pipeline import open_registry
 
-HEADER = ("ID,Company,Asset Name,Asset Tag,Serial,Model,Model No.,Category,Manufacturer,Status,"
-          "Checked Out To,Username,Email,Location,Purchase Date,Purchase Cost,Supplier,Order Number,"
-          "Warranty,Warranty Expires,EOL,Notes,Checkouts\n")
-
-#: Ten rows as the Snipe-IT asset list exports them: assorted statuses, currencies and date
-#: formats, people checked out to, a tag with a space, a duplicate tag, a tag the registry has,
+FIXTURES = REPO_ROOT / "tests" / "fixtures" / "import"
+#: Nine rows as the Snipe-IT asset list exports them: assorted statuses, currencies and date
+#: formats, people checked out to, a tag with a space, a tag the registry has (with other values),
 #: a bad date and a multi-line note (rows 2-3 in the file).
-EXPORT = HEADER + """\
-1,Example Corp,MacBook Pro 14 (Alice),LT-0100,C02ABC123,MacBook Pro 14,A2442,Laptops,Apple,Deployed,Alice Example,,alice@example.com,Headquarters,2024-03-15 00:00:00,"2,499.00",ACME Corp,PO-2024-0113,36 months,2027-03-15,,"Keyboard replaced
-under AppleCare",4
-2,Example Corp,,LT-0101,PF3XYZ,ThinkPad T14,,Laptops,Lenovo,Ready to Deploy,Bob Builder,bbuilder,bob@example.com,Berlin Office,03/15/2024,"$1,299.00",Lenovo Store,,12 months,,,,1
-3,Example Corp,Spare laptop,LT-0102,PF4XYZ,ThinkPad T14,,Laptops,Lenovo,Ready to Deploy,,,,Headquarters,2024-06-30,"1.099,00 €",Lenovo Store,,,2026-06-30,,,0
-4,Example Corp,New hire laptop,LT 0103,,ThinkPad X1,,Laptops,Lenovo,Pending,,,,,,,,PO-2025-0007,,,,,0
-5,Example Corp,Build server,SRV-0001,1E5,PowerEdge R650,,Servers,Dell,Archived,,,,Headquarters,2024-01-10,4800.00 GBP,Dell,,60,,2029-12-31,,0
-6,Example Corp,Duplicate,LT-0100,X,,,Laptops,Apple,Deployed,,,,,2024-01-01,1,,,,,,,0
-7,Example Corp,Phone (Carol),PH-0001,F2LXYZ,iPhone 15,,Mobile Phones,Apple,Lost/Stolen,Carol Jones,cjones,,Headquarters,sometime in 2023,899,,,,,,,2
-8,Example Corp,Already there,LT-0001,Y,,,Laptops,Apple,Deployed,,,,,,,,,,,,,0
-9,Example Corp,Monitor,MON-0001,007,U2723QE,,Monitors,Dell,Broken,,,,Headquarters,15 Mar 2024,£189.99,Dell,,,,,,0
-10,Example Corp,Test rig,LT-0104,Z9,,,Laptops,,Weird Label,,,,,,,,,,,,,0
-"""  # noqa: E501 - rows as the export writes them
+EXPORT = (FIXTURES / "snipeit-assets.csv").read_text(encoding="utf-8")
+HEADER = EXPORT.splitlines(keepends=True)[0]
 
 
 def write_csv(path: Path, text: str, *, encoding: str = "utf-8") -> Path:
@@ -66,7 +53,8 @@ def export(tmp_path: Path) -> Path:
 
 def test_import_creates_asset_files_with_the_mapped_fields(registry, export):
     code, report = import_json(export, registry.root)
-    assert code == 1  # two rows were skipped
+    assert code == 1  # three categories are missing from Settings (validation errors, listed)
+    assert report["written"] is True
     root = registry.root
     assert {(c["kind"], c["id"]) for c in report["created"]} == {
         ("Asset", "LT-0100"), ("Asset", "LT-0101"), ("Asset", "LT-0102"), ("Asset", "LT-0103"),
@@ -112,15 +100,15 @@ def test_import_creates_asset_files_with_the_mapped_fields(registry, export):
 def test_skipped_rows_warnings_and_missing_categories_name_the_csv_line(registry, export):
     _, report = import_json(export, registry.root)
     assert report["skipped"] == [
-        {"line": 8, "id": "LT-0100", "reason": "duplicate asset tag (first on line 2)"},
-        {"line": 10, "id": "LT-0001",
-         "reason": f"the registry already has Asset LT-0001 ({registry.root}/assets/LT-0001.yaml:1)"},
+        {"line": 9, "id": "LT-0001", "blocking": False,
+         "reason": f"the registry already has Asset LT-0001 ({registry.root}/assets/LT-0001.yaml:1), which differs "
+                   "in name, manufacturer, serial, x-company; kept as it is (--force updates those fields)"},
     ]
     warnings = {(w["line"], w["message"]) for w in report["warnings"]}
     assert (1, "column 'Company' is imported as the custom field x-company") in warnings
     assert (6, "asset tag 'LT 0103' becomes the id 'LT-0103'") in warnings
-    assert (9, "Purchase Date: unreadable date 'sometime in 2023'; write it as YYYY-MM-DD; left out") in warnings
-    assert (12, "unknown status 'Weird Label'; imported as in_stock") in warnings
+    assert (8, "Purchase Date: unreadable date 'sometime in 2023'; write it as YYYY-MM-DD; left out") in warnings
+    assert (11, "unknown status 'Weird Label'; imported as in_stock") in warnings
     assert (None, "category 'Laptops' is the Settings category 'laptop'") in warnings
     assert report["missing_categories"] == ["mobile-phones", "monitors", "servers"]
     assert report["dry_run"] is False
@@ -175,33 +163,82 @@ def test_dry_run_writes_nothing_and_reports_what_a_real_run_does(registry, expor
     real_code, real = import_json(export, real_root)
     assert code == real_code == 1
 
+    assert (dry["written"], real["written"]) == (False, True)
+
     def relative(report: dict, root: Path) -> dict:
-        text = json.dumps({k: v for k, v in report.items() if k != "dry_run"}).replace(str(root), "REG")
+        text = json.dumps({k: v for k, v in report.items() if k not in ("dry_run", "written")}).replace(str(root), "REG")
         return json.loads(text)
 
     assert relative(dry, registry.root) == relative(real, real_root)  # same files, findings and validation
 
 
-def test_existing_files_are_never_overwritten(registry, export):
+def test_existing_files_are_never_overwritten_without_force(registry, export):
     stale = "# a file someone keeps\n"
     registry.write("assets/laptop/LT-0102.yaml", stale)
     registry.write("people-imported.yaml", "apiVersion: itam/v1\nkind: Person\nid: carl\nname: Carl\n")
-    _, report = import_json(export, registry.root)
-    assert (registry.root / "assets/laptop/LT-0102.yaml").read_text(encoding="utf-8") == stale
-    assert {"line": 5, "id": "LT-0102",
-            "reason": f"{registry.root}/assets/laptop/LT-0102.yaml already exists"} in report["skipped"]
+    before = snapshot(registry.root)
+    code, report = import_json(export, registry.root)
+    assert code == 1 and report["written"] is False and report["created"] != []  # what would be made is listed
+    assert {"line": 5, "id": "LT-0102", "blocking": True,
+            "reason": f"{registry.root}/assets/laptop/LT-0102.yaml already exists and does not hold Asset LT-0102; "
+                      "--force replaces it"} in report["skipped"]
+    assert snapshot(registry.root) == before  # all or nothing
+    code, report = import_json(export, registry.root, "--force")
+    assert report["written"] is True
+    assert doc(registry.root, "assets/laptop/LT-0102.yaml")["id"] == "LT-0102"
     assert "Carl" in (registry.root / "people-imported.yaml").read_text(encoding="utf-8")
-    assert doc(registry.root, "people-imported-2.yaml")["id"] == "bbuilder"
+    assert doc(registry.root, "people-imported-2.yaml")["id"] == "bbuilder"  # a shared file is never replaced
 
 
 def test_a_second_run_creates_nothing_and_changes_nothing(registry, export):
     import_json(export, registry.root)
     before = snapshot(registry.root)
     code, report = import_json(export, registry.root)
-    assert code == 1
-    assert report["created"] == []
-    assert len(report["skipped"]) == 10
+    assert code == 1  # still the three categories Settings lacks
+    assert report["created"] == [] and report["updated"] == []
+    assert len(report["unchanged"]) == 8
+    assert [(s["id"], s["blocking"]) for s in report["skipped"]] == [("LT-0001", False)]
     assert snapshot(registry.root) == before
+
+
+def test_force_updates_the_differing_fields_in_place_keeping_the_rest(registry, export):
+    registry.write("assets/LT-0001.yaml", """\
+        # kept: a comment of ours
+        apiVersion: itam/v1
+        kind: Asset
+        id: LT-0001
+        name: Laptop (Alice)   # and this one
+        category: laptop
+        status: deployed
+        owner: alice
+        location: hq
+        service_level: standard
+        """)
+    import_json(export, registry.root, "--force")
+    text = (registry.root / "assets/LT-0001.yaml").read_text(encoding="utf-8")
+    assert text.startswith("# kept: a comment of ours\napiVersion: itam/v1\nkind: Asset\nid: LT-0001\n")
+    assert re.search(r"\nname: Already there +# and this one\ncategory: laptop\n", text), text
+    data = doc(registry.root, "assets/LT-0001.yaml")
+    assert (data["manufacturer"], data["serial"], data["x-company"], data["service_level"], data["owner"]) == (
+        "Apple", "Y", "Example Corp", "standard", "alice")  # imported fields set, the registry's own kept
+    before = snapshot(registry.root)
+    _code, report = import_json(export, registry.root, "--force")
+    assert report["updated"] == [] and len(report["unchanged"]) == 9
+    assert snapshot(registry.root) == before
+
+
+def test_a_repeated_tag_stops_the_whole_import(registry, tmp_path):
+    csv = write_csv(tmp_path / "dup.csv", HEADER + EXPORT.splitlines(keepends=True)[3]
+                    + "6,Example Corp,Duplicate,LT-0101,X,,,Laptops,Apple,Deployed,,,,,2024-01-01,1,,,,,,,0\n")
+    before = snapshot(registry.root)
+    code, report = import_json(csv, registry.root)
+    assert code == 1 and report["written"] is False
+    assert report["skipped"] == [{"line": 3, "id": "LT-0101", "blocking": True,
+                                  "reason": "duplicate asset tag (first on line 2)"}]
+    assert snapshot(registry.root) == before
+    code, out, _ = run_cli("import", "snipeit", csv, "--registry", registry.root)
+    assert out.endswith("nothing written: 1 row cannot be imported (all or nothing); fix them and run the import "
+                        "again\n")
 
 
 def test_bom_semicolons_decimal_commas_and_dotted_dates(registry, tmp_path):
@@ -232,12 +269,12 @@ def test_text_format_lists_files_findings_and_a_summary(registry, export):
     code, out, err = run_cli("import", "snipeit", export, "--registry", registry.root)
     assert code == 1 and err == ""
     assert f"created {registry.root}/assets/laptop/LT-0100.yaml (Asset LT-0100)\n" in out
-    assert f"{export}:8: skipped LT-0100: duplicate asset tag (first on line 2)\n" in out
+    assert f"{export}:9: skipped LT-0001: the registry already has Asset LT-0001" in out
     assert f"{export}:6: warning: asset tag 'LT 0103' becomes the id 'LT-0103'\n" in out
     assert "Settings has no category mobile-phones, monitors, servers;" in out
     assert "error [unresolved_reference] `category` 'servers' is not a category defined in Settings" in out
     assert out.endswith(f"imported 2 people, 1 location, 2 vendors, 8 assets from {export}; "
-                        "2 rows skipped, 5 warnings\n")
+                        "1 row skipped, 5 warnings\n")
 
 
 def test_clean_import_exits_0_and_dry_run_says_would(registry, tmp_path):
@@ -269,7 +306,8 @@ def test_modeline_points_at_the_schemas_beside_the_registry(tmp_path):
 
 @pytest.mark.parametrize(("data", "line", "message"), [
     (b"Asset Tag,Name\nLT-1,Caf\xe9\n", 2, "invalid UTF-8 (byte 0xe9)"),
-    (b"Name,Serial\nLaptop,C02\n", 1, "no 'Asset Tag' column in the header row (found: 'Name', 'Serial')"),
+    (b"Name,Serial\nLaptop,C02\n", 1, "cannot tell which Snipe-IT export this is from its header row (found: "
+                                     "'Name', 'Serial'); pass --kind asset|license|user|location|supplier"),
     (b"Asset Tag,Name\nLT-1,One\nLT-2,Two,extra\n", 3, "row has 3 cells but the header has 2"),
     (b"Asset Tag,Name\nLT-1,\"multi\nline\"\nLT-2,Two,x\n", 4, "row has 3 cells but the header has 2"),
     (b"Asset Tag,Name\nLT-1,\"never closed\n", 2, "malformed CSV"),
@@ -370,13 +408,15 @@ def test_secrets_are_never_written(registry, tmp_path):
                     "LT-0500,Laptop,AAAAA-BBBBB-CCCCC-DDDDD-EEEEE,,fine\n"
                     "LT-0501,Laptop,,FFFFF-GGGGG-HHHHH-IIIII-JJJJJ,\n")
     code, report = import_json(csv, registry.root)
-    assert code == 1
+    assert code == 1 and report["written"] is False  # a row it cannot take: all or nothing
     assert {"line": 1, "message": "column 'License Key' is left out: secrets belong in a vault, "
             "not in the registry"} in report["warnings"]
+    assert [(s["line"], s["id"], s["blocking"]) for s in report["skipped"]] == [(3, "LT-0501", True)]
+    assert "looks like a product key" in report["skipped"][0]["reason"]
+    assert not (registry.root / "assets/laptop").exists()
+    csv.write_text(csv.read_text(encoding="utf-8").replace("FFFFF-GGGGG-HHHHH-IIIII-JJJJJ", ""), encoding="utf-8")
+    assert import_json(csv, registry.root)[0] == 0
     assert doc(registry.root, "assets/laptop/LT-0500.yaml") == {
         "apiVersion": "itam/v1", "kind": "Asset", "id": "LT-0500", "name": "LT-0500", "category": "laptop",
         "status": "in_stock", "notes": "fine"}
-    assert [(s["line"], s["id"]) for s in report["skipped"]] == [(3, "LT-0501")]
-    assert "looks like a product key" in report["skipped"][0]["reason"]
-    assert not (registry.root / "assets/laptop/LT-0501.yaml").exists()
     assert "FFFFF" not in "".join(p.read_text(encoding="utf-8") for p in registry.root.rglob("*.yaml"))
