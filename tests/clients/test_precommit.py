@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
+import sys
 import tomllib
 from pathlib import Path
 
 import git
 import pytest
 import yaml
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, run_cli
 
 from tests.clients.test_workflows import tool
 from tests.helpers_tracking import asset, make_registry
@@ -88,3 +90,34 @@ def test_the_hook_installs_without_the_site_builder():
     assert not {"mkdocs", "mkdocs-material"} & set(names)
     site = [re.split(r"[<>=!~;\[ ]", dep, maxsplit=1)[0].lower() for dep in project["optional-dependencies"]["site"]]
     assert {"mkdocs", "mkdocs-material"} <= set(site)
+
+
+@pytest.mark.slow
+def test_pre_commit_run_all_files_in_the_new_repository(tmp_path):
+    """The hook init writes runs offline (`repo: local`) with the itamctl on PATH, passes, then catches a bad file."""
+    code, _out, err = run_cli("init", tmp_path)
+    assert code == 0, err
+    config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    assert [r["repo"] for r in config["repos"]] == ["local"]
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path.parent / "pre-commit-home"), "PRE_COMMIT_COLOR": "never",
+           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
+    env.pop("ITAMCTL_REGISTRY", None)
+    assert shutil.which("itamctl", path=env["PATH"])
+
+    def run() -> subprocess.CompletedProcess:
+        return subprocess.run([tool("pre-commit"), "run", "--all-files"], cwd=tmp_path, capture_output=True,
+                              text=True, timeout=300, env=env)
+
+    done = run()
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.search(r"itamctl validate\.+Passed", done.stdout), done.stdout
+    asset = tmp_path / "registry/assets/laptop/LT-0001.yaml"
+    asset.write_text(asset.read_text(encoding="utf-8").replace("status: deployed", "status: lent-out"),
+                     encoding="utf-8")
+    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
+    done = run()
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert re.search(r"itamctl validate\.+Failed", done.stdout), done.stdout
+    assert "registry/assets/laptop/LT-0001.yaml" in done.stdout and "lent-out" in done.stdout

@@ -9,7 +9,6 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-import yaml
 from conftest import run_cli
 
 from itamctl.pipeline import open_registry
@@ -168,39 +167,3 @@ def test_site_build_uses_the_repositorys_own_mkdocs_yml(tmp_path):
     code, _out, err = run_cli("site", "build", "--registry", tmp_path / "registry", "--out", tmp_path / "out")
     assert code == 2 and f"{config}:" in err and "cannot read the site configuration" in err
     assert (tmp_path / "out/index.html").read_text(encoding="utf-8") == index  # the old site is kept
-
-
-@pytest.mark.slow
-def test_pre_commit_run_all_files_in_the_new_repository(tmp_path):
-    """The hook init writes runs offline (`repo: local`) with the itamctl on PATH, passes, then catches a bad file."""
-    import os
-    import shutil
-    import sys
-
-    from tests.test_workflows import tool
-
-    init(tmp_path)
-    config = yaml.safe_load((tmp_path / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
-    assert [r["repo"] for r in config["repos"]] == ["local"]
-    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
-    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
-    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path.parent / "pre-commit-home"), "PRE_COMMIT_COLOR": "never",
-           "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    env.pop("ITAMCTL_REGISTRY", None)
-    assert shutil.which("itamctl", path=env["PATH"])
-
-    def run() -> subprocess.CompletedProcess:
-        return subprocess.run([tool("pre-commit"), "run", "--all-files"], cwd=tmp_path, capture_output=True,
-                              text=True, timeout=300, env=env)
-
-    done = run()
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert re.search(r"itamctl validate\.+Passed", done.stdout), done.stdout
-    asset = tmp_path / "registry/assets/laptop/LT-0001.yaml"
-    asset.write_text(asset.read_text(encoding="utf-8").replace("status: deployed", "status: lent-out"),
-                     encoding="utf-8")
-    subprocess.run([*git, "add", "-A"], cwd=tmp_path, check=True)
-    done = run()
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert re.search(r"itamctl validate\.+Failed", done.stdout), done.stdout
-    assert "registry/assets/laptop/LT-0001.yaml" in done.stdout and "lent-out" in done.stdout
