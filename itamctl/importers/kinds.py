@@ -32,7 +32,7 @@ from typing import Any, ClassVar
 
 from itamctl.errors import UsageError
 from itamctl.importers.csvtable import Row, Table
-from itamctl.importers.planner import API_VERSION, Planner, Skipped, clean
+from itamctl.importers.planner import API_VERSION, EMAIL, Planner, Skipped, clean
 from itamctl.importers.values import ID_PATTERN, login_id, slugify
 
 _BOOKKEEPING = frozenset({
@@ -325,7 +325,8 @@ class PersonPlanner(_Table):
 
     def id_from(self, row: Row) -> str:
         username, email = row.get("username"), row.get("email")
-        return login_id(username) or login_id(email.partition("@")[0]) or slugify(self.name_of(row))
+        local = email.partition("@")[0] if EMAIL.match(email) else ""
+        return login_id(username) or login_id(local) or slugify(self.name_of(row))
 
     def fields_of(self, row: Row) -> dict[str, Any]:
         active = self.boolean(row, "active")

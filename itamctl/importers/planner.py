@@ -125,7 +125,7 @@ def _lookup(data: Any, path: tuple[str, ...]) -> Any:
 
 
 _MISSING = object()
-_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
+EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+\Z")
 _TRUE = {"yes", "y", "true", "1", "x", "ja", "oui", "si", "active", "activated"}
 _FALSE = {"no", "n", "false", "0", "nein", "non", "inactive", "deactivated", "left"}
 
@@ -325,13 +325,14 @@ class Planner:
         found = self._find("Person", login_id(username) if username else "", username, email, name)
         if found:
             return found
-        candidate = login_id(username) or login_id(email.partition("@")[0]) or slugify(name)
+        local = email.partition("@")[0] if EMAIL.match(email) else ""
+        candidate = login_id(username) or login_id(local) or slugify(name)
         if not candidate or not candidate[0].isalnum():
             self.warn(line, f"{name or username or email!r} gives no usable Person id; left out")
             return None
         person_id = self._unique(candidate, "Person")
         data = {"apiVersion": API_VERSION, "kind": "Person", "id": person_id, "name": name or username or email,
-                "email": email if email and _EMAIL.match(email) else None}
+                "email": email if email and EMAIL.match(email) else None}
         self.create("Person", person_id, data, line, username, email, name)
         return person_id
 
@@ -414,7 +415,7 @@ class Planner:
         text = row.get(name)
         if not text:
             return None
-        if _EMAIL.match(text):
+        if EMAIL.match(text):
             return text
         self.warn(row.line, f"{self.column(name)}: {text!r} is not an e-mail address; left out")
         return None
