@@ -30,8 +30,8 @@ def importer() -> None:
 
 def _finish(plan, registry: Path, dry_run: bool, force: bool, fmt: str) -> None:
     """Write (all or nothing), validate, report; exit 1 when a row cannot be taken or the registry has errors."""
-    from itamctl.render.imports import render_json, render_report
     from itamctl.importers.writer import apply_plan
+    from itamctl.render.imports import render_json, render_report
 
     report = apply_plan(registry, plan, dry_run=dry_run, force=force)
     print_text(render_json(report) if fmt == "json" else render_report(report, colour=use_colour()), fmt=fmt)
