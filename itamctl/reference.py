@@ -10,15 +10,23 @@ tests/unit/test_reference.py fails when the committed file differs.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from itamctl.schema import KINDS, load_schemas, schema_file
 
-#: Where each kind's example comes from (the init templates), and the folder it lives in.
+#: The complete examples: a registry using every field of every kind (its extra items only make references resolve).
+EXAMPLE_REGISTRY = Path(__file__).resolve().parent / "templates" / "reference"
+#: Each kind's example file in it (and in a registry: the folder depth its modeline is written for).
 EXAMPLES = {
-    "Settings": "settings.yaml", "Asset": "assets/laptop/LT-0001.yaml", "License": "licenses/LIC-0001.yaml",
-    "Contract": "contracts/CTR-0001.yaml", "Person": "people.yaml", "Location": "locations.yaml",
+    "Settings": "settings.yaml", "Asset": "assets/laptop/LT-0042.yaml", "License": "licenses/LIC-JB-ALL.yaml",
+    "Contract": "contracts/CTR-DELL-PS-2024.yaml", "Person": "people.yaml", "Location": "locations.yaml",
     "Vendor": "vendors.yaml",
+}
+#: Fields an example leaves out because they belong to another variant, and where they are shown instead.
+SHOWN_ELSEWHERE = {
+    ("Asset", "depreciation.class_years"): "Settings `categories.server`",
+    ("Asset", "depreciation.convention"): "Settings `categories.server`",
 }
 
 
@@ -81,13 +89,9 @@ def _walk(node: dict, schemas: dict, current: str, prefix: str) -> Iterator[tupl
                 yield from _walk(items, schemas, item_where, f"{path}[].")
 
 
-def _example(kind: str) -> str:
-    from datetime import date
-
-    from itamctl.scaffold import planned_files
-
-    files = dict(planned_files(date(2026, 1, 1), organization="Example Organisation", currency="EUR"))
-    return files[f"registry/{EXAMPLES[kind]}"]
+def example(kind: str) -> str:
+    """The complete example file of ``kind`` (modeline first, as in ``registry/``)."""
+    return (EXAMPLE_REGISTRY / EXAMPLES[kind]).read_text(encoding="utf-8")
 
 
 def _cell(text: str) -> str:
@@ -104,18 +108,43 @@ def render() -> str:
         "Every field of every kind, from the titles and descriptions of the JSON Schemas in",
         "[`schemas/`](../schemas/). Nested fields are written as dotted paths (`purchase.cost`);",
         "`[]` marks the fields of each entry of a list (`maintenance[].kind`). The conventions",
-        "(money, dates, depreciation, payments, derived warranty, cancel-by) are in the",
-        "[format guide](format.md).",
+        "(money, dates, depreciation, payments, derived warranty, cancel-by) are summed up in the",
+        "[format guide](format.md) and set out below. Each kind ends with a complete example file",
+        "that uses every field (it validates and checks clean; copy what you need).",
+        "",
+        "## Conventions",
+        "",
+        "How itamctl counts dates and money, worked out in one place so every report agrees",
+        "([conventions](conventions.md)):",
+        "",
+        "- [Months](conventions.md#months): adding months clamps to the end of a shorter month",
+        "  (2024-01-31 + 1 month = 2024-02-29).",
+        "- [Warranty end](conventions.md#warranty-end): `warranty.end`, else the purchase date +",
+        "  the category's `warranty_months` − 1 day.",
+        "- [Depreciation months](conventions.md#purchased-in-service-disposed): the purchase month",
+        "  counts in full, the disposal month not at all; `planned` and `ordered` assets are not",
+        "  purchased yet.",
+        "- [Terms and cancel-by](conventions.md#terms-of-licenses-and-contracts): a term rolls",
+        "  forward by `renewal_months` while `renewal: auto`; cancel-by = the term's end −",
+        "  `notice_days`.",
+        "- [Payments](conventions.md#payment-anchoring): on `start` and every billing period",
+        "  after it; per-seat licenses pay `cost × seats`.",
+        "- [Audits](conventions.md#audits),",
+        "  [the budget's current year](conventions.md#the-budgets-current-fiscal-year) and",
+        "  [rounding](conventions.md#rounding) (once, where a figure is reported).",
+        "",
+        "## Modelines",
         "",
         "Start each file with the modeline for its folder depth so an editor finds the schema:",
         "",
         "| File | Modeline |",
         "| --- | --- |",
-        "| `registry/settings.yaml`, `registry/people.yaml` (any file at the top) | "
+        "| `registry/settings.yaml` | `# yaml-language-server: $schema=../schemas/settings.schema.json` |",
+        "| `registry/people.yaml`, `locations.yaml`, `vendors.yaml` (any file at the top) | "
         "`# yaml-language-server: $schema=../schemas/itam.schema.json` |",
-        "| `registry/licenses/LIC-0001.yaml` (one folder down) | "
-        "`# yaml-language-server: $schema=../../schemas/license.schema.json` |",
-        "| `registry/assets/laptop/LT-0001.yaml` (`assets/<category>/`) | "
+        "| `registry/licenses/LIC-JB-ALL.yaml`, `registry/contracts/*.yaml` (one folder down) | "
+        "`# yaml-language-server: $schema=../../schemas/license.schema.json` (`contract.schema.json`) |",
+        "| `registry/assets/laptop/LT-0042.yaml` (`assets/<category>/`, two down) | "
         "`# yaml-language-server: $schema=../../../schemas/asset.schema.json` |",
         "",
         "`itam.schema.json` checks any kind (it dispatches on `kind`), so it suits files holding",
@@ -129,7 +158,10 @@ def render() -> str:
         out += [f"## {kind}", "", f"Schema: [`{schema_file(kind)}`](../schemas/{schema_file(kind)})", ""]
         out += ["| Field | Required | Type | Meaning |", "| --- | --- | --- | --- |"]
         out += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-        out += ["", f"Example (`registry/{EXAMPLES[kind]}`):", "", "```yaml", _example(kind).rstrip("\n"), "```", ""]
+        elsewhere = [f"`{path}` ({where})" for (k, path), where in SHOWN_ELSEWHERE.items() if k == kind]
+        note = f" (shown elsewhere: {', '.join(elsewhere)})" if elsewhere else ""
+        out += ["", f"Complete example (`registry/{EXAMPLES[kind]}`){note}:", "", "```yaml",
+                example(kind).rstrip("\n"), "```", ""]
     return "\n".join(out)
 
 

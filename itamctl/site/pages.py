@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from itamctl import reference
 from itamctl.dates import add_months
 from itamctl.render.table import csv_text
 from itamctl.schema import KINDS, builtin_schema_dir, load_schemas, schema_file
@@ -94,7 +95,8 @@ def section_pages(ctx: SiteContext, registry_root: Path | None = None,
     data["has_budget"] = isinstance(ctx.reports.get("budget"), dict) and "years" in ctx.reports["budget"]
     data["window"] = {"past_days": PAST_DAYS, "past": (ctx.as_of - timedelta(days=PAST_DAYS)).isoformat(),
                       "until": add_months(ctx.as_of, AHEAD_MONTHS).isoformat()}
-    data["schemas"] = [{"kind": k, "file": schema_file(k), "fields": _schema_fields(k, registry_root, extensions)}
+    data["schemas"] = [{"kind": k, "file": schema_file(k), "fields": _schema_fields(k, registry_root, extensions),
+                        "example": reference.example(k), "example_path": f"registry/{reference.EXAMPLES[k]}"}
                        for k in KINDS]
     for name in SECTIONS:
         yield f"{name}.md", render(f"{name}.md.j2", **data)

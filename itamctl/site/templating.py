@@ -79,6 +79,12 @@ def filtered(label: Any, page: str, column: Any = None, value: Any = None, *, de
     return Safe(f'<a href="{html.escape(target, quote=True)}">{_finalize(label)}</a>')
 
 
+def code_block(source: Any, language: str = "") -> Safe:
+    """``source`` as a preformatted block, every character shown as written (HTML-escaped, never Markdown)."""
+    css = f' class="language-{html.escape(language, quote=True)}"' if language else ""
+    return Safe(f"<pre><code{css}>{html.escape(str(source).rstrip(chr(10)), quote=False)}</code></pre>")
+
+
 def join_safe(values: Any, sep: str = ", ") -> Safe:
     return Safe(sep.join(_finalize(v) for v in values))
 
@@ -166,6 +172,7 @@ def environment() -> jinja2.Environment:
         item=item_link,
         ref=ref,
         join_safe=join_safe,
+        code=code_block,
         text=escape.text,
         value=value,
         prose=prose,

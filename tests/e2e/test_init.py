@@ -142,6 +142,13 @@ def test_the_new_repository_builds_its_site(tmp_path):
     for line in ("$schema=../schemas/itam.schema.json", "$schema=../../schemas/license.schema.json",
                      "$schema=../../../schemas/asset.schema.json"):
         assert line in editing  # the How to edit page: right for each folder depth
+    # ... and the format reference's complete example of each kind, shown as written
+    from itamctl.reference import EXAMPLES
+
+    for kind, path in EXAMPLES.items():
+        assert f"registry/{path}" in editing, kind
+    assert "key_ref: vault://itam/jetbrains      # a pointer; never the key itself" in editing
+    assert "$schema=../schemas/settings.schema.json" in editing
 
 
 @pytest.mark.slow
