@@ -21,6 +21,7 @@ import errno
 import os
 import re
 import stat
+from array import array
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -31,13 +32,15 @@ import yaml
 
 from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.fileio import inside, is_regular_file, resolved
+from itamctl.secret_patterns import looks_like_secret_field, secret_in_value
 
 try:  # libyaml is the fast path; the pure-Python parser is a correct fallback.
-    from yaml.cyaml import CBaseLoader as _NodeLoader
+    from yaml.cyaml import CParser as _CParser
     from yaml.cyaml import CParser as _Parser
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml.loader import Loader as _Parser  # type: ignore[assignment]
-    _NodeLoader = None  # type: ignore[assignment,misc]
+    _CParser = None  # type: ignore[assignment,misc]
+_ScalarNode, _SequenceNode, _MappingNode = yaml.ScalarNode, yaml.SequenceNode, yaml.MappingNode
 
 MAX_FILE_BYTES = 2 * 1024 * 1024  # the default; Settings may raise it
 MAX_FILE_LIMIT = 1024 * 1024 * 1024  # the most Settings may raise it to
@@ -58,7 +61,14 @@ class Position:
 
 @dataclass(frozen=True)
 class Document:
-    """One YAML document: its data and where each part of it came from."""
+    """One YAML document: its data and where each part of it came from.
+
+    Documents of the fast path keep their positions compactly (:class:`_Marks`:
+    one flat array of line/column pairs in document order, read by walking
+    ``data``), so ``data`` must keep its shape (values may be replaced, not
+    keys or list items added or removed). ``clean`` is True when the loader
+    saw no field name or text in the document that the secret rule could report.
+    """
 
     file: str
     index: int
@@ -66,11 +76,14 @@ class Document:
     start: Position
     values: Mapping[JsonPath, Position] = field(repr=False)
     keys: Mapping[JsonPath, Position] = field(repr=False)
+    clean: bool = field(default=False, repr=False, compare=False)
 
     def __reduce__(self) -> tuple:
-        """Pickled compactly (the cache): positions as flat (path, line, column) tuples."""
+        """Pickled compactly (the cache, the process pool): positions as flat numbers, not tables."""
+        if isinstance(self.values, _MarkTable):
+            return (_marked_document, (self.file, self.index, self.data, self.values.marks.marks, self.clean))
         return (_document, (self.file, self.index, self.data, (self.start.line, self.start.column),
-                            _flat(self.values), _flat(self.keys)))
+                            _flat(self.values), _flat(self.keys), self.clean))
 
     @property
     def kind(self) -> Any:
@@ -87,6 +100,8 @@ class Document:
         for "unknown field" findings); otherwise the value's position.
         """
         path = tuple(path)
+        if isinstance(self.values, _MarkTable):
+            return self.values.marks.position(path, key) or self.start
         while path:
             table = self.keys if key else self.values
             if path in table:
@@ -108,6 +123,113 @@ class Document:
     ) -> Diagnostic:
         pos = self.position(path, key=key)
         return Diagnostic(self.file, pos.line, pos.column, rule, severity, message)
+
+
+class _Marks:
+    """A fast-path document's positions: (line, column) pairs, 0-based, in document order.
+
+    The order is the walk's: a node's value position, then for a mapping each
+    entry's key position followed by its value's positions, for a list each
+    item's. A path is found by walking ``data`` alongside; no table is built
+    unless one is asked for (``Document.values`` / ``Document.keys``).
+    """
+
+    __slots__ = ("_tables", "data", "marks")
+
+    def __init__(self, data: Any, marks: array) -> None:
+        self.data = data
+        self.marks = marks
+        self._tables: tuple[dict, dict] | None = None
+
+    def _at(self, i: int) -> Position:
+        return Position(self.marks[2 * i] + 1, self.marks[2 * i + 1] + 1)
+
+    def position(self, path: JsonPath, key: bool) -> Position | None:
+        """The position of the longest existing part of ``path`` (None: only the root exists)."""
+        node, at, key_at, depth = self.data, 0, None, 0
+        for part in path:
+            if isinstance(node, dict):
+                if not isinstance(part, str) or part not in node:
+                    break
+                j = at + 1
+                for name, child in node.items():
+                    if name == part:
+                        key_at, at, node = j, j + 1, child
+                        break
+                    j += 1 + _size(child)
+            elif isinstance(node, list):
+                if not isinstance(part, int) or not 0 <= part < len(node):
+                    break
+                j = at + 1
+                for child in node[:part]:
+                    j += _size(child)
+                key_at, at, node = None, j, node[part]
+            else:
+                break
+            depth += 1
+        if depth == 0:
+            return None
+        return self._at(key_at if key and key_at is not None else at)
+
+    def tables(self) -> tuple[dict[JsonPath, Position], dict[JsonPath, Position]]:
+        if self._tables is None:
+            values: dict[JsonPath, Position] = {}
+            keys: dict[JsonPath, Position] = {}
+            counter = iter(range(len(self.marks) // 2))
+
+            def visit(node: Any, path: JsonPath) -> None:
+                values[path] = self._at(next(counter))
+                if isinstance(node, dict):
+                    for name, child in node.items():
+                        keys[(*path, name)] = self._at(next(counter))
+                        visit(child, (*path, name))
+                elif isinstance(node, list):
+                    for i, child in enumerate(node):
+                        visit(child, (*path, i))
+
+            visit(self.data, ())
+            self._tables = (values, keys)
+        return self._tables
+
+
+def _size(node: Any) -> int:
+    """How many positions ``node`` and everything in it take in :class:`_Marks`."""
+    if isinstance(node, dict):
+        return 1 + sum(1 + _size(child) for child in node.values())
+    if isinstance(node, list):
+        return 1 + sum(_size(child) for child in node)
+    return 1
+
+
+class _MarkTable(Mapping):
+    """``Document.values`` / ``Document.keys`` of a fast-path document, built when first read."""
+
+    __slots__ = ("marks", "which")
+
+    def __init__(self, marks: _Marks, which: int) -> None:
+        self.marks = marks
+        self.which = which
+
+    def _get(self) -> dict[JsonPath, Position]:
+        return self.marks.tables()[self.which]
+
+    def __getitem__(self, path: JsonPath) -> Position:
+        return self._get()[path]
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._get()
+
+    def __iter__(self) -> Iterator[JsonPath]:
+        return iter(self._get())
+
+    def __len__(self) -> int:
+        return len(self._get())
+
+
+def _marked_document(file: str, index: int, data: dict, marks: array, clean: bool = False) -> Document:
+    shared = _Marks(data, marks)
+    return Document(file, index, data, Position(marks[0] + 1, marks[1] + 1), _MarkTable(shared, 0),
+                    _MarkTable(shared, 1), clean)
 
 
 class _FlatPositions(Mapping):
@@ -143,8 +265,9 @@ def _flat(table: Mapping[JsonPath, Position]) -> tuple:
     return tuple((path, pos.line, pos.column) for path, pos in table.items())
 
 
-def _document(file: str, index: int, data: dict, start: tuple[int, int], values: tuple, keys: tuple) -> Document:
-    return Document(file, index, data, Position(*start), _FlatPositions(values), _FlatPositions(keys))
+def _document(file: str, index: int, data: dict, start: tuple[int, int], values: tuple, keys: tuple,
+              clean: bool = False) -> Document:
+    return Document(file, index, data, Position(*start), _FlatPositions(values), _FlatPositions(keys), clean)
 
 
 @dataclass
@@ -284,6 +407,24 @@ class _Fallback(Exception):
     """The fast path cannot give this file's exact findings; the event composer will."""
 
 
+if _CParser is not None:
+    class _NodeLoader(_CParser):  # type: ignore[valid-type,misc]
+        """libyaml's composer without PyYAML's tag resolver (in Python, half the composing time).
+
+        The walk resolves plain scalars itself (the YAML 1.2 core schema, as the
+        event composer does); files with tags never reach it.
+        """
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> None:
+            return None
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            return None
+
+        def ascend_resolver(self) -> None:
+            return None
+
+
 def _fast_parse(text: str, file: str) -> list[Document]:
     """Documents composed by libyaml in C, walked in Python (the common, clean case).
 
@@ -295,7 +436,8 @@ def _fast_parse(text: str, file: str) -> list[Document]:
         loader = _NodeLoader(text)
     except (yaml.YAMLError, UnicodeEncodeError) as exc:
         raise _Fallback from exc
-    documents: list[Document] = []
+    found: list[tuple[int, dict, list[int]]] = []
+    walk = _Walk()
     try:
         index = 0
         while loader.check_node():
@@ -303,51 +445,106 @@ def _fast_parse(text: str, file: str) -> list[Document]:
             if node is None:
                 index += 1
                 continue
-            values: dict[JsonPath, Position] = {}
-            keys: dict[JsonPath, Position] = {}
-            data = _walk_node(node, (), 0, values, keys)
+            marks: list[int] = []
+            walk.marks = marks
+            data = walk.node(node, 0)
             if data is not None:
                 if not isinstance(data, dict):
                     raise _Fallback
-                documents.append(Document(file, index, data, values[()], values, keys))
+                found.append((index, data, marks))
             index += 1
     except (yaml.YAMLError, _Problem, UnicodeEncodeError) as exc:
         raise _Fallback from exc
     finally:
         loader.dispose()
-    return documents
+    return [_marked_document(file, index, data, array("I", marks), walk.clean) for index, data, marks in found]
 
 
-def _walk_node(node: Any, path: JsonPath, depth: int, values: dict, keys: dict) -> Any:
-    mark = node.start_mark
-    values[path] = Position(mark.line + 1, mark.column + 1)
-    if depth >= MAX_DEPTH:
-        raise _Fallback
-    if isinstance(node, yaml.ScalarNode):
-        if not node.style:
-            return _resolve_plain(node.value, mark)
-        return node.value
-    if isinstance(node, yaml.SequenceNode):
-        return [_walk_node(child, (*path, i), depth + 1, values, keys) for i, child in enumerate(node.value)]
-    result: dict[str, Any] = {}
-    for key_node, value_node in node.value:
-        if not isinstance(key_node, yaml.ScalarNode):
+_PLAIN_FIRST = frozenset("0123456789+-.~nNtTfF") | {""}
+_MISSING = object()
+#: Plain scalars already resolved (dates, amounts, booleans repeat across files); bounded.
+_PLAIN_SEEN: dict[str, Any] = {}
+#: Plain mapping keys already resolved without a finding.
+_PLAIN_KEYS: set[str] = set()
+#: Mapping keys already looked at: True when the secret rule could report the field.
+_SECRET_KEYS: dict[str, bool] = {}
+_SEEN_MAX = 50_000
+
+
+class _Walk:
+    """Node graph to plain values, positions appended to ``marks`` (see :class:`_Marks`).
+
+    ``clean`` stays True while no field name or text could be a secret finding.
+    """
+
+    __slots__ = ("clean", "marks")
+
+    def __init__(self) -> None:
+        self.marks: list[int] = []
+        self.clean = True
+
+    def node(self, node: Any, depth: int) -> Any:
+        mark = node.start_mark
+        marks = self.marks
+        marks.append(mark.line)
+        marks.append(mark.column)
+        if depth >= MAX_DEPTH:
             raise _Fallback
-        key = _resolve_plain(key_node.value, key_node.start_mark) if not key_node.style else key_node.value
-        if not isinstance(key, str):
+        cls = node.__class__
+        if cls is _ScalarNode:
+            value = node.value
+            if node.style:
+                if self.clean and secret_in_value(value):
+                    self.clean = False
+                return value
+            return self.plain(value, mark)
+        if cls is _SequenceNode:
+            return [self.node(child, depth + 1) for child in node.value]
+        if cls is not _MappingNode:
+            raise _Fallback
+        result: dict[str, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.__class__ is not _ScalarNode:
+                raise _Fallback
             key = key_node.value
-        if key in result:
-            raise _Fallback
-        key_path = (*path, key)
-        key_mark = key_node.start_mark
-        keys[key_path] = Position(key_mark.line + 1, key_mark.column + 1)
-        result[key] = _walk_node(value_node, key_path, depth + 1, values, keys)
-    return result
+            if not key_node.style and key not in _PLAIN_KEYS:
+                _resolve_plain(key, key_node.start_mark)  # a key too long for a number, or .nan: refused
+                if len(_PLAIN_KEYS) < _SEEN_MAX:
+                    _PLAIN_KEYS.add(key)
+            if self.clean:
+                secret = _SECRET_KEYS.get(key)
+                if secret is None:
+                    secret = looks_like_secret_field(key) or key == "key_ref"
+                    if len(_SECRET_KEYS) < _SEEN_MAX:
+                        _SECRET_KEYS[key] = secret
+                if secret:
+                    self.clean = False
+            if key in result:
+                raise _Fallback
+            key_mark = key_node.start_mark
+            marks.append(key_mark.line)
+            marks.append(key_mark.column)
+            result[key] = self.node(value_node, depth + 1)
+        return result
+
+    def plain(self, value: str, mark: Any) -> Any:
+        if value[:1] not in _PLAIN_FIRST:
+            if self.clean and secret_in_value(value):
+                self.clean = False
+            return value
+        resolved = _PLAIN_SEEN.get(value, _MISSING)
+        if resolved is _MISSING:
+            resolved = _resolve_plain(value, mark)
+            if len(_PLAIN_SEEN) < _SEEN_MAX:
+                _PLAIN_SEEN[value] = resolved
+        if self.clean and isinstance(resolved, str) and secret_in_value(resolved):
+            self.clean = False
+        return resolved
 
 
 def parse_text(text: str, file: str) -> tuple[list[Document], list[Diagnostic]]:
     """Parse YAML text into documents; all problems come back as diagnostics."""
-    if _NodeLoader is not None and not _COMPOSER_ONLY.search(text):
+    if _CParser is not None and not _COMPOSER_ONLY.search(text):
         try:
             return _fast_parse(text, file), []
         except _Fallback:
@@ -523,10 +720,9 @@ def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYT
     """The documents of the file at ``path``; with a :class:`~itamctl.cache.FileCache`, by content."""
     file = file or display_path(path)
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            return [], [_too_large(file, size, max_bytes)]
         data = _read_regular(path, max_bytes)
+        if isinstance(data, int):
+            return [], [_too_large(file, data, max_bytes)]
     except OSError as exc:
         return [], [
             Diagnostic(file, None, None, "yaml.unreadable", Severity.ERROR,
@@ -591,13 +787,32 @@ def load_blobs(root: Path, blobs: Iterable[tuple[str, int, bytes | None]],
     return LoadResult(documents, diagnostics, files)
 
 
-def _read_regular(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
-    """The bytes of a regular file, opened without blocking (a FIFO swapped in is refused, not waited on)."""
+def _read_regular(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes | int:
+    """The bytes of a regular file, or its size when that is over ``max_bytes``.
+
+    Opened without blocking (a FIFO swapped in is refused, not waited on); read
+    in as many bytes as the file has (a buffer of the limit for every small file
+    cost more than parsing it), at most ``max_bytes + 1`` even if it grows.
+    """
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise OSError(errno.EINVAL, "not a regular file")
-        return handle.read(max_bytes + 1)
+        if info.st_size > max_bytes:
+            return info.st_size
+        limit = max_bytes + 1
+        parts = []
+        size = 0
+        while size < limit:
+            chunk = os.read(fd, min(limit - size, max(info.st_size + 1 - size, 65536)))
+            if not chunk:
+                break
+            parts.append(chunk)
+            size += len(chunk)
+        return parts[0] if len(parts) == 1 else b"".join(parts)
+    finally:
+        os.close(fd)
 
 
 def _has_content(text: str) -> bool:

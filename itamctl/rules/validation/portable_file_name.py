@@ -21,7 +21,11 @@ WAIVABLE = False
 def _relative(files: tuple[str, ...], root: str) -> list[tuple[str, str]]:
     """(file as shown, path relative to the registry folder) for each file under it."""
     out = []
+    prefix = f"{root}/"
     for file in files:
+        if file.startswith(prefix) and "//" not in file and "/./" not in file and "/../" not in file:
+            out.append((file, file[len(prefix):]))  # what relative_to gives, without a path object a file
+            continue
         try:
             out.append((file, PurePosixPath(file).relative_to(root).as_posix()))
         except ValueError:

@@ -36,6 +36,8 @@ def _walk(value: Any, path: tuple, out: list[tuple[tuple, Any]]) -> list[tuple[t
 
 def check(registry: Registry) -> Iterator[Diagnostic]:
     for doc in registry.documents:
+        if doc.clean:  # the loader saw no field name or text this rule could report
+            continue
         for path, value in _walk(doc.data, (), []):
             name = path[-1] if path and isinstance(path[-1], str) else None
             if name == "key_ref":
