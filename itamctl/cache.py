@@ -5,13 +5,16 @@ An unchanged file is neither parsed nor schema-checked again: its documents
 cache. Cross-file rules still run on the whole model every time.
 
 * Where: ``$ITAMCTL_CACHE_DIR``, else ``$XDG_CACHE_HOME/itamctl``, else
-  ``~/.cache/itamctl``; one pack file per registry folder.
-* Key of a file: SHA-256 of its name and content, the itamctl version, the
-  versions of the YAML and schema libraries and the schemas in force
-  (extensions included). A change to any of them misses.
+  ``~/.cache/itamctl``; one pack file per registry folder (and one for the
+  registry as read from git revisions, by ``diff`` and ``--at``).
+* Key of a file: SHA-256 of its name and its git blob id (the SHA-1 of its
+  content, as git names it: a revision's files are looked up without reading
+  them), the itamctl version, the versions of the YAML and schema libraries
+  and the schemas in force (extensions included). A change to any of them misses.
 * A pack carries a SHA-256 of its payload: a corrupt, truncated or foreign
   file is ignored (and replaced), never trusted; an unwritable cache folder
-  only means no cache.
+  only means no cache. Each entry is pickled on its own and unpickled only
+  when it is used; one that does not unpickle is a miss.
 * Off unless turned on: the CLI turns it on; ``--no-cache`` keeps it off.
 """
 
@@ -23,11 +26,12 @@ import json
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-MAGIC = b"itamctl-cache-1\n"
+MAGIC = b"itamctl-cache-2\n"
+#: A pack keeps the entries of its last run and, of earlier runs, at most this many more.
+KEEP_OLD = 20_000
 _enabled = False
 
 
@@ -47,6 +51,11 @@ def cache_dir() -> Path:
     return Path(base) / "itamctl"
 
 
+def blob_id(data: bytes) -> bytes:
+    """The git blob id of ``data`` (20 bytes): what ``git ls-tree`` names a file with this content by."""
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).digest()
+
+
 def _salt(schemas: dict[str, dict]) -> bytes:
     import jsonschema_rs
     import yaml
@@ -63,62 +72,75 @@ def _salt(schemas: dict[str, dict]) -> bytes:
 
 
 class FileCache:
-    """Parsed and schema-checked files of one registry folder, by content."""
+    """Parsed and schema-checked files of one registry folder, by name and content.
 
-    def __init__(self, root: Path, schemas: dict[str, dict]) -> None:
+    An entry is what the pipeline computes for one file: ``(documents, loader
+    findings, schema findings of each document)``.
+    """
+
+    def __init__(self, root: Path, schemas: dict[str, dict], kind: str = "files") -> None:
         self.salt = _salt(schemas)
         name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        self.path = cache_dir() / f"files-{name}.pickle"
+        self.path = cache_dir() / f"{kind}-{name}.pickle"
         self._old = self._read()
-        self._new: dict[bytes, list] = {}
-        self._by_file: dict[str, tuple[list, set[int]]] = {}
+        self._new: dict[bytes, bytes] = {}
         self.hits = 0
 
-    def _read(self) -> dict[bytes, list]:
+    def _read(self) -> dict[bytes, bytes]:
         try:
             raw = self.path.read_bytes()
         except OSError:
             return {}
         head = len(MAGIC) + 32
-        if not raw.startswith(MAGIC) or hashlib.sha256(raw[head:]).digest() != raw[len(MAGIC):head]:
+        if not raw.startswith(MAGIC) or hashlib.sha256(memoryview(raw)[head:]).digest() != raw[len(MAGIC):head]:
             return {}
         try:
-            entries = pickle.loads(raw[head:])
+            entries = pickle.loads(memoryview(raw)[head:])
         except Exception:  # a pack that does not unpickle is ignored like a corrupt one
             return {}
-        return entries if isinstance(entries, dict) else {}
+        if not isinstance(entries, dict):
+            return {}
+        return {k: v for k, v in entries.items() if isinstance(k, bytes) and isinstance(v, bytes)}
 
-    def load(self, file: str, data: bytes, compute: Callable[[], tuple[list, list]]) -> tuple[list, list]:
-        """The documents and loader findings of ``file`` with content ``data``."""
-        key = hashlib.sha256(self.salt + file.encode("utf-8", "surrogateescape") + b"\0" + data).digest()
-        entry = self._new.get(key) or self._old.get(key)
-        if entry is None:
-            documents, problems = compute()
-            entry = [documents, problems, {}]
-        else:
-            self.hits += 1
-        self._new[key] = entry
-        self._by_file[file] = (entry, {id(doc) for doc in entry[0]})
-        return entry[0], entry[1]
+    def key(self, file: str, blob: bytes) -> bytes:
+        """The key of ``file`` whose content has the git blob id ``blob``."""
+        return hashlib.sha256(self.salt + file.encode("utf-8", "surrogateescape") + b"\0" + blob).digest()
 
-    def schema(self, doc: Any, compute: Callable[[Any], list]) -> list:
-        """The schema findings of ``doc`` (computed once per content)."""
-        entry, ids = self._by_file.get(doc.file, (None, set()))
-        if entry is None or id(doc) not in ids:
-            return compute(doc)
-        found = entry[2].get(doc.index)
-        if found is None:
-            found = entry[2][doc.index] = compute(doc)
-        return found
+    def get(self, key: bytes) -> Any:
+        """The entry stored under ``key``; None when there is none (or it does not unpickle)."""
+        raw = self._new.get(key) or self._old.get(key)
+        if raw is None:
+            return None
+        try:
+            entry = pickle.loads(raw)
+        except Exception:
+            return None
+        if not (isinstance(entry, tuple) and len(entry) == 3):
+            return None
+        self._new[key] = raw
+        self.hits += 1
+        return entry
+
+    def put(self, key: bytes, entry: Any, raw: bytes | None = None) -> None:
+        """Remember ``entry`` (``raw``: it pickled already, as a worker process sends it)."""
+        if raw is None:
+            try:
+                raw = pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
+            except (pickle.PicklingError, TypeError, AttributeError):
+                return
+        self._new[key] = raw
 
     def save(self) -> None:
-        """Write the entries of this run (only); failures leave no cache, never a broken one."""
-        if self._new.keys() == self._old.keys() and all(
-                len(self._new[key][2]) == len(self._old[key][2]) for key in self._new):
-            return  # nothing new to remember
+        """Write this run's entries (and some of earlier runs'); failures leave no cache, never a broken one."""
+        old = [key for key in self._old if key not in self._new]  # most recently used first
+        if not old[KEEP_OLD:] and self._new.keys() <= self._old.keys():
+            return  # nothing new to remember and nothing to forget
+        entries = dict(self._new)
+        for key in old[:KEEP_OLD]:
+            entries[key] = self._old[key]
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            payload = pickle.dumps(self._new, protocol=pickle.HIGHEST_PROTOCOL)
+            payload = pickle.dumps(entries, protocol=pickle.HIGHEST_PROTOCOL)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
             try:
                 with os.fdopen(fd, "wb") as handle:

@@ -715,25 +715,29 @@ def _link_warning(path: Path, what: str) -> Diagnostic:
     )
 
 
-def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYTES, cache: Any = None
+def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYTES
               ) -> tuple[list[Document], list[Diagnostic]]:
-    """The documents of the file at ``path``; with a :class:`~itamctl.cache.FileCache`, by content."""
+    """The documents of the file at ``path``."""
     file = file or display_path(path)
-    try:
-        data = _read_regular(path, max_bytes)
-        if isinstance(data, int):
-            return [], [_too_large(file, data, max_bytes)]
-    except OSError as exc:
-        return [], [
-            Diagnostic(file, None, None, "yaml.unreadable", Severity.ERROR,
-                       f"cannot read file: {exc.strerror or exc}")
-        ]
-    if cache is not None:
-        return cache.load(file, data, lambda: load_bytes(data, file, max_bytes))
+    data = read_file(path, file, max_bytes)
+    if isinstance(data, Diagnostic):
+        return [], [data]
     return load_bytes(data, file, max_bytes)
 
 
-def _too_large(file: str, size: int, limit: int = MAX_FILE_BYTES) -> Diagnostic:
+def read_file(path: Path, file: str, max_bytes: int = MAX_FILE_BYTES) -> bytes | Diagnostic:
+    """The content of the file at ``path`` (named ``file``), or why it is not read (too large, unreadable)."""
+    try:
+        data = _read_regular(path, max_bytes)
+    except OSError as exc:
+        return Diagnostic(file, None, None, "yaml.unreadable", Severity.ERROR,
+                          f"cannot read file: {exc.strerror or exc}")
+    if isinstance(data, int):
+        return too_large(file, data, max_bytes)
+    return data
+
+
+def too_large(file: str, size: int, limit: int = MAX_FILE_BYTES) -> Diagnostic:
     return Diagnostic(
         file, None, None, "yaml.too_large", Severity.ERROR,
         f"file is {size} bytes; the limit is {limit} (split it into several files, "
@@ -744,7 +748,7 @@ def _too_large(file: str, size: int, limit: int = MAX_FILE_BYTES) -> Diagnostic:
 def load_bytes(data: bytes, file: str, max_bytes: int = MAX_FILE_BYTES) -> tuple[list[Document], list[Diagnostic]]:
     """The documents of one file's content (named ``file`` in diagnostics)."""
     if len(data) > max_bytes:
-        return [], [_too_large(file, len(data), max_bytes)]
+        return [], [too_large(file, len(data), max_bytes)]
     text, problems = decode(data, file)
     if text is None:
         return [], problems
@@ -781,7 +785,7 @@ def load_blobs(root: Path, blobs: Iterable[tuple[str, int, bytes | None]],
         file = display_path(root / rel)
         files.append(file)
         docs, problems = (load_bytes(data, file, max_bytes) if data is not None
-                          else ([], [_too_large(file, size, max_bytes)]))
+                          else ([], [too_large(file, size, max_bytes)]))
         documents.extend(docs)
         diagnostics.extend(problems)
     return LoadResult(documents, diagnostics, files)
@@ -834,7 +838,7 @@ def file_limit(documents: Iterable[Document]) -> int:
     return MAX_FILE_BYTES
 
 
-def load_registry(root: Path, max_bytes: int | None = None, cache: Any = None) -> LoadResult:
+def load_registry(root: Path, max_bytes: int | None = None) -> LoadResult:
     """Load every ``*.yaml``/``*.yml`` file under ``root``.
 
     Files over the default size limit are refused at first; when the Settings
@@ -842,11 +846,11 @@ def load_registry(root: Path, max_bytes: int | None = None, cache: Any = None) -
     with it, so the order of documents stays the order of files.
     """
     if max_bytes is None:
-        loaded = load_registry(root, MAX_FILE_BYTES, cache)
+        loaded = load_registry(root, MAX_FILE_BYTES)
         if any(d.rule == "yaml.too_large" for d in loaded.diagnostics):
             limit = file_limit(loaded.documents)
             if limit != MAX_FILE_BYTES:
-                return load_registry(root, limit, cache)
+                return load_registry(root, limit)
         return loaded
     documents: list[Document] = []
     diagnostics: list[Diagnostic] = []
@@ -857,7 +861,7 @@ def load_registry(root: Path, max_bytes: int | None = None, cache: Any = None) -
             continue
         file = display_path(path)
         files.append(file)
-        docs, problems = load_file(path, file, max_bytes, cache)
+        docs, problems = load_file(path, file, max_bytes)
         documents.extend(docs)
         diagnostics.extend(problems)
     return LoadResult(documents, diagnostics, files)

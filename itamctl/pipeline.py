@@ -7,36 +7,57 @@ errors) or :func:`run_check` (validation and policy in one report).
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gc
+import os
+import pickle
+import signal
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from itamctl.cache import FileCache
+from itamctl.cache import FileCache, blob_id
 from itamctl.cache import enabled as cache_enabled
 from itamctl.diagnostics import Diagnostic, Severity, counts, one_line, sorted_diagnostics
 from itamctl.errors import EXIT_USAGE, FatalError
-from itamctl.gitrepo import Repository, Snapshot
 from itamctl.loader import (
     MAX_FILE_BYTES,
+    Document,
     LoadResult,
     display_path,
     file_limit,
     is_registry_path,
-    load_blobs,
-    load_registry,
+    iter_registry_files,
+    load_bytes,
     parse_text,
+    read_file,
+    too_large,
 )
 from itamctl.model import Registry, Settings, build_registry
 from itamctl.rules import run_policy, run_validation
 from itamctl.schema import SchemaValidator
 from itamctl.tracking.events import Event, registry_events
 
+if TYPE_CHECKING:
+    from itamctl.gitrepo import Snapshot
+
 P = ParamSpec("P")
 R = TypeVar("R")
+
+#: What the pipeline computes for one file, and what the cache keeps:
+#: its documents, its loader findings and each document's schema findings.
+Entry = tuple[list[Document], list[Diagnostic], list[list[Diagnostic]]]
+
+#: From this many files to parse, the work is shared out between processes (one a core, at most
+#: :data:`MAX_JOBS`); below it one process is faster (no start-up, nothing to send back).
+POOL_MIN_FILES = 1000
+MAX_JOBS = 4
+#: ``ITAMCTL_JOBS=N`` sets the number of processes (1: never fork), whatever the number of files.
+JOBS_VARIABLE = "ITAMCTL_JOBS"
 
 
 def _without_gc(func: Callable[P, R]) -> Callable[P, R]:
@@ -80,6 +101,23 @@ def diagnostics_json(diagnostics: Sequence[Diagnostic], files: int) -> dict:
     return {"diagnostics": [d.to_json() for d in diagnostics], "summary": {**counts(diagnostics), "files": files}}
 
 
+@dataclass
+class _Source:
+    """One file to load: its name in findings, its content (or why it has none) and its git blob id if known."""
+
+    file: str
+    data: bytes | Diagnostic
+    blob: bytes | None = None
+
+
+@dataclass
+class _Loaded:
+    """Every file's entry put together in file order (``schema`` runs parallel to ``result.documents``)."""
+
+    result: LoadResult
+    schema: list[list[Diagnostic]]
+
+
 @_without_gc
 def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str | None = None) -> Checked:
     """Load and validate the registry at ``root``; problems are diagnostics.
@@ -106,20 +144,224 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
         raise FatalError(f"not a folder: {display_path(root)}", exit_code=EXIT_USAGE)
     validator = SchemaValidator(root)
     cache = FileCache(root, validator.schemas) if cache_enabled() else None
-    loaded = load_registry(root, cache=cache)
+
+    def sources(limit: int) -> list[_Source | Diagnostic]:
+        out: list[_Source | Diagnostic] = []
+        for path, problem in iter_registry_files(root):
+            if problem is not None:
+                out.append(problem)
+                continue
+            file = display_path(path)
+            out.append(_Source(file, read_file(path, file, limit)))
+        return out
+
+    loaded = _load(sources, validator, cache)
     for file, text in extra:
-        if file in loaded.files:  # a file about to be replaced: its new text stands for it
-            loaded.documents = [d for d in loaded.documents if d.file != file]
-            loaded.diagnostics = [d for d in loaded.diagnostics if d.file != file]
-            loaded.files.remove(file)
+        result = loaded.result
+        if file in result.files:  # a file about to be replaced: its new text stands for it
+            kept = [(d, s) for d, s in zip(result.documents, loaded.schema, strict=True) if d.file != file]
+            result.documents = [d for d, _ in kept]
+            loaded.schema = [s for _, s in kept]
+            result.diagnostics = [d for d in result.diagnostics if d.file != file]
+            result.files.remove(file)
         documents, problems = parse_text(text, file)
-        loaded.documents.extend(documents)
-        loaded.diagnostics.extend(problems)
-        loaded.files.append(file)
-    checked = _check(root, loaded, validator, cache)
+        result.documents.extend(documents)
+        loaded.schema.extend(_schema_findings(documents, validator))
+        result.diagnostics.extend(problems)
+        result.files.append(file)
+    checked = _check(root, loaded)
     if cache is not None:
         cache.save()
     return checked
+
+
+def _load(sources: Callable[[int], list[_Source | Diagnostic]], validator: SchemaValidator,
+          cache: FileCache | None) -> _Loaded:
+    """Every file's entry (from the cache, or computed), in file order.
+
+    Files over the default size limit are refused at first; when the Settings
+    document raises the limit (``max_file_bytes``), those files are read again
+    with it (the others do not depend on the limit).
+    """
+    listed = sources(MAX_FILE_BYTES)
+    entries = _entries(listed, validator, cache, MAX_FILE_BYTES)
+    loaded = _assemble(listed, entries)
+    if any(d.rule == "yaml.too_large" for d in loaded.result.diagnostics):
+        limit = file_limit(loaded.result.documents)
+        if limit != MAX_FILE_BYTES:
+            again = sources(limit)
+            done = {s.file: e for s, e in zip(listed, entries, strict=True)
+                    if isinstance(s, _Source) and not isinstance(s.data, Diagnostic)}
+            redo = [s for s in again if isinstance(s, _Source) and s.file not in done]
+            fresh = iter(_entries(redo, validator, cache, limit))
+            merged = [None if isinstance(s, Diagnostic) else done[s.file] if s.file in done else next(fresh)
+                      for s in again]
+            loaded = _assemble(again, merged)
+    return loaded
+
+
+def _assemble(sources: list[_Source | Diagnostic], entries: list[Entry | None]) -> _Loaded:
+    documents: list[Document] = []
+    diagnostics: list[Diagnostic] = []
+    files: list[str] = []
+    schema: list[list[Diagnostic]] = []
+    for source, entry in zip(sources, entries, strict=True):
+        if isinstance(source, Diagnostic):
+            diagnostics.append(source)
+            continue
+        files.append(source.file)
+        assert entry is not None
+        docs, problems, found = entry
+        documents.extend(docs)
+        diagnostics.extend(problems)
+        schema.extend(found)
+    return _Loaded(LoadResult(documents, diagnostics, files), schema)
+
+
+def _entries(sources: list[_Source | Diagnostic], validator: SchemaValidator, cache: FileCache | None,
+             limit: int) -> list[Entry | None]:
+    """The entry of each source (None for listing findings): from the cache where it has them."""
+    entries: list[Entry | None] = [None] * len(sources)
+    keys: dict[int, bytes] = {}
+    pending: list[tuple[int, str, bytes]] = []
+    for i, source in enumerate(sources):
+        if isinstance(source, Diagnostic):
+            continue
+        if isinstance(source.data, Diagnostic):
+            entries[i] = ([], [source.data], [])
+            continue
+        if cache is not None:
+            key = keys[i] = cache.key(source.file, source.blob or blob_id(source.data))
+            hit = cache.get(key)
+            if hit is not None:
+                entries[i] = hit
+                continue
+        pending.append((i, source.file, source.data))
+    for i, entry, raw in _compute(pending, validator, limit):
+        entries[i] = entry
+        if cache is not None:
+            cache.put(keys[i], entry, raw)
+    return entries
+
+
+def _schema_findings(documents: list[Document], validator: SchemaValidator) -> list[list[Diagnostic]]:
+    """Each document's schema findings; the valid ones get ints where the schema wants integers."""
+    found = [validator.findings(doc) for doc in documents]
+    for doc, problems in zip(documents, found, strict=True):
+        if not problems:
+            validator.to_int(doc)
+    return found
+
+
+def _entry(file: str, data: bytes, validator: SchemaValidator, limit: int) -> Entry:
+    documents, problems = load_bytes(data, file, limit)
+    return documents, problems, _schema_findings(documents, validator)
+
+
+# --- both cores ----------------------------------------------------------------------------------
+
+
+def _jobs(pending: int) -> int:
+    """How many processes share ``pending`` files (1: this one alone)."""
+    if not hasattr(os, "fork") or sys.platform != "linux":
+        return 1
+    asked = os.environ.get(JOBS_VARIABLE, "").strip()
+    if asked.isdigit() and int(asked) >= 1:
+        return max(1, min(int(asked), 64, pending))
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    if pending < POOL_MIN_FILES:
+        return 1
+    return max(1, min(cores, MAX_JOBS, pending // (POOL_MIN_FILES // 2)))
+
+
+def _share(pending: list[tuple[int, str, bytes]], jobs: int) -> list[list[tuple[int, str, bytes]]]:
+    """``pending`` in ``jobs`` parts of about equal bytes (largest files first, each to the lightest part)."""
+    parts: list[list[tuple[int, str, bytes]]] = [[] for _ in range(jobs)]
+    weights = [0] * jobs
+    for job in sorted(pending, key=lambda job: -len(job[2])):
+        lightest = weights.index(min(weights))
+        parts[lightest].append(job)
+        weights[lightest] += len(job[2]) + 512  # a file costs something whatever its size
+    return parts
+
+
+def _compute(pending: list[tuple[int, str, bytes]], validator: SchemaValidator, limit: int
+             ) -> list[tuple[int, Entry, bytes | None]]:
+    """``(index, entry, entry pickled or None)`` of every pending file, shared out between processes.
+
+    Forked children (after every import, the schemas compiled) each compute a
+    part and send it back pickled; this process computes the first part
+    meanwhile. A child that fails in any way only means its part is computed
+    here: output never depends on the number of processes.
+    """
+    jobs = _jobs(len(pending))
+    if jobs == 1:
+        return [(i, _entry(file, data, validator, limit), None) for i, file, data in pending]
+    validator.prepare()
+    parts = _share(pending, jobs)
+    children: list[tuple[int, int, list[tuple[int, str, bytes]]]] = []
+    try:
+        for part in parts[1:]:
+            children.append((*_fork(part, validator, limit), part))
+        results = [(i, _entry(file, data, validator, limit), None) for i, file, data in parts[0]]
+        while children:
+            pid, fd, part = children.pop(0)
+            sent = _collect(pid, fd)
+            if sent is None:
+                results += [(i, _entry(file, data, validator, limit), None) for i, file, data in part]
+            else:
+                results += [(i, pickle.loads(raw), raw) for i, raw in sent]
+    finally:
+        for pid, fd, _ in children:  # interrupted: stop the others
+            with contextlib.suppress(OSError):
+                os.close(fd)
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)
+    return results
+
+
+def _fork(part: list[tuple[int, str, bytes]], validator: SchemaValidator, limit: int) -> tuple[int, int]:
+    read, write = os.pipe()
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            stream.flush()
+    pid = os.fork()
+    if pid == 0:  # the child: compute, send, and leave without running any exit handler
+        code = 1
+        try:
+            os.close(read)
+            sent = [(i, pickle.dumps(_entry(file, data, validator, limit), pickle.HIGHEST_PROTOCOL))
+                    for i, file, data in part]
+            with os.fdopen(write, "wb") as out:
+                out.write(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
+def _collect(pid: int, fd: int) -> list[tuple[int, bytes]] | None:
+    """What the child ``pid`` sent on ``fd``; None if it failed (its part is then computed here)."""
+    try:
+        with os.fdopen(fd, "rb") as stream:
+            raw = stream.read()
+    finally:
+        _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        return None
+    try:
+        sent = pickle.loads(raw)
+    except Exception:
+        return None
+    return sent if isinstance(sent, list) else None
+
+
+# --- git revisions -------------------------------------------------------------------------------
 
 
 def _wanted(rel: PurePosixPath) -> bool:
@@ -130,6 +372,8 @@ def _wanted(rel: PurePosixPath) -> bool:
 
 def registry_snapshot(root: Path, rev: str, max_file_bytes: int = MAX_FILE_BYTES) -> Snapshot | None:
     """The registry folder ``root``'s files at git revision ``rev``; None if it did not exist there."""
+    from itamctl.gitrepo import Repository
+
     repo = Repository(root)
     return repo.files_at(rev, repo.relative(root), _wanted, max_file_bytes=max_file_bytes)
 
@@ -139,14 +383,25 @@ def open_snapshot(root: Path, snapshot: Snapshot) -> Checked:
     """Validate the files of ``snapshot`` as the registry at ``root``."""
     extensions = tuple((display_path(root / b.path), b.data or b"") for b in snapshot.files
                        if b.path.startswith("schemas/") and b.path.endswith(".schema.json"))
-    loaded = load_blobs(root, ((b.path, b.size, b.data) for b in snapshot.files), snapshot.links)
-    limit = file_limit(loaded.documents)
-    if limit != MAX_FILE_BYTES and any(b.data is None for b in snapshot.files):
-        again = registry_snapshot(root, snapshot.commit, limit)
-        snapshot = replace(again, revision=snapshot.revision) if again else snapshot
-        loaded = load_blobs(root, ((b.path, b.size, b.data) for b in snapshot.files), snapshot.links, limit)
-    checked = _check(root, loaded, SchemaValidator(root, extensions))
-    registry = replace(checked.registry, schema_extensions=extensions, revision=snapshot.revision)
+    validator = SchemaValidator(root, extensions)
+    current = [snapshot]
+
+    def sources(limit: int) -> list[_Source | Diagnostic]:
+        if limit != MAX_FILE_BYTES and any(b.data is None for b in current[0].files):
+            again = registry_snapshot(root, snapshot.commit, limit)
+            current[0] = replace(again, revision=snapshot.revision) if again else current[0]
+        out: list[_Source | Diagnostic] = [
+            Diagnostic(display_path(root / rel), None, None, "yaml.symlink", Severity.WARNING,
+                       "symbolic link in a git revision; not followed") for rel in current[0].links]
+        for b in current[0].files:
+            if not is_registry_path(PurePosixPath(b.path)):
+                continue
+            file = display_path(root / b.path)
+            out.append(_Source(file, b.data if b.data is not None else too_large(file, b.size, limit)))
+        return out
+
+    checked = _check(root, _load(sources, validator, None))
+    registry = replace(checked.registry, schema_extensions=extensions, revision=current[0].revision)
     return Checked(registry, checked.diagnostics)
 
 
@@ -155,16 +410,21 @@ def empty_registry(root: Path, revision: str | None = None) -> Registry:
     return Registry(root=root, settings=Settings(), schema_extensions=(), revision=revision)
 
 
-def _check(root: Path, loaded: LoadResult, validator: SchemaValidator, cache: FileCache | None = None) -> Checked:
-    diagnostics = list(loaded.diagnostics)
-    if not loaded.files:
+def _check(root: Path, loaded: _Loaded) -> Checked:
+    result = loaded.result
+    diagnostics = list(result.diagnostics)
+    if not result.files:
         diagnostics.append(Diagnostic(
             display_path(root), None, None, "registry_empty", Severity.ERROR,
             "no *.yaml or *.yml files in the registry folder",
         ))
-    valid, found = validator.validate_all(loaded.documents, cache)
-    diagnostics.extend(found)
-    registry, found = build_registry(root, valid, loaded.documents, loaded.files)
+    valid = []
+    for doc, found in zip(result.documents, loaded.schema, strict=True):
+        if found:
+            diagnostics.extend(found)
+        else:
+            valid.append(doc)
+    registry, found = build_registry(root, valid, result.documents, result.files)
     diagnostics.extend(found)
     diagnostics.extend(run_validation(registry))
     return Checked(registry, tuple(sorted_diagnostics(diagnostics)))

@@ -204,12 +204,26 @@ class SchemaValidator:
         self._fast: dict[str, Any] = {}
         self._fast_registry: Any = None
         self._plans: dict[str, _IntPlan | None] = {}
+        self._inlined: dict[str, dict] = {}
+
+    def inlined(self, kind: str) -> dict:
+        """The schema of ``kind`` with its local ``$ref``s inlined (what the python-jsonschema validator checks)."""
+        if kind not in self._inlined:
+            self._inlined[kind] = _inline_refs(self.schemas[schema_file(kind)], self.schemas, schema_file(kind))
+        return self._inlined[kind]
 
     def validator(self, kind: str) -> Any:
         if kind not in self._validators:
-            schema = _inline_refs(self.schemas[schema_file(kind)], self.schemas, schema_file(kind))
-            self._validators[kind] = _Validator(schema, registry=self._registry, format_checker=FORMAT_CHECKER)
+            self._validators[kind] = _Validator(self.inlined(kind), registry=self._registry,
+                                                format_checker=FORMAT_CHECKER)
         return self._validators[kind]
+
+    def prepare(self) -> None:
+        """Compile what every kind needs for a valid document now (before worker processes fork)."""
+        for kind in KINDS:
+            if self.fast:
+                self.fast_validator(kind)
+            self._plan(kind)
 
     def fast_validator(self, kind: str) -> Any:
         """The jsonschema-rs validator of ``kind`` (same schemas, same format functions)."""
@@ -256,20 +270,23 @@ class SchemaValidator:
             return []
         return self.validate(doc)
 
+    def _plan(self, kind: str) -> _IntPlan | None:
+        if kind not in self._plans:
+            self._plans[kind] = _IntPlan.of(self.inlined(kind))
+        return self._plans[kind]
+
     def to_int(self, doc: Document) -> None:
         """Integral Decimals where the schema wants integers made ints, in ``doc.data`` (a valid document)."""
-        if doc.kind not in self._plans:
-            self._plans[doc.kind] = _IntPlan.of(self.validator(doc.kind).schema)
-        plan = self._plans[doc.kind]
+        plan = self._plan(doc.kind)
         if plan is not None:
             plan.apply(doc.data)
 
-    def validate_all(self, docs: Iterable[Document], cache: Any = None) -> tuple[list[Document], list[Diagnostic]]:
-        """Documents that passed, and the findings of those that did not (by content with a cache)."""
+    def validate_all(self, docs: Iterable[Document]) -> tuple[list[Document], list[Diagnostic]]:
+        """Documents that passed, and the findings of those that did not."""
         valid: list[Document] = []
         found: list[Diagnostic] = []
         for doc in docs:
-            problems = cache.schema(doc, self.findings) if cache is not None else self.findings(doc)
+            problems = self.findings(doc)
             if problems:
                 found.extend(problems)
             else:
