@@ -201,17 +201,13 @@ def _size(node: Any) -> int:
     return 1
 
 
-class _MarkTable(Mapping):
-    """``Document.values`` / ``Document.keys`` of a fast-path document, built when first read."""
+class _LazyTable(Mapping):
+    """A position table built when first read (``_get``)."""
 
-    __slots__ = ("marks", "which")
-
-    def __init__(self, marks: _Marks, which: int) -> None:
-        self.marks = marks
-        self.which = which
+    __slots__ = ()
 
     def _get(self) -> dict[JsonPath, Position]:
-        return self.marks.tables()[self.which]
+        raise NotImplementedError
 
     def __getitem__(self, path: JsonPath) -> Position:
         return self._get()[path]
@@ -226,14 +222,27 @@ class _MarkTable(Mapping):
         return len(self._get())
 
 
+class _MarkTable(_LazyTable):
+    """``Document.values`` / ``Document.keys`` of a fast-path document."""
+
+    __slots__ = ("marks", "which")
+
+    def __init__(self, marks: _Marks, which: int) -> None:
+        self.marks = marks
+        self.which = which
+
+    def _get(self) -> dict[JsonPath, Position]:
+        return self.marks.tables()[self.which]
+
+
 def _marked_document(file: str, index: int, data: dict, marks: array, clean: bool = False) -> Document:
     shared = _Marks(data, marks)
     return Document(file, index, data, Position(marks[0] + 1, marks[1] + 1), _MarkTable(shared, 0),
                     _MarkTable(shared, 1), clean)
 
 
-class _FlatPositions(Mapping):
-    """Positions kept as (path, line, column) tuples; the table is built when first asked."""
+class _FlatPositions(_LazyTable):
+    """Positions kept as (path, line, column) tuples (a composer document from the cache)."""
 
     __slots__ = ("_flat", "_table")
 
@@ -245,18 +254,6 @@ class _FlatPositions(Mapping):
         if self._table is None:
             self._table = {path: Position(line, column) for path, line, column in self._flat}
         return self._table
-
-    def __getitem__(self, path: JsonPath) -> Position:
-        return self._get()[path]
-
-    def __contains__(self, path: object) -> bool:
-        return path in self._get()
-
-    def __iter__(self) -> Iterator[JsonPath]:
-        return iter(self._get())
-
-    def __len__(self) -> int:
-        return len(self._flat)
 
 
 def _flat(table: Mapping[JsonPath, Position]) -> tuple:
