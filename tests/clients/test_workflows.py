@@ -174,6 +174,21 @@ def test_this_repositorys_gate_does_not_fail_on_the_demos_planted_findings():
     assert all("--exit-zero" not in c for c in itamctl_commands(template))
 
 
+def test_this_repositorys_daily_check_stays_green_on_the_demos_planted_findings():
+    """The demo's findings are demo data: `check` exits 1 on them, so the daily check here runs it with --exit-zero."""
+    from conftest import run_cli
+
+    assert run_cli("check", "--registry", REPO / "registry")[0] == 1  # planted: would fail every day
+    assert run_cli("validate", "--registry", REPO / "registry")[0] == 0
+    step = next(s for s in steps(load(REPO / ".github/workflows/daily-check.yml")) if s.get("id") == "check")
+    commands = [line.strip() for line in step["run"].splitlines() if line.strip()]
+    assert commands == ["itamctl validate --format github",
+                        'itamctl check --format github --summary "$GITHUB_STEP_SUMMARY" --exit-zero']
+    template = next(s for s in steps(load(REPO / "itamctl/templates/workflows/daily-check.yml"))
+                    if s.get("id") == "check")
+    assert "--exit-zero" not in template["run"]  # a team's registry fails the check, and gets the issue
+
+
 def test_pull_requests_get_annotations_and_a_job_summary():
     wf = load(REPO / ".github/workflows/registry.yml")
     assert "pull_request" in wf["on"]

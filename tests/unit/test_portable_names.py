@@ -77,3 +77,18 @@ def test_import_never_creates_device_names_or_case_twins(registry, tmp_path):
     assert written == ["LT-7-2.yaml", "_CON.yaml", "_NUL.yaml", "lt-7.yaml"]
     assert {c["id"] for c in report["created"]} == {"CON", "LT-7", "NUL"}
     assert not [d for d in report["diagnostics"] if d["rule"] == "portable_file_name"]
+
+
+def test_license_and_contract_imports_get_portable_names_too(registry, tmp_path):
+    csv = tmp_path / "licenses.csv"
+    csv.write_text("id,name,type\nCON,Console licence,perpetual\nPrn,Printer drivers,perpetual\n", encoding="utf-8")
+    code, out, _ = run_cli("import", "csv", csv, "--kind", "license", "--registry", registry.root, "--format", "json")
+    assert code == 0, out
+    assert sorted(p.name for p in (registry.root / "licenses").iterdir()) == ["LIC-0001.yaml", "_CON.yaml", "_Prn.yaml"]
+    contracts = tmp_path / "contracts.csv"
+    contracts.write_text("name,type,start,end\nCom1,service,2024-01-01,2024-12-31\n", encoding="utf-8")
+    code, out, _ = run_cli("import", "csv", contracts, "--kind", "contract", "--registry", registry.root,
+                           "--format", "json")
+    assert code == 0, out
+    assert sorted(p.name for p in (registry.root / "contracts").iterdir()) == ["CTR-0001.yaml", "_com1.yaml"]
+    assert not [d for d in json.loads(out)["diagnostics"] if d["rule"] == "portable_file_name"]
