@@ -105,10 +105,14 @@ class _Table(Planner):
 
     def _free(self, candidate: str) -> str:
         """``candidate``, or a variant when another kind holds it (the same every run: the registry decides)."""
-        holder = self.registry_kinds.get(candidate)
-        if holder is None or holder == self.kind:
+        if self.registry_kinds.get(candidate) in (None, self.kind):
             return candidate
-        return self._unique(candidate, self.kind)
+        base = f"{candidate[:54]}-{self.kind.lower()}"
+        for n in range(1, 1000):  # the first variant no other kind holds: an earlier run's item is ours
+            option = base if n == 1 else f"{base}-{n}"
+            if self.registry_kinds.get(option) in (None, self.kind):
+                return option
+        raise AssertionError("no free id")  # pragma: no cover - a thousand namesakes
 
     def document(self, row: Row, item_id: str) -> dict[str, Any] | None:
         data: dict[str, Any] = {"apiVersion": API_VERSION, "kind": self.kind, "id": item_id}

@@ -287,3 +287,14 @@ def test_an_init_repository_takes_every_snipeit_export(tmp_path):
     assert snapshot(root) == before
     license_file = (root / "licenses/adobe-acrobat-pro.yaml").read_text(encoding="utf-8")
     assert license_file.startswith("# yaml-language-server: $schema=../../schemas/license.schema.json\n")
+
+
+def test_an_id_another_kind_holds_gets_the_same_variant_on_every_run(registry, tmp_path):
+    """A license called like a vendor ("ACME") gets acme-license; the second run finds it, not acme-license-2."""
+    source = write(tmp_path / "licenses.csv", "Name,Seats\nACME,5\n")
+    _code, first = run_import("csv", source, "--kind", "license", "--registry", registry.root)
+    assert [c["id"] for c in first["created"]] == ["acme-license"]
+    before = snapshot(registry.root)
+    _code, second = run_import("csv", source, "--kind", "license", "--registry", registry.root)
+    assert second["created"] == [] and [u["id"] for u in second["unchanged"]] == ["acme-license"]
+    assert snapshot(registry.root) == before
