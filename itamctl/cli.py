@@ -8,12 +8,14 @@ name, ``module:attribute`` and the one-line help shown in ``itamctl --help``
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+from collections.abc import Iterator
 
 import click
 
 from itamctl import __version__
-from itamctl.errors import FatalError
+from itamctl.errors import EXIT_FATAL, EXIT_USAGE, FatalError
 
 #: name -> (where the click command is, its short help for ``itamctl --help``), in help order.
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -78,14 +80,46 @@ class _Group(click.Group):
         with formatter.section("Commands"):
             formatter.write_dl(rows)
 
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except FatalError as exc:
-            from itamctl.commands._options import echo_error
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        with one_line_errors():
+            return super().make_context(info_name, args, parent=parent, **extra)
 
+    def invoke(self, ctx: click.Context):
+        with one_line_errors():
+            return super().invoke(ctx)
+
+
+def _click_message(exc: click.ClickException) -> str:
+    """Click's own error (bad option, unknown command) as one line, with where to find help."""
+    message = exc.format_message()
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None and ctx.help_option_names:
+        message = message.removesuffix(".") + f" (see '{ctx.command_path} {ctx.help_option_names[-1]}')"
+    return message
+
+
+@contextlib.contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Every fatal error, ours or click's, as one escaped line on stderr (``itamctl: error: ...``) and its exit code.
+
+    Click would print a usage block and quote option values raw; here they go
+    through :func:`~itamctl.commands._options.echo_error` like every other
+    error. A group called without a command still shows its help.
+    """
+    try:
+        yield
+    except click.exceptions.NoArgsIsHelpError:
+        raise
+    except (FatalError, click.ClickException) as exc:
+        from itamctl.commands._options import echo_error
+
+        if isinstance(exc, FatalError):
             echo_error(str(exc))
-            ctx.exit(exc.exit_code)
+            code = exc.exit_code
+        else:
+            echo_error(_click_message(exc))
+            code = EXIT_USAGE if isinstance(exc, click.UsageError) else EXIT_FATAL
+        raise click.exceptions.Exit(code) from None
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"],

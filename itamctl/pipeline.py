@@ -444,16 +444,13 @@ def valid_or_fail(checked: Checked, *, limit: int = 10, side: str | None = None)
     if checked.ok:
         return checked.registry
     errors = [d for d in checked.diagnostics if d.severity is Severity.ERROR]
-    shown = "\n".join(
-        f"  {one_line(d)}" for d in errors[:limit]
-    )
-    more = f"\n  ... and {len(errors) - limit} more" if len(errors) > limit else ""
+    shown = "; ".join(one_line(d) for d in errors[:limit])
+    more = f"; ... and {len(errors) - limit} more" if len(errors) > limit else ""
     at = f" at {checked.registry.revision}" if checked.registry.revision else ""
     which = f"{side}: " if side else ""
     raise FatalError(
         f"{which}the registry{at} has {len(errors)} validation error(s); "
-        "run `itamctl validate` and fix them first:\n"
-        f"{shown}{more}",
+        f"run `itamctl validate` and fix them first: {shown}{more}",
         exit_code=1,
     )
 

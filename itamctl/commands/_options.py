@@ -13,7 +13,7 @@ from typing import Any
 import click
 
 from itamctl.fileio import write_atomic
-from itamctl.render.escape import for_channel, for_stream
+from itamctl.render.escape import for_channel, for_stream, terminal
 
 
 def _set_cache(ctx: Any, param: Any, no_cache: bool) -> None:
@@ -133,8 +133,14 @@ def print_text(text: str, output: Path | None = None, force: bool = False, *, fm
 
 
 def echo_error(message: str) -> None:
-    """One fatal error on standard error, escaped like every other line itamctl prints."""
-    click.echo(for_stream(f"itamctl: error: {message}", "text"), err=True)
+    """One fatal error on standard error: always ONE line, escaped like every other line itamctl prints.
+
+    The message may quote data (a name with a line break, a revision, an
+    option value): every control character in it, line breaks included, is
+    shown escaped (``\\n``), so the error stays one line and nothing in it can
+    start a workflow command or move a terminal's cursor.
+    """
+    click.echo(for_stream(f"itamctl: error: {terminal(message)}", "text"), err=True)
 
 
 def amount_callback(ctx, param, value: str | None) -> Decimal | None:

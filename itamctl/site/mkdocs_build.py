@@ -54,8 +54,8 @@ def run_mkdocs(config_file: Path) -> None:
             config = load_config(config_file=str(config_file), strict=True)
             build(config)
     except MkDocsException as exc:
-        details = "\n".join(f"  {m}" for m in handler.messages[:20])
-        raise FatalError(f"mkdocs build failed: {exc}" + (f"\n{details}" if details else "")) from exc
+        details = "; ".join(handler.messages[:20])
+        raise FatalError(f"mkdocs build failed: {exc}" + (f": {details}" if details else "")) from exc
     finally:
         logger.removeHandler(handler)
 
