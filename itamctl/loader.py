@@ -48,6 +48,9 @@ FILE_LIMIT_SETTING = "max_file_bytes"
 MAX_DEPTH = 32
 #: YAML files read from one registry at most (a bound on work and memory; the demo has about 200).
 MAX_FILES = 100_000
+#: Folders walked at most, and how deep (a crafted tree of empty or nested folders must not hang or recurse).
+MAX_FOLDERS = 10_000
+MAX_FOLDER_DEPTH = 32
 YAML_SUFFIXES = (".yaml", ".yml")
 
 JsonPath = tuple[str | int, ...]
@@ -673,14 +676,26 @@ def iter_registry_files(root: Path) -> Iterator[tuple[Path, Diagnostic | None]]:
 
     Not read: links that leave the registry (or loop, or lead nowhere),
     entries that are not regular files (a FIFO named ``*.yaml`` would block
-    the read forever, a device would never end), and every file after the
-    first :data:`MAX_FILES`.
+    the read forever, a device would never end), every file after the
+    first :data:`MAX_FILES`, folders deeper than :data:`MAX_FOLDER_DEPTH` and
+    every folder after the first :data:`MAX_FOLDERS` (each an error finding).
     """
     real_root = root.resolve()
-    count = 0
+    count = folders = 0
     for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         base = Path(dirpath)
+        folders += 1
+        if folders > MAX_FOLDERS:
+            yield base, Diagnostic(display_path(root), None, None, "yaml.too_many_folders", Severity.ERROR,
+                                   f"more than {MAX_FOLDERS} folders in the registry; the rest are not read "
+                                   "(keep the registry's files in fewer folders)")
+            return
+        if dirnames and len(base.relative_to(root).parts) >= MAX_FOLDER_DEPTH:
+            yield base, Diagnostic(display_path(base), None, None, "yaml.too_deep", Severity.ERROR,
+                                   f"folders nested more than {MAX_FOLDER_DEPTH} levels deep; the folders in "
+                                   "this one are not read (keep the registry's files in shallower folders)")
+            dirnames[:] = []
         for name in dirnames:
             link = base / name
             if link.is_symlink() and not inside(link, real_root):
