@@ -55,7 +55,8 @@ def _why(exc: OSError) -> str:
     return exc.strerror or str(exc)
 
 
-def _make_folder(folder: Path) -> None:
+def make_folder(folder: Path) -> None:
+    """Create ``folder`` and its parents; a part of the way that is a file is a one-line usage error."""
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError) as exc:
@@ -83,7 +84,7 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False) -> N
                          exit_code=EXIT_USAGE)
     if path.exists() and not overwrite:
         raise FatalError(f"{path} already exists; pass --force to overwrite it")
-    _make_folder(path.parent)
+    make_folder(path.parent)
     payload = data.encode("utf-8") if isinstance(data, str) else data
     mode = _new_mode(path)
     try:
@@ -104,6 +105,34 @@ def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False) -> N
         Path(tmp).unlink(missing_ok=True)
         raise
     _sync_folder(path.parent)
+
+
+def append_text(path: Path, text: str) -> None:
+    """Add ``text`` at the end of ``path`` (created with the umask's mode if missing): the one non-atomic write.
+
+    For files meant to grow, such as ``$GITHUB_STEP_SUMMARY``. Refused, as
+    by :func:`write_atomic`, when ``path`` is a symbolic link, a folder, a
+    FIFO or a device (opened without following links or blocking).
+    """
+    path = Path(path)
+    if path.is_symlink():
+        raise FatalError(f"{path} is a symbolic link; itamctl does not write through links", exit_code=EXIT_USAGE)
+    if path.is_dir():
+        raise FatalError(f"{path} is a folder, not a file", exit_code=EXIT_USAGE)
+    flags = os.O_WRONLY | os.O_APPEND | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags, 0o666)
+    except OSError as exc:
+        raise FatalError(f"cannot append to {path}: {_why(exc)}") from exc
+    with os.fdopen(fd, "ab") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise FatalError(f"{path} is not a regular file (a device or FIFO); itamctl appends only to files",
+                             exit_code=EXIT_USAGE)
+        try:
+            handle.write(text.encode("utf-8"))
+            handle.flush()
+        except OSError as exc:
+            raise FatalError(f"cannot append to {path}: {_why(exc)}") from exc
 
 
 def _sync_folder(folder: Path) -> None:
@@ -138,7 +167,8 @@ def check_inside(root: Path, relpath: str) -> Path:
         probe = probe / part
         if probe.is_symlink():
             raise FatalError(f"refusing to write {Path(root) / relpath}: {probe} is a symbolic link "
-                             "(itamctl writes only inside the registry, never through links)", exit_code=EXIT_USAGE)
+                             f"(itamctl writes only inside {root}, never through links, which could lead outside)",
+                             exit_code=EXIT_USAGE)
         if not probe.exists():
             break
     return Path(root) / relpath

@@ -47,10 +47,12 @@ def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, k
     Needs the `site` extra (pip install 'itamctl[site]').
     """
     require_site_builder()
-    from itamctl.site.build import build_site, keep_sources_in
+    from itamctl.site.build import build_site, check_out, keep_sources_in
 
     if keep_sources is not None and keep_sources.absolute() == out.absolute():
         raise FatalError("--keep-sources must be another folder than --out", exit_code=EXIT_USAGE)
+    if keep_sources is not None:
+        check_out(keep_sources.absolute(), force)  # before anything is written
     result = build_site(registry, out, as_of, force=force, at=at)
     if keep_sources is not None:
         keep_sources_in(registry, as_of, keep_sources, force=force, at=at)

@@ -26,6 +26,7 @@ from pathlib import Path
 import yaml
 
 from itamctl.errors import FatalError
+from itamctl.fileio import make_folder
 from itamctl.model import Registry
 from itamctl.pipeline import load_valid_registry
 from itamctl.site import shards
@@ -190,8 +191,15 @@ def _ours_or_empty(path: Path) -> bool:
 
 
 def check_out(out: Path, force: bool) -> None:
-    if out.exists() and not out.is_dir():
-        raise FatalError(f"{out} is a file, not a folder", exit_code=2)
+    """Refuse ``out`` unless it is a folder (or can be created as one) that is empty or was built by itamctl."""
+    if (out.exists() or out.is_symlink()) and not out.is_dir():
+        raise FatalError(f"{out} exists and is not a folder (a file, a device, a FIFO or a broken link)",
+                         exit_code=2)
+    above = out.parent
+    while not (above.exists() or above.is_symlink()):
+        above = above.parent
+    if not above.is_dir():
+        raise FatalError(f"cannot create {out}: {above} is not a folder", exit_code=2)
     if not force and not _ours_or_empty(out):
         raise FatalError(
             f"{out} is not empty and was not built by itamctl (no {MARKER} in it); "
@@ -208,7 +216,7 @@ def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = Fal
     """
     out = Path(out).absolute()
     check_out(out, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(out.parent)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     try:
         registry, ctx, items = _items(registry_root, as_of, at)
@@ -258,7 +266,7 @@ def keep_sources_in(registry_root: Path, as_of: date, folder: Path, *, force: bo
     """``site build --keep-sources``: the sources written to a new folder, then swapped in as ``folder``."""
     folder = Path(folder).absolute()
     check_out(folder, force)
-    folder.parent.mkdir(parents=True, exist_ok=True)
+    make_folder(folder.parent)
     work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.sources-", dir=folder.parent))
     try:
         write_sources(registry_root, as_of, work, at)
