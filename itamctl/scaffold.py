@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 from itamctl import __version__
 from itamctl.dates import add_months
 from itamctl.errors import UsageError
-from itamctl.fileio import write_atomic
+from itamctl.fileio import check_inside, make_folder, write_atomic
 from itamctl.schema import builtin_schema_dir
 from itamctl.site.build import base_dir
 
@@ -120,28 +120,18 @@ def init_repository(root: Path, today: date, *, organization: str = "Example Org
     from itamctl import gitrepo
 
     files = planned_files(today, organization=organization, currency=currency, requirement=requirement)
-    if root.exists() and not root.is_dir():
+    if (root.exists() or root.is_symlink()) and not root.is_dir():
         raise UsageError(f"{root} exists and is not a folder")
-    root.mkdir(parents=True, exist_ok=True)
-    top = root.resolve()
-    created, skipped = [], []
-    for relpath, text in files:
-        target = root / relpath
-        if os.path.lexists(target):
+    make_folder(root)
+    planned, skipped = [], []
+    for relpath, text in files:  # every target checked before the first is written
+        if os.path.lexists(root / relpath):
             skipped.append(relpath)
-            continue
-        _inside(top, target.parent, relpath)
+        else:
+            planned.append((check_inside(root, relpath), relpath, text))
+    created = []
+    for target, relpath, text in planned:
         write_atomic(target, text)
         created.append(relpath)
     initialised = gitrepo.init_repository(root) if git_init else False
     return InitResult(root, initialised, tuple(created), tuple(skipped))
-
-
-def _inside(top: Path, folder: Path, relpath: str) -> None:
-    """Refuse to write through a symbolic link that leads out of the new repository."""
-    probe = folder
-    while not probe.exists():
-        probe = probe.parent
-    resolved = probe.resolve()
-    if resolved != top and top not in resolved.parents:
-        raise UsageError(f"not writing {relpath}: its folder leads outside {top} (a symbolic link?)")
