@@ -8,19 +8,17 @@ from pathlib import Path
 import click
 
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
-from itamctl.errors import EXIT_FINDINGS, EXIT_OK, FatalError
+from itamctl.errors import EXIT_FINDINGS, EXIT_OK
+from itamctl.fileio import append_text
 from itamctl.pipeline import CheckReport, run_check
 from itamctl.render import formats, render
+from itamctl.render.escape import for_channel
 from itamctl.rules import policy_rules
 
 
 def _append(path: Path, text: str) -> None:
-    """Append to ``path`` (created if missing): the one write meant to add to an existing file."""
-    try:
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(text if text.endswith("\n") else text + "\n")
-    except OSError as exc:
-        raise FatalError(f"cannot append the summary to {path}: {exc.strerror or exc}") from exc
+    """Append the Markdown report to ``path`` (created if missing): the one write meant to add to a file."""
+    append_text(path, for_channel(text if text.endswith("\n") else text + "\n", "markdown"))
 
 
 def _help() -> str:
