@@ -200,9 +200,20 @@ def _amount(number: str, original: str) -> Decimal:
         else:
             raise ValueError(f"unreadable amount {original!r}")
     try:
-        return Decimal(digits)
+        amount = Decimal(digits)
     except InvalidOperation:  # pragma: no cover - the patterns above admit only digits and one point
         raise ValueError(f"not an amount: {original!r}") from None
+    if amount >= MAX_AMOUNT or -amount.as_tuple().exponent > 9:  # the schema's bounds on money
+        raise ValueError(f"amount {_shorten(original)} out of range (below 1,000,000,000,000, "
+                         "at most nine digits after the point)")
+    return amount
+
+
+MAX_AMOUNT = Decimal(10) ** 12
+
+
+def _shorten(text: str, limit: int = 40) -> str:
+    return repr(text) if len(text) <= limit else repr(text[:limit]) + f"... ({len(text)} characters)"
 
 
 def currency_code(text: str, default_currency: str) -> str:

@@ -40,6 +40,7 @@ from itamctl.model import Registry, Settings
 from itamctl.modelines import modeline_for
 from itamctl.pipeline import open_registry
 from itamctl.portable import fold, free_name, portable_stem
+from itamctl.render.escape import terminal
 from itamctl.rules.validation import secret_in_field
 from itamctl.schema import schema_file
 
@@ -163,7 +164,7 @@ def _checked_text(documents: Sequence[dict[str, Any]], header: str, file: str) -
 def _header(root: Path, relpath: str, schema: str, source: str) -> str:
     line = modeline_for(root, relpath, schema)
     lines = [line] if line else []
-    lines.append(f"# Imported from {Path(source).name} by `itamctl import`.")
+    lines.append(f"# Imported from {terminal(Path(source).name)} by `itamctl import`.")  # a name may hold a break
     return "\n".join(lines) + "\n"
 
 
