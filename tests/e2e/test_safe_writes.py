@@ -164,3 +164,136 @@ def test_a_device_or_fifo_is_never_replaced(tmp_path):
     with pytest.raises(FatalError, match="not a regular file") as info:
         write_atomic(fifo, "x", overwrite=True)
     assert info.value.exit_code == 2 and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+# --- targets that are not files: -o, --out, --keep-sources, --summary, init DIRECTORY -----------------
+
+#: Arguments each command needs besides -o (commands that gain -o later are found by the test below).
+NEEDS = {"depreciation": ["LT-0001"], "history": ["LT-0001"], "export": ["--format", "csv"]}
+
+
+def _output_commands() -> list[str]:
+    import click
+
+    from itamctl.cli import COMMANDS, load_command
+
+    found = []
+    for name in COMMANDS:
+        command = load_command(name)
+        subcommands = command.commands.items() if isinstance(command, click.Group) else [("", command)]
+        for sub, cmd in subcommands:
+            if any("-o" in getattr(p, "opts", ()) for p in cmd.params):
+                found.append(f"{name} {sub}".strip())
+    return found
+
+
+@pytest.fixture(scope="module")
+def repo_registry(tmp_path_factory):
+    import git
+    from conftest import write_registry
+    from helpers_git import commit
+
+    reg = write_registry(tmp_path_factory.mktemp("targets") / "registry")
+    commit(git.Repo.init(reg.root.parent), "Initial registry")
+    return reg
+
+
+def _odd_target(tmp_path, kind: str):
+    """A path that is not a file itamctl may replace: a FIFO, a device, a folder, a path under a file."""
+    if kind == "fifo":
+        os.mkfifo(tmp_path / "pipe")
+        return tmp_path / "pipe"
+    if kind == "folder":
+        (tmp_path / "folder").mkdir()
+        return tmp_path / "folder"
+    if kind == "under a file":
+        (tmp_path / "file").write_text("x")
+        return tmp_path / "file" / "out.txt"
+    return {"/dev/null": "/dev/null", "/dev/full": "/dev/full"}[kind]
+
+
+ODD = ["fifo", "/dev/null", "/dev/full", "folder", "under a file"]
+
+
+def test_every_command_with_o_is_covered():
+    assert {"costs", "expiries", "budget", "diff", "history", "depreciation", "export"} <= set(_output_commands())
+
+
+@pytest.mark.parametrize("kind", ODD)
+@pytest.mark.parametrize("name", _output_commands())
+def test_o_to_something_that_is_not_a_file_is_refused_in_one_line(repo_registry, tmp_path, name, kind):
+    target = _odd_target(tmp_path, kind)
+    before = tree(tmp_path)
+    for force in ([], ["--force"]):
+        code, out, err = run_cli(*name.split(), *NEEDS.get(name, []), "--registry", repo_registry.root,
+                                 "--as-of", AS_OF, "-o", target, *force)
+        assert (code, out) == (2, ""), err
+        assert err.startswith("itamctl: error: ") and err.count("\n") == 1
+    assert tree(tmp_path) == before  # nothing written, no temporary file left
+    if kind == "fifo":
+        assert stat.S_ISFIFO(os.stat(target).st_mode)
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/null", "file", "under a file", "broken link"])
+@pytest.mark.parametrize("option", ["--out", "--keep-sources"])
+def test_site_build_refuses_an_out_that_is_not_a_folder_before_writing(registry, tmp_path, option, kind):
+    pytest.importorskip("mkdocs")
+    work = tmp_path / "work"
+    work.mkdir()
+    if kind == "file":
+        target = work / "file"
+        target.write_text("x")
+    elif kind == "broken link":
+        target = work / "link"
+        target.symlink_to(work / "nowhere")
+    else:
+        target = _odd_target(work, kind)
+    before = tree(work)
+    args = ["--out", target] if option == "--out" else ["--out", work / "site", "--keep-sources", target]
+    for force in ([], ["--force"]):
+        code, out, err = run_cli("site", "build", "--registry", registry.root, "--as-of", AS_OF, *args, *force)
+        assert (code, out) == (2, ""), err
+        assert err.startswith("itamctl: error: ") and err.count("\n") == 1
+    assert tree(work) == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "link", "under a file"])
+def test_check_summary_appends_only_to_a_regular_file(registry, tmp_path, kind):
+    if kind == "link":
+        (tmp_path / "real.md").write_text("kept\n")
+        target = tmp_path / "summary.md"
+        target.symlink_to(tmp_path / "real.md")
+    else:
+        target = _odd_target(tmp_path, kind)
+    code, out, err = run_cli("check", "--registry", registry.root, "--as-of", AS_OF, "--summary", target)
+    assert code in (2, 3) and out == "" and err.startswith("itamctl: error: ") and err.count("\n") == 1
+    if kind == "link":
+        assert (tmp_path / "real.md").read_text() == "kept\n"
+
+
+def test_check_summary_appends_and_honours_the_umask(registry, tmp_path):
+    target = tmp_path / "summary.md"
+    old = os.umask(0o027)
+    try:
+        for _ in range(2):
+            assert run_cli("check", "--registry", registry.root, "--as-of", AS_OF, "--summary", target)[0] == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+    assert target.read_text().count("## itamctl check: passed") == 2
+
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/null", "file", "under a file", "broken link"])
+def test_init_into_something_that_is_not_a_folder_writes_nothing(tmp_path, kind):
+    if kind == "file":
+        target = tmp_path / "file"
+        target.write_text("x")
+    elif kind == "broken link":
+        target = tmp_path / "link"
+        target.symlink_to(tmp_path / "nowhere")
+    else:
+        target = _odd_target(tmp_path, kind)
+    before = tree(tmp_path)
+    code, out, err = run_cli("init", target, "--no-git")
+    assert (code, out) == (2, "") and err.startswith("itamctl: error: ") and err.count("\n") == 1
+    assert tree(tmp_path) == before
