@@ -206,9 +206,12 @@ def _odd_target(tmp_path, kind: str):
     if kind == "folder":
         (tmp_path / "folder").mkdir()
         return tmp_path / "folder"
-    if kind == "under a file":
+    if kind in ("file", "under a file"):
         (tmp_path / "file").write_text("x")
-        return tmp_path / "file" / "out.txt"
+        return tmp_path / "file" / ("out.txt" if kind == "under a file" else "")
+    if kind == "broken link":
+        (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+        return tmp_path / "link"
     return {"/dev/null": "/dev/null", "/dev/full": "/dev/full"}[kind]
 
 
@@ -240,14 +243,7 @@ def test_site_build_refuses_an_out_that_is_not_a_folder_before_writing(registry,
     pytest.importorskip("mkdocs")
     work = tmp_path / "work"
     work.mkdir()
-    if kind == "file":
-        target = work / "file"
-        target.write_text("x")
-    elif kind == "broken link":
-        target = work / "link"
-        target.symlink_to(work / "nowhere")
-    else:
-        target = _odd_target(work, kind)
+    target = _odd_target(work, kind)
     before = tree(work)
     args = ["--out", target] if option == "--out" else ["--out", work / "site", "--keep-sources", target]
     for force in ([], ["--force"]):
@@ -285,14 +281,7 @@ def test_check_summary_appends_and_honours_the_umask(registry, tmp_path):
 
 @pytest.mark.parametrize("kind", ["fifo", "/dev/null", "file", "under a file", "broken link"])
 def test_init_into_something_that_is_not_a_folder_writes_nothing(tmp_path, kind):
-    if kind == "file":
-        target = tmp_path / "file"
-        target.write_text("x")
-    elif kind == "broken link":
-        target = tmp_path / "link"
-        target.symlink_to(tmp_path / "nowhere")
-    else:
-        target = _odd_target(tmp_path, kind)
+    target = _odd_target(tmp_path, kind)
     before = tree(tmp_path)
     code, out, err = run_cli("init", target, "--no-git")
     assert (code, out) == (2, "") and err.startswith("itamctl: error: ") and err.count("\n") == 1
