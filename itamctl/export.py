@@ -22,6 +22,7 @@ from typing import Any
 
 from itamctl.inventory import Inventory
 from itamctl.money import money_str
+from itamctl.render.escape import file_text
 from itamctl.render.table import csv_text, defuse
 
 #: Export kinds -> (model kind, Registry attribute).
@@ -136,9 +137,9 @@ def to_xlsx(tables: Sequence[Table]) -> bytes:
     book.remove(book.active)
     for table in tables:
         sheet = book.create_sheet(table.name)
-        sheet.append([defuse(c) for c in table.columns])
-        for row in table.rows:
-            sheet.append([defuse(v) if isinstance(v, str) else v for v in row])
+        sheet.append([file_text(defuse(c)) for c in table.columns])
+        for row in table.rows:  # control characters shown escaped, as in CSV (a worksheet cannot hold them)
+            sheet.append([file_text(defuse(v)) if isinstance(v, str) else v for v in row])
             for cell in sheet[sheet.max_row]:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"  # never a formula, whatever the text

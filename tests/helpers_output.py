@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 #: Raw characters no output may hold (CR only inside CRLF).
@@ -11,8 +12,13 @@ OWN_COMMAND = re.compile(r"::(error|warning|notice) (file|title)=[^:\r\n]*::")
 
 
 def assert_safe(text: str, fmt: str, *, github: bool) -> None:
-    """``text`` (printed in ``fmt``) holds no control sequence, and under Actions no forged workflow command."""
+    """``text`` (printed in ``fmt``) holds no control sequence, and under Actions no forged workflow command.
+
+    JSON must still be JSON (escaping for a channel never changes the value a reader gets).
+    """
     assert not RAW_CONTROL.search(text), RAW_CONTROL.search(text)
+    if fmt == "json" and text.strip():
+        json.loads(text)
     if not github:
         return
     for line in RUNNER_LINES.split(text):

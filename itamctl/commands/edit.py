@@ -32,7 +32,7 @@ def _common(func: Callable) -> Callable:
 def _finish(result, fmt: str) -> None:
     from itamctl.render.inventory import edit_json, edit_text
 
-    print_text(edit_json(result) if fmt == "json" else edit_text(result))
+    print_text(edit_json(result) if fmt == "json" else edit_text(result), fmt=fmt)
     raise SystemExit(EXIT_FINDINGS if result.refused else EXIT_OK)
 
 

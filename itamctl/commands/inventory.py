@@ -27,7 +27,7 @@ def list_items(kind: str | None, where: tuple[str, ...], owner: str | None, stat
     from itamctl.render.inventory import list_json, list_text
 
     items = select_items(open_registry(registry).registry, kind, where=where, owner=owner, status=status)
-    print_text(list_json(items) if fmt == "json" else list_text(items))
+    print_text(list_json(items) if fmt == "json" else list_text(items), fmt=fmt)
 
 
 @click.command("show")
@@ -48,4 +48,4 @@ def show(item_id: str, registry: Path, as_of: date, fmt: str) -> None:
             checked.registry.known_ids else ""
         raise UsageError(f"no item with id {item_id!r} in the registry{hint}")
     inventory = Inventory(checked, as_of)
-    print_text(show_json(item, inventory) if fmt == "json" else show_text(item, inventory))
+    print_text(show_json(item, inventory) if fmt == "json" else show_text(item, inventory), fmt=fmt)

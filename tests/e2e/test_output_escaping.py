@@ -12,6 +12,7 @@ import json
 
 import pytest
 from conftest import MINIMAL_REGISTRY, run_cli, write_registry
+from helpers_git import commit
 from helpers_output import RAW_CONTROL, assert_safe, formats_of
 
 from itamctl.render.escape import (
@@ -33,18 +34,31 @@ AS_OF = "2026-11-01"
 COMMANDS = {
     "validate": [], "check": ["--as-of", AS_OF], "costs": ["--as-of", AS_OF],
     "depreciation": ["LT-0001", "--as-of", AS_OF], "expiries": ["--as-of", AS_OF],
-    "budget": ["--as-of", AS_OF, "--lines"],
+    "budget": ["--as-of", AS_OF, "--lines"], "list": [], "show": ["LT-0001", "--as-of", AS_OF],
+    "export": ["--as-of", AS_OF],
+    "diff": ["--base", "HEAD~1", "--as-of", AS_OF], "history": ["LT-0002"],
 }
-CASES = [(name, fmt) for name in COMMANDS for fmt in formats_of(name)]
+CASES = [(name, fmt) for name in COMMANDS for fmt in formats_of(name) if fmt not in ("xlsx", "sqlite")]
+#: What git accepts as an author name: no line break, ``<`` or ``>``.
+AUTHOR = "Mallory \x1b]0;title\x07 ::error file=a::b @alice"
 
 
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
+    """Hostile names in a real repository: a first commit, then one that adds LT-0002 (named the same)."""
+    import git
+
     reg = write_registry(tmp_path_factory.mktemp("hostile") / "registry")
     name = json.dumps(HOSTILE)
     reg.replace("assets/LT-0001.yaml", "name: Laptop (Alice)", f"name: {name}")
     reg.replace("licenses/LIC-0001.yaml", "name: Editor subscription", f"name: {name}")
     reg.replace("contracts/CTR-0001.yaml", "name: Laptop support", f"name: {name}")
+    repo = git.Repo.init(reg.root.parent)
+    actor = git.Actor(AUTHOR, "m@example.com")
+    commit(repo, HOSTILE, actor)
+    reg.write("assets/LT-0002.yaml", MINIMAL_REGISTRY["assets/LT-0001.yaml"].replace("LT-0001", "LT-0002")
+              .replace("name: Laptop (Alice)", f"name: {name}"))
+    commit(repo, "\r::add-mask::k\n##[error]v1 <!-- itamctl-diff --> @alice", actor)
     return reg
 
 
@@ -61,7 +75,29 @@ def test_hostile_names_in_every_command_and_format(hostile, name, fmt, github):
         json.loads(out)
     if fmt == "markdown":
         assert "@octo-org" not in out and "@alice" not in out
-        assert "<b>" not in out and "<!-- itamctl-diff -->" not in out
+        assert "<b>" not in out
+        marker = "<!-- itamctl-diff -->"  # the diff comment starts with its own marker, and holds no other
+        assert out.count(marker) == (1 if name == "diff" else 0) and (name != "diff" or out.startswith(marker))
+
+
+def test_xlsx_and_sqlite_hold_no_control_character_and_no_formula(hostile, tmp_path):
+    import sqlite3
+
+    from openpyxl import load_workbook
+
+    code, _, err = run_cli("export", "--registry", hostile.root, "--as-of", AS_OF, "--format", "xlsx",
+                           "-o", tmp_path / "x.xlsx")
+    assert code == 0, err
+    sheet = load_workbook(tmp_path / "x.xlsx")["assets"]
+    texts = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any(t.startswith("Evil\\x1b]52") for t in texts)
+    assert not any(RAW_CONTROL.search(t.replace("\n", "")) for t in texts)
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    code, _, err = run_cli("export", "--registry", hostile.root, "--as-of", AS_OF, "--format", "sqlite",
+                           "-o", tmp_path / "x.sqlite")
+    assert code == 0, err
+    with sqlite3.connect(tmp_path / "x.sqlite") as db:  # a database keeps the exact value, like JSON
+        assert HOSTILE in {r[0] for r in db.execute('SELECT name FROM "assets"')}
 
 
 def test_json_keeps_the_exact_value(hostile):
