@@ -16,6 +16,7 @@ from __future__ import annotations
 from itamctl.finance.schedule_report import ScheduleView
 from itamctl.money import ZERO, money_str
 from itamctl.render import PLAIN, Options
+from itamctl.render.escape import terminal
 from itamctl.render.table import csv_text, text_table
 
 
@@ -30,7 +31,7 @@ def render_csv(view: ScheduleView, options: Options = PLAIN) -> str:
 
 def render_text(view: ScheduleView, options: Options = PLAIN) -> str:
     a, s = view.asset, view.schedule
-    lines = [f"{a.id}  {a.name}", f"Method: {view.method}"]
+    lines = [f"{a.id}  {terminal(a.name)}", f"Method: {view.method}"]
     if s is None:
         lines.append("No purchase recorded yet: nothing to depreciate.")
         return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from itamctl.inventory import Figures, Inventory
 from itamctl.model import Item
 from itamctl.money import money_str
 from itamctl.render.diagnostics import location
+from itamctl.render.escape import terminal
 from itamctl.render.table import text_table
 
 if TYPE_CHECKING:  # a renderer does not import the command's core
@@ -91,9 +92,10 @@ def _flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
 def show_text(item: Item, inventory: Inventory) -> str:
     figures = inventory.figures(item)
     currency = inventory.registry.settings.currency
-    lines = [f"{item.kind} {item.id}: {item.name}", f"  in {where(item)}", ""]
-    width = max((len(k) for k, _ in _flatten(item.doc.data)), default=0)
-    lines += [f"  {k.ljust(width)}  {v}" for k, v in _flatten(item.doc.data)]
+    lines = [f"{item.kind} {item.id}: {terminal(item.name)}", f"  in {terminal(where(item))}", ""]
+    fields = [(terminal(k), terminal(v)) for k, v in _flatten(item.doc.data)]
+    width = max((len(k) for k, _ in fields), default=0)
+    lines += [f"  {k.ljust(width)}  {v}" for k, v in fields]
     computed = []
     if figures.book_value is not None:
         computed.append(f"  book value  {money_str(figures.book_value)} {currency}")
@@ -116,10 +118,11 @@ def _findings(found: Sequence[Diagnostic]) -> str:
 
 def edit_text(result: EditResult) -> str:
     if result.refused:
-        head = f"refused: {result.summary} would make the registry invalid; nothing written"
-        return "\n".join([head, *(f"  {location(d)}: [{d.rule}] {d.message}" for d in result.diagnostics)]) + "\n"
+        head = f"refused: {terminal(result.summary)} would make the registry invalid; nothing written"
+        return "\n".join([head, *(f"  {terminal(location(d))}: [{d.rule}] {terminal(d.message)}"
+                                  for d in result.diagnostics)]) + "\n"
     verb = "would write" if result.dry_run else ("created" if result.created else "updated")
-    return f"{verb} {result.file}: {result.summary}\n"
+    return f"{verb} {terminal(result.file)}: {terminal(result.summary)}\n"  # a value may hold a line break
 
 
 def edit_json(result: EditResult) -> str:

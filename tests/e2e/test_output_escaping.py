@@ -71,6 +71,8 @@ def test_hostile_names_in_every_command_and_format(hostile, name, fmt, github):
     assert out
     assert_safe(out, fmt, github=github)
     assert_safe(err, "text", github=github)
+    if fmt != "csv":  # a line break in a value never breaks the output's line (CSV quotes it)
+        assert "s3cret\n" not in out and "s3cret\r" not in out
     if fmt == "json":
         json.loads(out)
     if fmt == "markdown":
@@ -189,3 +191,14 @@ def test_neutralise_workflow_commands(fmt, text, expected):
 def test_no_mentions_and_md_escape():
     assert no_mentions("@alice and @org/team, a@b.example") == "@&#8203;alice and @&#8203;org/team, a@&#8203;b.example"
     assert md_escape("@org/team <b>|x</b> \x1b]52") == "@&#8203;org/team \\<b\\>\\|x\\</b\\> \\x1b\\]52"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_edit_commands_echo_hostile_values_escaped(registry, fmt):
+    for args in (["set", "LT-0001", f"name={HOSTILE}"], ["audit", "LT-0001"],
+                 ["new", "asset", "category=laptop", "status=in_stock", f"name={HOSTILE}"]):
+        code, out, err = run_cli(*args, "--registry", registry.root, "--format", fmt, env={"GITHUB_ACTIONS": "true"})
+        assert code == 0, err
+        assert_safe(out, fmt, github=True)
+        assert_safe(err, "text", github=True)
+        assert "s3cret\n" not in out
