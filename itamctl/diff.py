@@ -138,8 +138,8 @@ def _figures(registry: Registry, as_of: date) -> dict[str, dict[str, Decimal]]:
     """Per item id: its figures (only those that apply to its kind)."""
     result: dict[str, dict[str, Decimal]] = {}
     for row in costs_report(registry, as_of).items:
-        result[row.id] = {"purchase_cost": capital(row.asset, registry), "book_value": row.book_value,
-                          "tco": row.tco}
+        result[row.id] = {"purchase_cost": capital(row.asset, registry), "book_value": row.book_value or ZERO,
+                          "tco": row.tco or ZERO}  # not purchased yet: nothing on the books
     for item in (*registry.licenses, *registry.contracts):
         result[item.id] = {"recurring_12m": recurring(item, registry, as_of)}
     return result

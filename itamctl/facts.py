@@ -14,6 +14,9 @@ for users in ``docs/conventions.md``):
   and its purchase date has come; ``planned`` and ``ordered`` assets are "not
   purchased yet": they cost and depreciate nothing. It is owned from the
   purchase date up to the day before its disposal date.
+* **Months in service** (TCO per month, depreciation): the purchase month counts in full from the
+  purchase date; every later month counts once it has ended (bought 2026-11-30: one month on
+  2026-12-01). Nothing depreciates in the month of disposal.
 * **Terms.** A license or contract runs from ``start`` through the end of its
   current term: the recorded ``end``, rolled forward by ``renewal_months``
   (default: the first term's length) while ``renewal: auto``. The cancel-by
@@ -33,8 +36,8 @@ from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from decimal import Decimal
 
-from itamctl.dates import add_months, months_between
-from itamctl.model import IN_SERVICE, Asset, Contract, Depreciation, License, Settings
+from itamctl.dates import add_days, add_months, months_between
+from itamctl.model import IN_SERVICE, Asset, Contract, Depreciation, License, Settings, Waiver
 from itamctl.money import Money
 
 BILLING_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
@@ -100,6 +103,30 @@ def in_service_interval(asset: Asset) -> tuple[date, date | None] | None:
         return None
     last = asset.disposal.date - ONE_DAY if asset.disposal is not None else None
     return bought, last
+
+
+def months_in_service(asset: Asset, as_of: date) -> int:
+    """Months of service by ``as_of``: the purchase month counts in full from the purchase date, every later
+    month once it has ended (on its last day), up to the last day owned; 0 when not purchased by ``as_of``.
+
+    Bought 2026-11-30: one month on 2026-12-01, two on 2026-12-31. Depreciation counts the same months
+    (except that nothing depreciates in the month of disposal, see ``finance.depreciation``).
+    """
+    interval = in_service_interval(asset)
+    if interval is None:
+        return 0
+    first, last = interval
+    return months_counted(first, as_of if last is None else min(as_of, last))
+
+
+def months_counted(first: date, end: date) -> int:
+    """Months from ``first`` through ``end``: ``first``'s month in full, each later month once it has ended.
+
+    0 when ``end`` is before ``first``.
+    """
+    if end < first:
+        return 0
+    return max(1, months_between(first, add_days(end, 1)))
 
 
 def owned_on(asset: Asset, day: date) -> bool:
@@ -233,6 +260,27 @@ def cancel_by(item: Billable, as_of: date) -> date | None:
         return None
     end = current_term_end(item, as_of)
     return None if end is None else end - timedelta(days=item.notice_days)
+
+
+def closed(item: Billable, as_of: date) -> bool:
+    """Ended and over with: ``renewal: none``, its end before ``as_of``, and (a license) nothing assigned to it.
+
+    A closed item's end is history, not something to act on: ``expiries`` leaves it out unless asked
+    (``--all``). An item that ended with ``renewal: manual`` is not closed: someone has to decide.
+    """
+    if item.renewal != "none" or item.end is None or item.end >= as_of:
+        return False
+    return not getattr(item, "assigned_to", ())
+
+
+# --- waivers -------------------------------------------------------------------------------
+
+def live_waiver(item: object, rule: str, as_of: date) -> Waiver | None:
+    """The waiver on ``item`` that suppresses ``rule`` on ``as_of`` (``until`` is inclusive), if any."""
+    for waiver in getattr(item, "waivers", ()):
+        if waiver.rule == rule and waiver.until >= as_of:
+            return waiver
+    return None
 
 
 # --- licenses and contracts: payments ------------------------------------------------------

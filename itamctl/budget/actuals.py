@@ -7,8 +7,9 @@ rest of it):
 ``purchase``
     the purchase cost of every asset bought in the year (by purchase date),
     whatever its status now (retired and disposed ones were bought too) except
-    ``planned`` ones (not bought yet). It is the actual counterpart of the
-    forecast's ``replacement``.
+    ``planned`` and ``ordered`` ones (not bought yet, :func:`itamctl.facts.purchased`:
+    the forecast budgets them, overdue when their date has passed). It is the
+    actual counterpart of the forecast's ``replacement``.
 ``maintenance``
     the cost of every maintenance record dated in the year.
 ``license`` / ``contract``
@@ -29,7 +30,7 @@ from decimal import Decimal
 
 from itamctl.budget.lines import convert
 from itamctl.dates import FiscalYear
-from itamctl.facts import payments
+from itamctl.facts import payments, purchased
 from itamctl.model import Registry
 from itamctl.money import ZERO, cents, money_str
 
@@ -80,7 +81,7 @@ def _spending(registry: Registry, until: date) -> Iterator[tuple[str, date, Deci
     settings = registry.settings
     for asset in registry.assets:
         p = asset.purchase
-        if asset.status != "planned" and p and p.date and p.cost and p.date <= until:
+        if p and p.date and p.cost and purchased(asset, until):
             yield "purchase", p.date, convert(settings, asset, ("purchase", "cost"), p.cost, p.date)
         for m in asset.maintenance:
             if m.cost is not None and m.date <= until:

@@ -4,7 +4,7 @@ Rounding: every line's amount is computed exactly (``Decimal``) and rounded
 half-up to cents once, when it is reported; every figure above the lines (a
 year's ``total``, ``by_kind``, ``by_service_level``, ``groups``) is the sum of
 the rounded lines, so a year's total always equals the sum of its reported
-lines to the cent. Actuals are rounded per payment/purchase/repair likewise.
+lines to the cent. Actuals: each kind's exact sum is rounded once, a year's total is the sum of its kinds.
 
 JSON (``BudgetReport.to_json()``)::
 

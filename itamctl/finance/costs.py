@@ -2,11 +2,14 @@
 
 Decisions:
 
-* Every asset is listed, sorted by id, including planned and ordered ones
-  without a purchase: their figures are zero (the renderers show empty cells
-  in text and CSV, ``"0.00"`` in JSON, with ``purchase_date: null``).
-* Totals are sums of the exact amounts, rounded once when reported; so a
-  total may differ by a cent from the sum of the rounded figures above it.
+* Every asset is listed, sorted by id, including planned and ordered ones and
+  assets whose purchase date is after ``as_of``: they are not purchased yet,
+  and every money figure of theirs is ``None`` (text: "not purchased yet",
+  JSON: ``null``), never 0.
+* Each row's figures are in cents (see :mod:`itamctl.finance.tco`); totals and
+  groups are the sums of the rows' figures, so they equal the sum of the rows
+  to the cent (an asset without a figure adds nothing). ``gain_or_loss`` sums
+  the disposals of the assets disposed by ``as_of``.
 * ``--by category|cost_center|location|vendor`` adds :attr:`CostsReport.groups`:
   one :class:`CostTotals` per distinct value (``vendor`` is the purchase
   vendor), sorted by key, assets without a value in a last group whose key is
@@ -33,13 +36,13 @@ GROUP_KEYS: dict[str, Callable[[Asset], str | None]] = {
 }
 
 #: The money fields of an item and of totals, in report order.
-MONEY_FIELDS = ("cost", "accumulated_depreciation", "write_off", "book_value", "maintenance", "contract_share",
-                "license_share", "disposal", "tco")
+MONEY_FIELDS = ("cost", "accumulated_depreciation", "write_off", "book_value", "gain_or_loss", "maintenance",
+                "contract_share", "license_share", "disposal", "tco")
 
 
 @dataclass(frozen=True)
 class CostTotals:
-    """Sums over a set of assets (exact); ``key`` names the group (``None``: no value / grand total)."""
+    """Sums of the rows' figures; ``key`` names the group (``None``: no value / grand total)."""
 
     key: str | None
     count: int
@@ -47,6 +50,7 @@ class CostTotals:
     accumulated_depreciation: Decimal = ZERO
     write_off: Decimal = ZERO
     book_value: Decimal = ZERO
+    gain_or_loss: Decimal = ZERO
     maintenance: Decimal = ZERO
     contract_share: Decimal = ZERO
     license_share: Decimal = ZERO
@@ -56,7 +60,7 @@ class CostTotals:
     @classmethod
     def of(cls, key: str | None, items: Iterable[AssetCosts]) -> CostTotals:
         items = list(items)
-        sums = {name: sum((getattr(i, name) for i in items), ZERO) for name in MONEY_FIELDS}
+        sums = {name: sum((v for i in items if (v := getattr(i, name)) is not None), ZERO) for name in MONEY_FIELDS}
         return cls(key, len(items), **sums)
 
     def to_json(self, *, key: bool = False) -> dict:
@@ -73,15 +77,20 @@ def describe(item: AssetCosts) -> dict:
         "vendor": a.purchase.vendor if a.purchase else None,
         "purchase_date": item.purchase_date.isoformat() if item.purchase_date else None,
         "method": item.method,
+        "purchased": item.purchased,
     }
+
+
+def _money(amount: Decimal | None) -> str | None:
+    return None if amount is None else money_str(amount)
 
 
 def _item_json(item: AssetCosts) -> dict:
     return {
         **describe(item),
-        **{name: money_str(getattr(item, name)) for name in MONEY_FIELDS},
+        **{name: _money(getattr(item, name)) for name in MONEY_FIELDS},  # null: not purchased yet
         "months_in_service": item.months_in_service,
-        "tco_per_month": None if item.tco_per_month is None else money_str(item.tco_per_month),
+        "tco_per_month": _money(item.tco_per_month),
     }
 
 

@@ -10,11 +10,15 @@ per fiscal year". The entry points other modules use are
 
 Decisions (the issue leaves these open):
 
-* **Months.** Full-month convention: the purchase month counts in full, and a
-  date counts every month from the purchase month through its own month
-  inclusively (bought 2024-03-15: on 2024-03-15 one month has passed; on
-  2024-05-01 three). Before the purchase date nothing is owned: no cost, book
-  value 0.
+* **Months.** Full-month convention (IRS Pub 534): the purchase month counts
+  in full from the purchase date; every later month counts once it has ended,
+  on its last day (:func:`itamctl.facts.months_counted`; bought 2024-03-15:
+  one month on 2024-03-15 and on 2024-04-29, two on 2024-04-30, three on
+  2024-05-31; bought 2026-11-30: one month on 2026-12-01). A fiscal year's
+  figures count the months whose first day lies in it, so a year ending on the
+  last day of a month holds all of that month. Before the purchase date
+  nothing is owned: no figures at all ("not purchased yet"). ``planned`` and
+  ``ordered`` assets have no schedule, whatever date they carry.
 * **Exactness.** Amounts are ``Decimal`` and never rounded to cents here
   (the renderers do that). Accumulated depreciation after ``k`` months of a
   segment is ``amount * k / months`` (one division per figure, no sum of
@@ -49,7 +53,9 @@ Decisions (the issue leaves these open):
   (the mirror of the full purchase month). From the disposal date on the asset
   is off the books: book value 0. The schedule's last period is the fiscal
   year of disposal, with book value 0 at its end; the carrying amount written
-  off is :attr:`DepreciationSchedule.value_at_disposal`.
+  off is :attr:`DepreciationSchedule.value_at_disposal`; the gain or loss is
+  the proceeds (converted at the disposal date; none recorded: 0) − that
+  write-off, both in cents.
 * **Salvage** is converted into the report currency at the purchase date, like
   the cost; a salvage at or above cost means no depreciation.
 """
@@ -65,7 +71,7 @@ from typing import ParamSpec, TypeVar
 
 from itamctl.dates import FiscalYear, add_months, fiscal_year_of, months_between
 from itamctl.errors import FatalError
-from itamctl.facts import depreciation_spec
+from itamctl.facts import depreciation_spec, in_service_interval, months_counted
 from itamctl.finance import macrs_tables
 from itamctl.model import Asset, Depreciation, Settings
 from itamctl.money import ZERO, MissingRate, Money, cents
@@ -186,12 +192,16 @@ class Period:
 
 @dataclass(frozen=True, slots=True)
 class Carrying:
-    """Reported figures in cents: ``book_value == cost - accumulated - write_off`` exactly."""
+    """Reported figures in cents: ``book_value == cost - accumulated - write_off`` exactly.
+
+    ``gain_or_loss`` (disposal proceeds − ``write_off``) is ``None`` until the asset is disposed.
+    """
 
     cost: Decimal
     accumulated: Decimal
     write_off: Decimal  # the carrying amount written off at disposal (0 until disposed)
     book_value: Decimal
+    gain_or_loss: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -207,15 +217,24 @@ class DepreciationSchedule:
     segments: tuple[Segment, ...]
     fiscal_year_start: tuple[int, int]
     disposal_date: date | None = None
+    disposal_proceeds: Decimal = ZERO  # report currency, at the disposal date
+
+    def _disposal_cap(self, months: int) -> int:
+        """No depreciation in the month of disposal (nor after it)."""
+        if self.disposal_date is None:
+            return months
+        return min(months, max(0, months_between(self.purchase_date, self.disposal_date)))
 
     def months_elapsed(self, as_of: date) -> int:
-        """Months depreciated by ``as_of``: purchase month through ``as_of``'s month, stopping at disposal."""
-        if as_of < self.purchase_date:
+        """Months depreciated by ``as_of``: the purchase month in full, later months once ended; none from
+        the month of disposal on."""
+        return self._disposal_cap(months_counted(self.purchase_date, as_of))
+
+    def _months_through(self, day: date) -> int:
+        """Months depreciated through the month holding ``day`` (fiscal years: a month is in the year of its 1st)."""
+        if day < self.purchase_date.replace(day=1):
             return 0
-        months = months_between(self.purchase_date, as_of) + 1
-        if self.disposal_date is not None:
-            months = min(months, max(0, months_between(self.purchase_date, self.disposal_date)))
-        return months
+        return self._disposal_cap(months_between(self.purchase_date, day) + 1)
 
     def owned(self, as_of: date) -> bool:
         return self.purchase_date <= as_of and (self.disposal_date is None or as_of < self.disposal_date)
@@ -239,30 +258,41 @@ class DepreciationSchedule:
             return None
         return self.cost - self.accumulated_depreciation(self.disposal_date)
 
-    def carrying(self, as_of: date) -> Carrying:
+    def carrying(self, as_of: date) -> Carrying | None:
         """The figures reported on ``as_of``, in cents, adding up: book value = cost − accumulated − write-off.
 
         Cost and accumulated depreciation are each rounded once; the write-off
         (the carrying amount at disposal, once disposed) and the book value are
         derived from them, so a row never disagrees with itself by a cent.
+        ``None`` before the purchase date: not purchased yet.
         """
         if as_of < self.purchase_date:
-            return Carrying(ZERO, ZERO, ZERO, ZERO)
+            return None
         cost = cents(self.cost)
         accumulated = cents(self.accumulated_depreciation(as_of))
-        disposed = self.disposal_date is not None and as_of >= self.disposal_date
-        write_off = cost - accumulated if disposed else ZERO
-        return Carrying(cost, accumulated, write_off, cost - accumulated - write_off)
+        if self.disposal_date is not None and as_of >= self.disposal_date:
+            write_off = cost - accumulated
+            return Carrying(cost, accumulated, write_off, ZERO, cents(self.disposal_proceeds) - write_off)
+        return Carrying(cost, accumulated, ZERO, cost - accumulated)
+
+    @property
+    def at_disposal(self) -> Carrying | None:
+        """The reported figures on the disposal date (``None`` when not disposed)."""
+        return None if self.disposal_date is None else self.carrying(self.disposal_date)
 
     def reported_periods(self) -> tuple[Period, ...]:
         """:meth:`periods` in cents, adding up: each year's depreciation is the change of the rounded
         accumulated depreciation, so the years sum to the rounded total and book value = cost − accumulated."""
         cost, before, out = cents(self.cost), ZERO, []
         for p in self.periods():
-            upto = cents(self.cost - p.book_value) if p.book_value else cents(self.accumulated_depreciation(p.end))
-            out.append(Period(p.label, p.start, p.end, upto - before, cost - upto if p.book_value else ZERO))
+            upto = cents(self._accumulated_through(p.end))
+            out.append(Period(p.label, p.start, p.end, upto - before, cost - upto if self.owned(p.end) else ZERO))
             before = upto
         return tuple(out)
+
+    @exact
+    def _accumulated_through(self, day: date) -> Decimal:
+        return accumulated(self.segments, self._months_through(day))
 
     @property
     def depreciation_months(self) -> int:
@@ -284,8 +314,9 @@ class DepreciationSchedule:
         out: list[Period] = []
         before = ZERO
         while True:
-            upto = self.accumulated_depreciation(fy.end)
-            out.append(Period(fy.label, fy.start, fy.end, upto - before, self.book_value(fy.end)))
+            upto = self._accumulated_through(fy.end)
+            value = self.cost - upto if self.owned(fy.end) else ZERO
+            out.append(Period(fy.label, fy.start, fy.end, upto - before, value))
             before = upto
             if fy.start >= last_fy.start:
                 return tuple(out)
@@ -340,9 +371,9 @@ def _segments(asset: Asset, settings: Settings, spec: Depreciation, cost: Decima
 
 @exact
 def depreciation_schedule(asset: Asset, settings: Settings) -> DepreciationSchedule | None:
-    """The asset's schedule; ``None`` when it has no purchase date and cost (planned, ordered)."""
+    """The asset's schedule; ``None`` when it is not bought (planned, ordered) or has no purchase date and cost."""
     purchase = asset.purchase
-    if purchase is None or purchase.date is None or purchase.cost is None:
+    if in_service_interval(asset) is None or purchase is None or purchase.date is None or purchase.cost is None:
         return None
     spec = depreciation_spec(asset, settings)
     cost = to_report_currency(asset, settings, ("purchase", "cost"), purchase.cost, purchase.date)
@@ -350,12 +381,17 @@ def depreciation_schedule(asset: Asset, settings: Settings) -> DepreciationSched
     if spec.salvage is not None and spec.method in ("straight_line", "declining_balance"):
         salvage = min(cost, to_report_currency(asset, settings, ("depreciation", "salvage"),
                                                spec.salvage, purchase.date))
+    disposal = asset.disposal
+    proceeds = ZERO
+    if disposal is not None and disposal.proceeds is not None:
+        proceeds = to_report_currency(asset, settings, ("disposal", "proceeds"), disposal.proceeds, disposal.date)
     return DepreciationSchedule(
         asset_id=asset.id, method=spec.method, currency=settings.currency,
         purchase_date=purchase.date, cost=cost, salvage=salvage,
         segments=_segments(asset, settings, spec, cost, salvage, purchase.date),
         fiscal_year_start=settings.fiscal_year_start,
-        disposal_date=asset.disposal.date if asset.disposal else None,
+        disposal_date=disposal.date if disposal else None,
+        disposal_proceeds=proceeds,
     )
 
 

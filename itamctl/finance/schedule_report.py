@@ -10,14 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from itamctl.facts import depreciation_spec
-from itamctl.finance.depreciation import DepreciationSchedule, depreciation_schedule
+from itamctl.finance.depreciation import Carrying, DepreciationSchedule, depreciation_schedule
 from itamctl.model import Asset, Settings
-from itamctl.money import ZERO, money_str
+from itamctl.money import money_str
 
 
 @dataclass(frozen=True)
 class ScheduleView:
-    """What the command shows: the asset, its schedule (``None`` without a purchase) and the as-of date."""
+    """The asset, its schedule (``None`` when not bought or without a cost) and the as-of date."""
 
     asset: Asset
     method: str
@@ -25,22 +25,34 @@ class ScheduleView:
     as_of: date
     schedule: DepreciationSchedule | None
 
+    @property
+    def carrying(self) -> Carrying | None:
+        """The figures on ``as_of`` in cents; ``None``: not purchased yet (planned, ordered, bought later)."""
+        return self.schedule.carrying(self.as_of) if self.schedule else None
+
     def to_json(self) -> dict:
-        s = self.schedule
+        """Money as strings; ``null`` where the asset is not purchased yet (never ``"0.00"``)."""
+        s, now = self.schedule, self.carrying
+        at_disposal = s.at_disposal if s else None
         return {
             "id": self.asset.id,
             "name": self.asset.name,
             "method": self.method,
             "currency": self.currency,
             "as_of": self.as_of.isoformat(),
+            "purchased": now is not None,
             "purchase_date": s.purchase_date.isoformat() if s else None,
             "cost": money_str(s.cost) if s else None,
             "salvage": money_str(s.salvage) if s else None,
-            "accumulated_depreciation": money_str(s.carrying(self.as_of).accumulated if s else ZERO),
-            "book_value": money_str(s.carrying(self.as_of).book_value if s else ZERO),
+            "accumulated_depreciation": money_str(now.accumulated) if now else None,
+            "write_off": money_str(now.write_off) if now else None,
+            "book_value": money_str(now.book_value) if now else None,
             "disposal": (
-                {"date": s.disposal_date.isoformat(), "written_off": money_str(s.value_at_disposal)}
-                if s and s.disposal_date else None
+                {"date": s.disposal_date.isoformat(),
+                 "written_off": money_str(at_disposal.write_off),
+                 "proceeds": money_str(s.disposal_proceeds),
+                 "gain_or_loss": money_str(at_disposal.gain_or_loss)}
+                if s and s.disposal_date and at_disposal and at_disposal.gain_or_loss is not None else None
             ),
             "periods": [
                 {"period": p.label, "start": p.start.isoformat(), "end": p.end.isoformat(),

@@ -1,12 +1,13 @@
 """Renderers for the costs report: text (an aligned table), markdown (the same table), json and csv.
 
-Money is rounded half-up to cents here and nowhere earlier. JSON carries it as
-strings (``"958.33"``); ``tco_per_month`` is ``null`` for an asset with no
-month in service. An asset not purchased by the as-of date (or without a
-purchase at all) shows empty cost, depreciation and book value cells in text
-and CSV, and ``"0.00"`` in JSON (with ``purchase_date`` null or later than
-``as_of``). CSV holds one row per asset and no totals row (so spreadsheet
-sums stay right); with ``--by`` its first column is the group.
+Rows come in cents from the core (:mod:`itamctl.finance.tco`); ``tco_per_month``
+is rounded here. JSON carries money as strings (``"958.33"``); ``tco_per_month``
+is ``null`` for an asset with no month in service, ``gain_or_loss`` until it
+is disposed. An asset not purchased by the as-of date (planned, ordered, or
+bought later) says "not purchased yet" in text and markdown, has empty money
+cells in CSV and ``null`` money (``"purchased": false``) in JSON, never 0.00.
+CSV holds one row per asset and no totals row (so spreadsheet sums stay
+right); with ``--by`` its first column is the group.
 """
 
 from __future__ import annotations
@@ -22,20 +23,22 @@ from itamctl.render.table import csv_text, markdown_table, md_escape, text_table
 _ITEM_FIELDS = ("id", "name", "category", "status", "cost_center", "location", "vendor", "purchase_date", "method")
 _HEADINGS = {
     "cost": "Cost", "accumulated_depreciation": "Depreciation", "write_off": "Written off",
-    "book_value": "Book value",
+    "book_value": "Book value", "gain_or_loss": "Gain/loss",
     "maintenance": "Maintenance", "contract_share": "Contracts", "license_share": "Licenses",
     "disposal": "Disposal", "tco": "TCO",
 }
-_UNPURCHASED_BLANK = ("cost", "accumulated_depreciation", "write_off", "book_value")
+NOT_PURCHASED = "not purchased yet"
 
 
 def _optional(amount: Decimal | None) -> str | None:
     return None if amount is None else money_str(amount)
 
 
-def _money_cells(item: AssetCosts) -> list[str]:
-    blank = not item.purchased
-    return ["" if blank and name in _UNPURCHASED_BLANK else money_str(getattr(item, name)) for name in MONEY_FIELDS]
+def _money_cells(item: AssetCosts, *, say: bool = True) -> list[str]:
+    """The row's money cells; an asset not purchased yet says so in the first (``say``), the rest are empty."""
+    if not item.purchased:
+        return [NOT_PURCHASED if say else "", *[""] * (len(MONEY_FIELDS) - 1)]
+    return [_optional(getattr(item, name)) or "" for name in MONEY_FIELDS]
 
 
 def render_csv(report: CostsReport, options: Options = PLAIN) -> str:
@@ -45,7 +48,7 @@ def render_csv(report: CostsReport, options: Options = PLAIN) -> str:
     rows = []
     for item in report.items:
         described = describe(item)
-        row = [described[f] for f in fields] + _money_cells(item)
+        row = [described[f] for f in fields] + _money_cells(item, say=False)
         row += [item.months_in_service, _optional(item.tco_per_month)]
         if report.by is not None:
             row.insert(0, GROUP_KEYS[report.by](item.asset))

@@ -4,10 +4,12 @@ JSON: ``{"id", "name", "method", "currency", "as_of", "purchase_date", "cost",
 "salvage", "accumulated_depreciation", "book_value", "disposal", "periods":
 [{"period", "start", "end", "depreciation", "book_value"}]}``; ``period`` is the
 fiscal year's label (the calendar year in which it starts), ``book_value`` the
-value at its end; the top-level ``accumulated_depreciation`` and
-``book_value`` are as of ``as_of``; ``disposal`` is ``null`` or ``{"date",
-"written_off"}`` (the carrying amount at disposal). An asset without a
-purchase has ``purchase_date``, ``cost`` and ``salvage`` ``null`` and no
+value at its end; the top-level ``accumulated_depreciation``, ``write_off``
+and ``book_value`` are as of ``as_of`` (``null`` and ``"purchased": false``
+when it is not purchased yet on ``as_of``); ``disposal`` is ``null`` or
+``{"date", "written_off", "proceeds", "gain_or_loss"}`` (the carrying amount at
+disposal and proceeds − it). A planned or ordered asset, or one without a
+purchase, has ``purchase_date``, ``cost`` and ``salvage`` ``null`` and no
 periods; ``method: none`` has no periods either.
 """
 
@@ -33,16 +35,22 @@ def render_text(view: ScheduleView, options: Options = PLAIN) -> str:
     a, s = view.asset, view.schedule
     lines = [f"{a.id}  {terminal(a.name)}", f"Method: {view.method}"]
     if s is None:
-        lines.append("No purchase recorded yet: nothing to depreciate.")
+        state = "not purchased yet" if a.status in ("planned", "ordered") else "no purchase recorded"
+        lines.append(f"{state.capitalize()}: nothing to depreciate.")
         return "\n".join(lines) + "\n"
     lines.append(f"Purchase {s.purchase_date.isoformat()}, cost {money_str(s.cost)} {s.currency}"
                  + (f", salvage {money_str(s.salvage)}" if s.salvage else ""))
-    if s.disposal_date:
-        lines.append(f"Disposed {s.disposal_date.isoformat()}, written off {money_str(s.value_at_disposal)}")
-    carrying = s.carrying(view.as_of)
-    accumulated, value = carrying.accumulated, carrying.book_value
-    lines.append(f"As of {view.as_of.isoformat()}: accumulated depreciation {money_str(accumulated)}, "
-                 f"book value {money_str(value)}")
+    gone = s.at_disposal
+    if s.disposal_date and gone is not None and gone.gain_or_loss is not None:
+        lines.append(f"Disposed {s.disposal_date.isoformat()}: written off {money_str(gone.write_off)}, "
+                     f"proceeds {money_str(s.disposal_proceeds)}, gain or loss {money_str(gone.gain_or_loss)}")
+    carrying = view.carrying
+    if carrying is None:
+        lines.append(f"As of {view.as_of.isoformat()}: not purchased yet")
+    else:
+        lines.append(f"As of {view.as_of.isoformat()}: accumulated depreciation {money_str(carrying.accumulated)}, "
+                     + (f"written off {money_str(carrying.write_off)}, " if carrying.write_off else "")
+                     + f"book value {money_str(carrying.book_value)}")
     periods = s.reported_periods()
     if not periods:
         lines.append("Not depreciated: the book value stays at cost.")

@@ -60,21 +60,23 @@ def test_costs_json(reg):
                                "license_share", "disposal", "tco", "months_in_service", "tco_per_month")} == {
         "cost": "3600.00", "accumulated_depreciation": "1200.00", "book_value": "2400.00",
         "maintenance": "120.01",  # 120.005 rounded half-up, only when reported
-        "contract_share": "300.00",  # paid 2024-01-01 and 2025-01-01: 600, half of it
+        # paid 2024-01-01 (before were bought: nobody's) and 2025-01-01: half of 300
+        "contract_share": "150.00",
         "license_share": "0.00", "disposal": "0.00",
-        "tco": "4020.01", "months_in_service": 12, "tco_per_month": "335.00"}
+        "tco": "3870.01", "months_in_service": 12, "tco_per_month": "322.50"}
     assert (a1["method"], a1["purchase_date"], a1["cost_center"]) == ("straight_line", "2024-04-10", "ENG")
     assert items["A-2"]["cost"] == "900.00"  # 1000 USD at 0.9
-    a3 = items["A-3"]
-    assert (a3["purchase_date"], a3["cost"], a3["book_value"], a3["tco_per_month"]) == (None, "0.00", "0.00", None)
+    a3 = items["A-3"]  # planned: not purchased yet, null (never "0.00")
+    assert (a3["purchase_date"], a3["purchased"], a3["cost"], a3["book_value"], a3["tco"], a3["tco_per_month"]) == (
+        None, False, None, None, None, None)
     assert items["A-4"]["accumulated_depreciation"] == "100.00"  # MACRS 5-year HY: 20 % in tax year 1
     for item in data["items"]:
         for key in ("cost", "accumulated_depreciation", "book_value", "tco"):
-            assert MONEY.match(item[key]), (item["id"], key)
+            assert item[key] is None if item["id"] == "A-3" else MONEY.match(item[key]), (item["id"], key)
     totals = data["totals"]
     assert totals["count"] == 4
     assert totals["cost"] == "5000.00"
-    assert totals["tco"] == "5720.01"  # the exact 5720.005, rounded once
+    assert totals["tco"] == "5420.01"  # the sum of the rows: 3870.01 + 1050.00 + 500.00
 
 
 def test_costs_json_groups(reg):
@@ -90,8 +92,8 @@ def test_costs_csv(reg):
     assert code == 0, err
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["id"] for r in rows] == ["A-1", "A-2", "A-3", "A-4"]
-    assert rows[0]["book_value"] == "2400.00" and rows[0]["tco"] == "4020.01"
-    assert rows[2]["cost"] == "" and rows[2]["tco"] == "0.00"  # planned: empty cost cells
+    assert rows[0]["book_value"] == "2400.00" and rows[0]["tco"] == "3870.01"
+    assert rows[2]["cost"] == "" and rows[2]["tco"] == ""  # planned: not purchased yet, empty money cells
     code, out, _ = run("costs", "--registry", reg.root, "--as-of", "2025-03-31", "--format", "csv",
                        "--by", "cost_center")
     rows = list(csv.reader(io.StringIO(out)))
@@ -106,7 +108,8 @@ def test_costs_text_is_an_aligned_table_with_totals(reg):
     assert lines[0] == "Costs as of 2025-03-31 (EUR)"
     header, _rule, *body = lines[2:]
     assert header.split()[:4] == ["ID", "Category", "Status", "Cost"]
-    assert body[-1].startswith("Total") and "4 assets" in body[-1] and "5720.01" in body[-1]
+    assert body[-1].startswith("Total") and "4 assets" in body[-1] and "5420.01" in body[-1]
+    assert re.search(r"^A-3\s+laptop\s+planned\s+not purchased yet$", body[2])
     tco_end = header.index("TCO") + len("TCO")
     for line in (body[0], body[1], body[-1]):  # right-aligned money: the TCO column ends in one place
         assert re.search(r"\d\.\d\d$", line[:tco_end]) and line[tco_end:tco_end + 1] in ("", " ")
@@ -172,9 +175,10 @@ def test_depreciation_csv_and_text(reg):
 
 def test_depreciation_of_a_planned_asset(reg):
     data = run_json("depreciation", "A-3", "--registry", reg.root, "--as-of", "2025-06-30")
-    assert (data["purchase_date"], data["cost"], data["book_value"], data["periods"]) == (None, None, "0.00", [])
+    assert (data["purchased"], data["purchase_date"], data["cost"], data["book_value"], data["periods"]) == (
+        False, None, None, None, [])
     code, out, _ = run("depreciation", "A-3", "--registry", reg.root, "--as-of", "2025-06-30")
-    assert code == 0 and "No purchase recorded yet" in out
+    assert code == 0 and "Not purchased yet: nothing to depreciate." in out
 
 
 def test_output_file_is_not_overwritten_without_force(reg, tmp_path):
@@ -215,10 +219,9 @@ def test_demo_costs_every_format(fmt, by):
         data = json.loads(out)
         assert data["totals"]["count"] == len(data["items"]) > 50
         assert sum(g["count"] for g in data.get("groups", [])) in (0, len(data["items"]))
-        # totals are the exact sums, rounded once: within half a cent per item of the sum of rounded items
+        # totals are the sums of the rows, to the cent (an asset not purchased yet adds nothing)
         for key in ("cost", "book_value", "tco"):
-            rounded = sum(D(i[key]) for i in data["items"])
-            assert abs(rounded - D(data["totals"][key])) <= D("0.005") * len(data["items"])
+            assert sum(D(i[key]) for i in data["items"] if i[key] is not None) == D(data["totals"][key])
 
 
 def test_demo_book_value_plus_depreciation_is_cost_while_owned():

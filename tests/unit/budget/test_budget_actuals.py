@@ -16,7 +16,7 @@ from tests.unit.budget.test_budget_payments import MONTHLY_PER_SEAT, QUARTERLY_U
 
 AS_OF = date(2026, 6, 30)
 
-# Ordered: one delivered before as_of (counts), one due after it (does not).
+# Ordered: not bought yet, whatever the date says (issue 9 item 4): the forecast budgets them (A9 overdue).
 A9 = asset("A9", "purchase: {date: 2026-05-01, cost: 300}\n", status="ordered")
 A10 = asset("A10", "purchase: {date: 2026-09-01, cost: 400}\n", status="ordered")
 # A lapsed manual contract was not paid after its end; an auto one was.
@@ -50,9 +50,10 @@ def test_actuals_per_year_and_kind(tmp_path):
            contracts: C-AUTO 2024-04-01 500.00.
     FY2025 licenses: L-MON 3 × 30 (Jan-Mar 2026) + L-YR 1200 = 1290.00; contracts: C-AUTO 500.00;
            maintenance: A1 33.33 + A2 999 + 100.01 + A6 50 = 1182.34.
-    FY2026 (to 2026-06-30): purchase A9 300.00; licenses L-MON 3 × 30 = 90.00;
+    FY2026 (to 2026-06-30): licenses L-MON 3 × 30 = 90.00;
            contracts C-Q 1000 USD × 0.90 + C-AUTO 500 = 1400.00; maintenance A2 50 USD × 0.90 = 45.00.
-    Not counted: A2, A3 (bought before FY2024), P1 (planned), A10 (after as_of), C-OLD after its end.
+    Not counted: A2, A3 (bought before FY2024), P1 (planned), A9 and A10 (ordered: not bought yet),
+    C-OLD after its end.
     """
     rep = report(write_registry(tmp_path / "r", *DOCS), AS_OF, years=1, history=3)
     assert _table(rep) == [
@@ -60,9 +61,12 @@ def test_actuals_per_year_and_kind(tmp_path):
          "3700.00"),
         ("2025", False, {"purchase": "0.00", "license": "1290.00", "contract": "500.00", "maintenance": "1182.34"},
          "2972.34"),
-        ("2026", True, {"purchase": "300.00", "license": "90.00", "contract": "1400.00", "maintenance": "45.00"},
-         "1835.00"),
+        ("2026", True, {"purchase": "0.00", "license": "90.00", "contract": "1400.00", "maintenance": "45.00"},
+         "1535.00"),
     ]
+    # A9, ordered with a date already past, is budgeted once: an overdue purchase in the first full year
+    a9 = [(y.year.label, ln.note) for y in (rep.current, *rep.years) for ln in y.lines if ln.id == "A9"]
+    assert a9 == [("2027", "new: ordered purchase, overdue since 2026-05-01")]
 
 
 def test_actuals_json_and_history_length(tmp_path):
@@ -71,8 +75,8 @@ def test_actuals_json_and_history_length(tmp_path):
     assert data["actuals"] == [
         {"label": "2025", "start": "2025-04-01", "end": "2026-03-31", "partial": False, "total": "2972.34",
          "by_kind": {"purchase": "0.00", "license": "1290.00", "contract": "500.00", "maintenance": "1182.34"}},
-        {"label": "2026", "start": "2026-04-01", "end": "2027-03-31", "partial": True, "total": "1835.00",
-         "by_kind": {"purchase": "300.00", "license": "90.00", "contract": "1400.00", "maintenance": "45.00"}},
+        {"label": "2026", "start": "2026-04-01", "end": "2027-03-31", "partial": True, "total": "1535.00",
+         "by_kind": {"purchase": "0.00", "license": "90.00", "contract": "1400.00", "maintenance": "45.00"}},
     ]
     assert report(root, AS_OF, years=1, history=0).to_json()["actuals"] == []
 

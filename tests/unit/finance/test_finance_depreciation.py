@@ -34,15 +34,29 @@ def _unchecked(reg: FinanceRegistry, rule: str, file_end: str, line: int, **kwar
     return registry.assets[0], registry.settings
 
 
-def test_full_month_convention_counts_purchase_and_as_of_months(reg):
+def test_full_month_convention_counts_the_purchase_month_and_every_month_once_ended(reg):
+    """Full-month convention (IRS Pub 534: the month of acquisition counts as a full month; docs/conventions.md):
+    the purchase month counts from the purchase date, each later month once it has ended."""
     asset, settings = _one(reg, date="2024-03-15", cost="1200")  # laptop: straight line, 36 months
     assert book_value(asset, settings, date(2024, 3, 14)) == 0  # not bought yet
     assert cents(book_value(asset, settings, date(2024, 3, 15))) == D("1166.67")  # one month: 1200 / 36
     assert book_value(asset, settings, date(2024, 3, 31)) == book_value(asset, settings, date(2024, 3, 15))
+    assert book_value(asset, settings, date(2024, 4, 29)) == book_value(asset, settings, date(2024, 3, 15))
     assert accumulated_depreciation(asset, settings, date(2024, 3, 15)) == D(1200) / 36
-    assert cents(book_value(asset, settings, date(2024, 12, 1))) == D("866.67")  # 10 months
-    assert accumulated_depreciation(asset, settings, date(2027, 2, 1)) == D(1200)  # month 36, exactly
+    assert accumulated_depreciation(asset, settings, date(2024, 4, 30)) == D(1200) * 2 / 36  # April has ended
+    assert cents(book_value(asset, settings, date(2024, 12, 1))) == D("900.00")  # March..November: 9 months
+    assert cents(book_value(asset, settings, date(2024, 12, 31))) == D("866.67")  # 10 months, as Pub 534 counts
+    assert accumulated_depreciation(asset, settings, date(2027, 2, 28)) == D(1200)  # month 36, exactly
+    assert accumulated_depreciation(asset, settings, date(2027, 2, 1)) == D(1200) * 35 / 36
     assert book_value(asset, settings, date(2030, 1, 1)) == 0
+
+
+def test_a_laptop_bought_yesterday_has_one_month_of_depreciation(reg):
+    """Issue 9 item 4: bought 2026-11-30, seen on 2026-12-01, it had two months (November and December)."""
+    asset, settings = _one(reg, date="2026-11-30", cost="3600")
+    assert accumulated_depreciation(asset, settings, date(2026, 12, 1)) == D(100)  # 3600 / 36: November only
+    assert accumulated_depreciation(asset, settings, date(2026, 12, 30)) == D(100)
+    assert accumulated_depreciation(asset, settings, date(2026, 12, 31)) == D(200)
 
 
 def test_month_end_values_are_exact_not_sums_of_rounded_months(reg):

@@ -96,56 +96,75 @@ def registry(tmp_path):
 def test_tco_adds_every_cost_in_the_report_currency(registry):
     a1 = registry.by_id["A-1"]
     c = asset_costs(a1, registry, date(2025, 6, 30))
-    assert c.cost == D(1200)
+    assert c.purchased and c.cost == D(1200)
     assert c.maintenance == D(180) + D(80)  # 100 USD at 0.8 (2025-02-01); the August repair is later
-    # CTR-1 paid 2024-01-01 and (auto renewal) 2025-01-01: 1800 / 3 covered assets.
-    # CTR-2 paid 2024-10-01 only: manual renewal is not followed; 100 USD at 0.9.
-    assert c.contract_share == D(600) + D(90)
-    assert c.license_share == D(120) + D(125)  # one seat, 100 GBP at 1.2 (2024) and 1.25 (2025); flat LIC-2 not
+    # CTR-1 paid 2024-01-01 (before A-1 or A-2 was bought: nobody's) and (auto renewal) 2025-01-01, shared by
+    # the two covered assets owned then (A-3 is planned). CTR-2 paid 2024-10-01 only: manual renewal is not
+    # followed; 100 USD at 0.9.
+    assert c.contract_share == D(450) + D(90)
+    assert c.license_share == D(125)  # one seat: 100 GBP at 1.25 on 2025-01-01; 2024-01-01 was before the purchase
     assert c.disposal == D(50) - D(160)  # proceeds 200 USD at 0.8
-    assert c.tco == D(1200) + 260 + 690 + 245 - 110
-    assert c.months_in_service == 15  # 2024-03 .. 2025-05
-    assert c.tco_per_month == c.tco / 15
+    assert c.tco == D(1200) + 260 + 540 + 125 - 110
+    assert c.months_in_service == 14  # 2024-03 .. 2025-04; May 2025 (the disposal month) had not ended
+    assert c.tco_per_month == c.tco / 14
     assert tco(a1, registry, date(2025, 6, 30)) == c.tco
 
 
-def test_tco_counts_only_what_is_dated_on_or_before_as_of(registry):
+def test_a_disposal_shows_its_write_off_and_its_gain_or_loss(registry):
+    """Issue 9 item 5: book value = cost − accumulated − write-off; gain or loss = proceeds − write-off."""
+    a1 = registry.by_id["A-1"]
+    before = asset_costs(a1, registry, date(2025, 5, 19))
+    assert before.write_off == 0 and before.gain_or_loss is None
+    c = asset_costs(a1, registry, date(2025, 6, 30))
+    assert c.accumulated_depreciation == D("466.67")  # 14 of 36 months of 1200; none in May, the disposal month
+    assert c.write_off == D("733.33") and c.book_value == 0
+    assert c.cost - c.accumulated_depreciation - c.write_off == c.book_value
+    assert c.gain_or_loss == D(160) - D("733.33")  # proceeds 200 USD at 0.8 − the book value written off
+
+
+def test_nothing_costs_before_the_purchase(registry):
+    """Issue 9 item 4: before its purchase date an asset has no figures at all (not 0), not even a contract share."""
     a1 = registry.by_id["A-1"]
     early = asset_costs(a1, registry, date(2024, 3, 14))
-    assert (early.cost, early.maintenance, early.disposal, early.months_in_service) == (0, 0, 0, 0)
-    assert early.contract_share == D(300) and early.license_share == D(120)  # paid 2024-01-01
-    assert early.tco_per_month is None
+    assert not early.purchased
+    assert (early.cost, early.maintenance, early.contract_share, early.license_share, early.disposal,
+            early.book_value, early.tco, early.tco_per_month) == (None,) * 8
+    assert early.months_in_service == 0
+    on_the_day = asset_costs(a1, registry, date(2024, 3, 15))
+    assert on_the_day.contract_share == 0 and on_the_day.license_share == 0  # both paid 2024-01-01
+    assert on_the_day.months_in_service == 1
     late = asset_costs(a1, registry, date(2025, 8, 1))
     assert late.maintenance == D(180) + D(80) + D(999)
 
 
-def test_contract_shares_add_up_to_the_payments(registry):
+def test_contract_shares_add_up_to_the_payments_made_while_owned(registry):
     as_of = date(2025, 3, 1)
     shares = [asset_costs(registry.by_id[i], registry, as_of).contract_share for i in ("A-1", "A-2", "A-3")]
-    # CTR-1's 2024 and 2025 payments (1800), a third each; A-1 also has CTR-2's 90
-    assert shares == [D(600) + D(90), D(600), D(600)]
+    # CTR-1's 2025 payment (900), shared by A-1 and A-2; A-1 also has CTR-2's 90; A-3 is planned
+    assert shares == [D(450) + D(90), D(450), None]
 
 
 def test_ownership_ends_at_disposal(registry):
-    """A-1 was disposed of on 2025-05-20: CTR-1's 2026 payment is not part of its TCO."""
+    """A-1 was disposed of on 2025-05-20: CTR-1's 2026 payment is A-2's alone."""
     as_of = date(2026, 3, 1)
     shares = [asset_costs(registry.by_id[i], registry, as_of).contract_share for i in ("A-1", "A-2", "A-3")]
-    assert shares == [D(600) + D(90), D(900), D(900)]
+    assert shares == [D(450) + D(90), D(450) + D(900), None]
     assert asset_costs(registry.by_id["A-1"], registry, as_of).tco == asset_costs(
         registry.by_id["A-1"], registry, date(2025, 5, 20)).tco + D(999)  # the 2025-08-01 repair still counts
 
 
-def test_planned_asset_has_zero_cost_but_still_its_contract_share(registry):
+def test_a_planned_asset_is_not_purchased_yet(registry):
     c = asset_costs(registry.by_id["A-3"], registry, date(2025, 6, 30))
-    assert (c.cost, c.book_value, c.accumulated_depreciation, c.purchased) == (0, 0, 0, False)
-    assert c.tco == D(600)
+    assert not c.purchased
+    assert (c.cost, c.book_value, c.accumulated_depreciation, c.contract_share, c.tco) == (None,) * 5
 
 
-def test_report_totals_and_groups_are_exact_sums(registry):
+def test_report_totals_and_groups_are_the_sums_of_the_rows(registry):
     report = costs_report(registry, date(2025, 6, 30), by="cost_center")
     assert [i.id for i in report.items] == ["A-1", "A-2", "A-3"]
     assert report.totals.count == 3
-    assert report.totals.tco == sum(i.tco for i in report.items)
+    assert report.totals.tco == sum(i.tco for i in report.items if i.tco is not None)
+    assert report.totals.gain_or_loss == report.items[0].gain_or_loss
     assert [(g.key, g.count) for g in report.groups] == [("ENG", 2), ("OPS", 1)]
     assert sum(g.tco for g in report.groups) == report.totals.tco
     vendors = costs_report(registry, date(2025, 6, 30), by="vendor").groups
