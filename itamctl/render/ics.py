@@ -2,8 +2,11 @@
 
 One all-day VEVENT per event, with a stable UID (``<id>-<event>-<date>@itamctl``)
 so that calendar clients update rather than duplicate events on refresh, and
-one VALARM per lead time. DTSTAMP is the as-of date, so the same registry and
-date give the same bytes.
+one VALARM per lead time (none on a past event). DTSTAMP is the as-of date,
+so the same registry and date give the same bytes. The calendar holds what is
+ahead and the last :data:`~itamctl.tracking.events.CALENDAR_PAST_DAYS` (30)
+days, nothing closed (:func:`itamctl.tracking.events.calendar_events`); a
+waived event says so in its description.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from itamctl.render import PLAIN, Options
 from itamctl.render.escape import ics_text
-from itamctl.tracking.events import Event, ExpiriesReport
+from itamctl.tracking.events import Event, ExpiriesReport, calendar_events
 
 if TYPE_CHECKING:
     import icalendar
@@ -29,8 +32,10 @@ def _summary(event: Event) -> str:
 def _description(event: Event) -> str:
     where = f"{event.file}:{event.line}" if event.line else event.file
     # Nothing relative to the as-of date here, so an event reads the same on every refresh.
-    return "\n".join(ics_text(line) for line in (f"{event.id}: {event.name}",
-                                                 f"{event.title} {event.date.isoformat()}", f"Source: {where}"))
+    lines = [f"{event.id}: {event.name}", f"{event.title} {event.date.isoformat()}", f"Source: {where}"]
+    if event.waiver is not None:
+        lines.append("W" + event.waived[1:])  # "Waived (rule) until ...: reason", the reason as written
+    return "\n".join(ics_text(line) for line in lines)
 
 
 def build_calendar(events: Sequence[Event], as_of: date, *, name: str = "IT asset expiries") -> icalendar.Calendar:
@@ -44,7 +49,7 @@ def build_calendar(events: Sequence[Event], as_of: date, *, name: str = "IT asse
     cal.add("x-wr-calname", name)
     cal.add("x-published-ttl", "PT12H")
     stamp = datetime.combine(as_of, time(0, 0), tzinfo=UTC)
-    for event in events:
+    for event in calendar_events(events, as_of):
         vevent = icalendar.Event()
         vevent.add("uid", event.uid)
         vevent.add("dtstamp", stamp)
@@ -55,7 +60,7 @@ def build_calendar(events: Sequence[Event], as_of: date, *, name: str = "IT asse
         vevent.add("description", _description(event))
         vevent.add("categories", [event.kind, event.event])
         vevent.add("transp", "TRANSPARENT")
-        for lead in event.lead_days:
+        for lead in event.lead_days if event.days_left >= 0 else ():  # no reminder of what has passed
             alarm = icalendar.Alarm()
             alarm.add("action", "DISPLAY")
             alarm.add("trigger", timedelta(days=-lead))

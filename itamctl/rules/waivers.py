@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from itamctl import facts
 from itamctl.model import Item, Waiver
 
 
@@ -16,11 +17,8 @@ def waivers_of(item: Item) -> tuple[Waiver, ...]:
 
 
 def live_waiver(item: Item, rule: str, as_of: date) -> Waiver | None:
-    """The waiver on ``item`` that suppresses ``rule`` on ``as_of``, if any."""
-    for waiver in waivers_of(item):
-        if waiver.rule == rule and waiver.until >= as_of:
-            return waiver
-    return None
+    """The waiver on ``item`` that suppresses ``rule`` on ``as_of``, if any (:func:`itamctl.facts.live_waiver`)."""
+    return facts.live_waiver(item, rule, as_of)
 
 
 def waived(item: Item, rule: str, as_of: date) -> bool:

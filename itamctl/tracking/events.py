@@ -20,6 +20,20 @@ Every event has a ``status`` on ``as_of``: ``expired`` when its date is before
 within one of its lead times (the item's ``alerts.days``, else the Settings
 default) and ``later`` otherwise. ``stage`` is the shortest lead time reached.
 Retired and disposed assets have no events.
+
+``closed``: the end of a license or contract that has ended and is over with
+(:func:`itamctl.facts.closed`: ``renewal: none``, and a license nothing is
+assigned to any more) is history, not a task. Its status is ``closed``, and
+:func:`select` leaves it out unless asked (``expiries --all`` or
+``--status closed``).
+
+``waiver``: the item's live waiver of the rule the event would raise on
+``as_of`` (:data:`RULE_OF_EVENT` once the date has passed, ``expiring_soon``
+or that rule while it is due), so every listing can say the event is waived,
+until when and why.
+
+The calendar (:func:`calendar_events`) holds what is ahead and the last
+:data:`CALENDAR_PAST_DAYS` days, nothing closed.
 """
 
 from __future__ import annotations
@@ -28,12 +42,32 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
-from itamctl.facts import audit_due, cancel_by, current_term_end, planned_end_of_life, renews, warranty_end
-from itamctl.model import Asset, Contract, Item, License, Registry, Settings
+from itamctl.facts import (
+    audit_due,
+    cancel_by,
+    closed,
+    current_term_end,
+    live_waiver,
+    planned_end_of_life,
+    renews,
+    warranty_end,
+)
+from itamctl.model import Asset, Contract, Item, License, Registry, Settings, Waiver
 
 EVENT_TYPES = ("warranty_end", "license_end", "contract_end", "renewal", "cancel_by", "end_of_life", "audit_due")
 ITEM_KINDS = ("asset", "license", "contract")
-STATUSES = ("expired", "due", "later")
+STATUSES = ("expired", "due", "later", "closed")
+
+#: The policy rule an event raises once its date has passed (while due, it raises ``expiring_soon``).
+RULE_OF_EVENT = {
+    "warranty_end": "expired_warranty",
+    "license_end": "expired_license_in_use",
+    "cancel_by": "notice_passed",
+    "end_of_life": "eol_passed",
+    "audit_due": "audit_overdue",
+}
+#: How far back the calendar reaches: events of the last 30 days stay in it (without reminders).
+CALENDAR_PAST_DAYS = 30
 
 _LABELS = {  # (before or on the date, after it)
     "warranty_end": ("warranty ends", "warranty ended"),
@@ -54,12 +88,13 @@ class Event:
     event: str  # one of EVENT_TYPES
     date: date
     days_left: int  # negative once expired
-    status: str  # expired | due | later
+    status: str  # expired | due | later | closed
     stage: int | None  # the lead time (days) whose window the event is in, when due
     lead_days: tuple[int, ...]
     path: tuple[str | int, ...]  # the value the date comes from, for file:line
     file: str
     line: int | None
+    waiver: Waiver | None = field(default=None, compare=False)
 
     @property
     def name(self) -> str:
@@ -91,11 +126,19 @@ class Event:
             when = f"in {days} day{'s' * (days != 1)}"
         return f"{self.label} {self.date.isoformat()} ({when})"
 
+    @property
+    def waived(self) -> str:
+        """``waived (rule) until 2027-03-31: reason``, or ``""`` when not waived."""
+        w = self.waiver
+        return "" if w is None else f"waived ({w.rule}) until {w.until.isoformat()}: {w.reason}"
+
     def to_json(self) -> dict:
+        w = self.waiver
         return {
             "id": self.id, "kind": self.kind, "name": self.name, "event": self.event,
             "date": self.date.isoformat(), "days_left": self.days_left, "status": self.status,
             "stage": self.stage, "file": self.file, "line": self.line,
+            "waiver": None if w is None else {"rule": w.rule, "until": w.until.isoformat(), "reason": w.reason},
         }
 
 
@@ -116,10 +159,24 @@ def classify(day: date, as_of: date, leads: Sequence[int]) -> tuple[int, str, in
     return days_left, "later", None
 
 
-def _event(item: Item, kind: str, name: str, day: date, path: tuple, as_of: date, leads: tuple[int, ...]) -> Event:
+def event_waiver(item: Item, event: str, status: str, as_of: date) -> Waiver | None:
+    """The live waiver of the rule ``event`` raises with ``status`` on ``as_of``."""
+    rule = RULE_OF_EVENT.get(event)
+    if status == "due":
+        return live_waiver(item, "expiring_soon", as_of) or (rule and live_waiver(item, rule, as_of)) or None
+    if status == "expired" and rule:
+        return live_waiver(item, rule, as_of)
+    return None
+
+
+def _event(item: Item, kind: str, name: str, day: date, path: tuple, as_of: date, leads: tuple[int, ...],
+           *, is_closed: bool = False) -> Event:
     days_left, status, stage = classify(day, as_of, leads)
+    if is_closed:
+        status = "closed"
     pos = item.doc.position(path)
-    return Event(item, item.id, kind, name, day, days_left, status, stage, leads, path, item.file, pos.line)
+    return Event(item, item.id, kind, name, day, days_left, status, stage, leads, path, item.file, pos.line,
+                 event_waiver(item, name, status, as_of))
 
 
 def asset_events(asset: Asset, settings: Settings, as_of: date) -> Iterator[Event]:
@@ -150,7 +207,7 @@ def term_events(item: License | Contract, settings: Settings, as_of: date) -> It
         if last_day is not None:
             yield _event(item, kind, "cancel_by", last_day, ("notice_days",), as_of, leads)
     else:
-        yield _event(item, kind, f"{kind}_end", item.end, ("end",), as_of, leads)
+        yield _event(item, kind, f"{kind}_end", item.end, ("end",), as_of, leads, is_closed=closed(item, as_of))
 
 
 def _key(event: Event) -> tuple:
@@ -174,12 +231,18 @@ def select(
     kinds: Iterable[str] = (),
     event_types: Iterable[str] = (),
     statuses: Iterable[str] = (),
+    include_closed: bool = False,
 ) -> list[Event]:
-    """Filter events: ``within`` keeps those at most that many days ahead (expired ones included)."""
+    """Filter events: ``within`` keeps those at most that many days ahead (expired ones included).
+
+    Closed events are left out unless ``include_closed`` or ``statuses`` names ``closed``.
+    """
     kinds, event_types, statuses = set(kinds), set(event_types), set(statuses)
+    include_closed = include_closed or "closed" in statuses
     return [
         e for e in events
-        if (within is None or e.days_left <= within)
+        if (include_closed or e.status != "closed")
+        and (within is None or e.days_left <= within)
         and (not kinds or e.kind in kinds)
         and (not event_types or e.event in event_types)
         and (not statuses or e.status in statuses)
@@ -195,3 +258,8 @@ class ExpiriesReport:
 
     def to_json(self) -> dict:
         return {"as_of": self.as_of.isoformat(), "events": [e.to_json() for e in self.events]}
+
+
+def calendar_events(events: Iterable[Event], as_of: date) -> list[Event]:
+    """What a calendar holds: nothing closed, nothing more than :data:`CALENDAR_PAST_DAYS` days old."""
+    return [e for e in events if e.status != "closed" and e.days_left >= -CALENDAR_PAST_DAYS]

@@ -47,7 +47,7 @@ def test_json_document(root):
     assert by[("LT-2", "warranty_end")] | {} == {
         "id": "LT-2", "kind": "asset", "name": "Laptop LT-2", "event": "warranty_end", "date": "2026-03-14",
         "days_left": -259, "status": "expired", "stage": None, "file": by[("LT-2", "warranty_end")]["file"],
-        "line": line_of(root / "LT-2.yaml", "end: 2026-03-14"),
+        "line": line_of(root / "LT-2.yaml", "end: 2026-03-14"), "waiver": None,
     }
     assert by[("LT-1", "warranty_end")]["status"] == "due" and by[("LT-1", "warranty_end")]["stage"] == 30
     assert by[("LIC-1", "cancel_by")]["date"] == "2026-12-01"
@@ -75,7 +75,7 @@ def test_text(root):
     out = expiries(root)
     lines = out.splitlines()
     assert lines[0] == f"Expiries as of {AS_OF}"
-    assert lines[2].split() == ["Date", "Days", "Status", "Kind", "Id", "Event", "Name", "Where"]
+    assert lines[2].split() == ["Date", "Days", "Status", "Kind", "Id", "Event", "Name", "Where", "Waiver"]
     row = next(line for line in lines if "LT-1" in line and "warranty_end" in line)
     assert row.split()[:5] == ["2026-12-10", "12", "due", "(30d)", "asset"]
     assert lines[-1] == "9 events: 1 expired, 5 due, 3 later"
@@ -84,7 +84,8 @@ def test_text(root):
 def test_csv(root):
     rows = list(csv.DictReader(io.StringIO(expiries(root, "--format", "csv"), newline="")))
     assert len(rows) == 9
-    assert list(rows[0]) == ["date", "days_left", "status", "stage", "kind", "id", "event", "name", "file", "line"]
+    assert list(rows[0]) == ["date", "days_left", "status", "stage", "kind", "id", "event", "name", "file", "line",
+                             "waiver_rule", "waiver_until", "waiver_reason"]
     first = rows[0]
     assert (first["date"], first["days_left"], first["status"]) == ("2026-03-14", "-259", "expired")
     assert first["id"] == "LT-2"
@@ -113,9 +114,10 @@ def test_ics_parses_with_a_real_calendar_parser(root, tmp_path):
     assert str(cal["VERSION"]) == "2.0" and "itamctl" in str(cal["PRODID"])
     vevents = cal.walk("VEVENT")
     payload = json.loads(expiries(root, "--format", "json"))["events"]
-    assert len(vevents) == len(payload) == 9
+    # LT-2's warranty ended 259 days ago: beyond the calendar's 30 days of past
+    assert len(payload) == 9 and len(vevents) == 8
     by_uid = {str(ev["UID"]): ev for ev in vevents}
-    assert len(by_uid) == 9
+    assert len(by_uid) == 8 and "LT-2-warranty_end-2026-03-14@itamctl" not in by_uid
     lt1 = by_uid["LT-1-warranty_end-2026-12-10@itamctl"]
     assert lt1.decoded("DTSTART") == date(2026, 12, 10)
     assert lt1.decoded("DTEND") == date(2026, 12, 11)
@@ -123,8 +125,24 @@ def test_ics_parses_with_a_real_calendar_parser(root, tmp_path):
     assert "LT-1.yaml:" in str(lt1["DESCRIPTION"])
     assert [a.decoded("TRIGGER") for a in lt1.walk("VALARM")] == [timedelta(days=-90), timedelta(days=-30)]
     assert all(str(a["ACTION"]) == "DISPLAY" for a in lt1.walk("VALARM"))
-    lt2 = by_uid["LT-2-warranty_end-2026-03-14@itamctl"]
+    _, ahead, _ = run("expiries", "--registry", root, "--as-of", "2026-03-01", "--format", "ics")
+    lt2 = {str(ev["UID"]): ev for ev in icalendar.Calendar.from_ical(ahead).walk("VEVENT")}[
+        "LT-2-warranty_end-2026-03-14@itamctl"]
     assert [a.decoded("TRIGGER") for a in lt2.walk("VALARM")] == [timedelta(days=-d) for d in (120, 60, 7)]
+
+
+def test_ics_holds_the_recent_past_without_reminders(root):
+    """Issue 9 item 11: what is ahead plus the last 30 days; a past event has no VALARM; nothing older."""
+    def calendar(as_of):
+        code, out, err = run("expiries", "--registry", root, "--as-of", as_of, "--format", "ics")
+        assert code == 0, err
+        return {str(ev["UID"]): ev for ev in icalendar.Calendar.from_ical(out).walk("VEVENT")}
+
+    uid = "LT-2-warranty_end-2026-03-14@itamctl"
+    recent = calendar("2026-04-13")  # 30 days after: still in, no reminder
+    assert uid in recent and recent[uid].walk("VALARM") == []
+    assert uid not in calendar("2026-04-14")  # 31 days after: out
+    assert all(ev.walk("VALARM") == [] for ev in recent.values() if ev.decoded("DTSTART") < date(2026, 4, 13))
 
 
 def test_ics_is_stable_for_a_subscription(root, tmp_path):
@@ -146,7 +164,7 @@ def test_ics_on_standard_output_keeps_crlf(root):
     done = subprocess.run([sys.executable, "-m", "itamctl", "expiries", "--registry", str(root), "--as-of", AS_OF,
                            "--format", "ics"], capture_output=True, check=True, timeout=60)
     assert done.stdout.startswith(b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\n")
-    assert done.stdout.count(b"BEGIN:VEVENT\r\n") == 9
+    assert done.stdout.count(b"BEGIN:VEVENT\r\n") == 8
     assert b"\n" not in done.stdout.replace(b"\r\n", b"")
 
 

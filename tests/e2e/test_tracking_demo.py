@@ -39,3 +39,40 @@ def test_demo_calendar_parses(tmp_path):
     cal = icalendar.Calendar.from_ical(target.read_bytes())
     uids = [str(e["UID"]) for e in cal.walk("VEVENT")]
     assert len(uids) == len(set(uids)) > 50
+
+
+def _demo(*args: str) -> str:
+    code, out, err = run("expiries", "--registry", DEMO, "--as-of", "2026-12-01", *args)
+    assert code == 0, err
+    return out
+
+
+def test_demo_ended_lease_leaves_the_default_listing():
+    """Issue 9 item 11: CTR-SPREE-LEASE-2020 (renewal: none, ended 2023-03-31) was "expired" at −1,341 days."""
+    default = json.loads(_demo("--format", "json"))["events"]
+    assert "CTR-SPREE-LEASE-2020" not in {e["id"] for e in default}
+    assert "CTR-SPREE-LEASE-2020" not in _demo()
+    everything = json.loads(_demo("--format", "json", "--all"))["events"]
+    lease = [e for e in everything if e["id"] == "CTR-SPREE-LEASE-2020"]
+    assert [(e["event"], e["status"], e["days_left"]) for e in lease] == [("contract_end", "closed", -1341)]
+    assert len(everything) == len(default) + 1
+    assert "CTR-SPREE-LEASE-2020" in _demo("--status", "closed")
+
+
+def test_demo_waived_warranty_says_so_in_every_format():
+    """SRV-0001's expired warranty is waived until 2027-03-31: every format says so, with the reason."""
+    reason = "Hardware support via CTR-DELL-PS-2024"
+    event = next(e for e in json.loads(_demo("--format", "json"))["events"]
+                 if (e["id"], e["event"]) == ("SRV-0001", "warranty_end"))
+    assert event["status"] == "expired"
+    assert event["waiver"]["rule"] == "expired_warranty" and event["waiver"]["until"] == "2027-03-31"
+    assert event["waiver"]["reason"].startswith(reason)
+    row = next(line for line in _demo().splitlines() if "SRV-0001" in line and "warranty_end" in line)
+    assert "expired, waived" in row and "until 2027-03-31" in row and reason in row
+    md = next(line for line in _demo("--format", "markdown").splitlines() if "SRV-0001" in line and "warranty" in line)
+    assert "expired, waived" in md and "2027-03-31" in md
+    csv_row = next(line for line in _demo("--format", "csv").splitlines() if line.startswith("2024-06-16,"))
+    assert "expired_warranty,2027-03-31," in csv_row and reason in csv_row
+    cal = icalendar.Calendar.from_ical(_demo("--format", "ics", "--as-of", "2024-06-20"))
+    srv = next(e for e in cal.walk("VEVENT") if str(e["UID"]) == "SRV-0001-warranty_end-2024-06-16@itamctl")
+    assert f"Waived (expired_warranty) until 2027-03-31: {reason}" in str(srv["DESCRIPTION"]).replace("\\n", "")

@@ -118,7 +118,7 @@ def test_audit_due_needs_an_interval_and_uses_last_audit_else_purchase(tmp_path)
 def test_events_are_sorted_and_filterable(tmp_path):
     reg = load_valid_registry(make_registry(
         tmp_path / "reg", asset("LT-1", warranty_end="2027-01-10"), license("LIC-1", end="2026-12-01"),
-        contract("CTR-1", end="2026-01-31")))
+        contract("CTR-1", end="2026-01-31", renewal="manual")))
     events = registry_events(reg, date(2026, 11, 28))
     assert [e.date for e in events] == sorted(e.date for e in events)
     assert [e.event for e in select(events, kinds=["license"])] == ["license_end"]
@@ -135,3 +135,38 @@ def test_uid_is_stable_and_unique(tmp_path):
     assert first[("LT-1", "warranty_end")].uid == "LT-1-warranty_end-2027-01-10@itamctl"
     assert first[("LT-1", "warranty_end")].uid == later[("LT-1", "warranty_end")].uid
     assert len({e.uid for e in first.values()}) == len(first)
+
+
+def test_an_ended_item_with_renewal_none_is_closed_and_left_out(tmp_path):
+    """Issue 9 item 11: CTR-SPREE-LEASE-2020 was "expired" forever (−1,341 days). Ended and closed: history."""
+    reg = load_valid_registry(make_registry(
+        tmp_path / "reg", contract("CTR-OLD", end="2025-03-31"),
+        contract("CTR-MAN", end="2025-03-31", renewal="manual"),
+        license("LIC-USED", end="2026-01-31"), license("LIC-FREE", end="2026-01-31", assigned=())))
+    events = {e.id: e for e in registry_events(reg, date(2026, 11, 28))}
+    assert events["CTR-OLD"].status == "closed" and events["CTR-OLD"].days_left == -607
+    assert events["LIC-FREE"].status == "closed"
+    assert events["CTR-MAN"].status == "expired"  # manual: someone has to decide
+    assert events["LIC-USED"].status == "expired"  # still assigned: expired_license_in_use reports it
+    listed = {e.id for e in select(events.values())}
+    assert listed == {"CTR-MAN", "LIC-USED"}
+    assert {e.id for e in select(events.values(), include_closed=True)} == set(events)
+    assert {e.id for e in select(events.values(), statuses=["closed"])} == {"CTR-OLD", "LIC-FREE"}
+    before_its_end = {e.id: e for e in registry_events(reg, date(2025, 3, 31))}
+    assert before_its_end["CTR-OLD"].status == "due"
+
+
+def test_a_waived_event_carries_its_waiver(tmp_path):
+    waivers = """\
+        waivers:
+          - {rule: expired_warranty, until: 2027-03-31, reason: Replacement ordered}
+        """
+    ev = events_of(tmp_path, asset("LT-1", warranty_end="2026-06-30", extra=waivers),
+                   asset("LT-2", warranty_end="2026-06-30"), as_of="2026-11-28")
+    waiver = ev[("LT-1", "warranty_end")].waiver
+    assert (waiver.rule, waiver.until, waiver.reason) == ("expired_warranty", date(2027, 3, 31), "Replacement ordered")
+    assert ev[("LT-1", "warranty_end")].to_json()["waiver"] == {
+        "rule": "expired_warranty", "until": "2027-03-31", "reason": "Replacement ordered"}
+    assert ev[("LT-2", "warranty_end")].waiver is None
+    lapsed = events_of(tmp_path / "later", asset("LT-1", warranty_end="2026-06-30", extra=waivers), as_of="2027-04-01")
+    assert lapsed[("LT-1", "warranty_end")].waiver is None  # until is inclusive; the day after it lapses
