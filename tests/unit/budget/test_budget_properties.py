@@ -1,4 +1,5 @@
-"""Property tests (hypothesis) of the budget: each payment is counted once across actuals and forecast."""
+"""Property tests (hypothesis) of the budget: each payment counted once across actuals and forecast; totals
+equal the sum of their rows; no purchase is an actual before it happened."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from itamctl.budget import budget_report
-from itamctl.facts import payments_in
+from itamctl.budget.report import BY_CHOICES
+from itamctl.facts import payments_in, purchased
 from itamctl.model import Contract, License, Registry, Settings
 from itamctl.money import Money, cents
+from tests.helpers_finance import gen_days, generated_registries
 
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2030, 12, 31))
 
@@ -54,3 +57,27 @@ def test_each_payment_once_in_actuals_or_forecast(data, as_of, fy_month):
         # forecast: one line per payment after as_of, none on or before it
         assert sorted(ln.date for ln in forecast) == sorted(p.date for p in due)
         assert all(ln.date > as_of for ln in forecast)
+
+
+@settings(max_examples=80, deadline=None)
+@given(registry=generated_registries(), as_of=gen_days, by=st.sampled_from(BY_CHOICES))
+def test_budget_totals_equal_the_sum_of_the_rows(registry, as_of, by):
+    """Every figure above the lines is the sum of the reported lines; an actual year is the sum of its kinds;
+    no purchase is an actual before it happened (planned and ordered assets are forecast, never actual)."""
+    rep = budget_report(registry, as_of, years=2, history=2, by=by)
+    for year in (rep.current, *rep.years):
+        total = sum((ln.reported for ln in year.lines), Decimal(0))
+        assert year.total == total
+        assert sum(year.by_kind.values(), Decimal(0)) == total
+        assert sum(year.by_service_level.values(), Decimal(0)) == total
+        assert sum((t for _, t in year.groups), Decimal(0)) == total
+    assert rep.total == sum((y.total for y in rep.years), Decimal(0))
+    bought = {y.year.label: Decimal(0) for y in rep.actuals}
+    for a in registry.assets:
+        if purchased(a, as_of) and a.purchase.cost is not None:
+            year = next((y for y in rep.actuals if a.purchase.date in y.year), None)
+            if year is not None:
+                bought[year.year.label] += a.purchase.cost.amount
+    for actual in rep.actuals:
+        assert actual.total == sum(actual.by_kind.values(), Decimal(0))
+        assert actual.by_kind["purchase"] == cents(bought[actual.year.label])

@@ -10,9 +10,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from itamctl.dates import add_months
+from itamctl.facts import payments_in
+from itamctl.finance.costs import GROUP_KEYS, MONEY_FIELDS, costs_report
 from itamctl.finance.depreciation import depreciation_schedule
+from itamctl.finance.tco import CostLinks, asset_costs
 from itamctl.model import Asset, Depreciation, Purchase, Settings
 from itamctl.money import Money, cents
+from tests.helpers_finance import gen_days, generated_registries
 
 money = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("5000000"), places=2)
 days = st.dates(min_value=date(2000, 1, 1), max_value=date(2040, 12, 31))
@@ -119,3 +123,67 @@ def test_reported_rows_add_up_to_the_cent(cost, bought, spec, fy, offsets, dispo
     if periods and disposed_after is None:
         assert sum((p.depreciation for p in periods), Decimal(0)) == cents(cost - _floor(schedule))
         assert periods[-1].book_value == cents(cost) - cents(cost - _floor(schedule))
+
+
+# --- the costs report over generated registries (issue 9: totals = sum of rows; nothing before purchase) --------
+
+CENT = Decimal("0.01")
+
+
+@settings(max_examples=150, deadline=None)
+@given(registry=generated_registries(), as_of=gen_days, by=st.sampled_from([None, *GROUP_KEYS]))
+def test_costs_totals_equal_the_sum_of_the_rows(registry, as_of, by):
+    """Every row adds up to the cent; the totals and every group are the sums of the rows, to the cent."""
+    report = costs_report(registry, as_of, by=by)
+    for row in report.items:
+        if not row.purchased:
+            assert all(getattr(row, name) is None for name in MONEY_FIELDS), row.id
+            continue
+        values = {name: getattr(row, name) for name in MONEY_FIELDS if getattr(row, name) is not None}
+        assert all(v == v.quantize(CENT) for v in values.values()), row.id
+        assert row.book_value == row.cost - row.accumulated_depreciation - row.write_off
+        assert row.tco == row.cost + row.maintenance + row.contract_share + row.license_share + row.disposal
+    for name in MONEY_FIELDS:
+        column = [v for row in report.items if (v := getattr(row, name)) is not None]
+        assert getattr(report.totals, name) == sum(column, Decimal(0)), name
+        if by is not None:
+            assert sum((getattr(g, name) for g in report.groups), Decimal(0)) == getattr(report.totals, name)
+    assert report.totals.count == len(report.items) == len(registry.assets)
+
+
+@settings(max_examples=150, deadline=None)
+@given(registry=generated_registries(), as_of=gen_days)
+def test_nothing_costs_or_depreciates_before_the_purchase(registry, as_of):
+    """No cost, depreciation, maintenance, contract or license payment dated before the purchase counts, for
+    any as_of: before it (or while planned/ordered) an asset has no figures; on the purchase date it holds
+    only what is dated that very day."""
+    links = CostLinks.of(registry)
+    for asset in registry.assets:
+        row = asset_costs(asset, registry, as_of, links=links)
+        bought = asset.purchase.date if asset.purchase else None
+        schedule = depreciation_schedule(asset, registry.settings)
+        if asset.status in ("planned", "ordered") or bought is None:
+            assert not row.purchased and row.tco is None and schedule is None
+            continue
+        if as_of < bought:
+            assert not row.purchased and row.tco is None and row.months_in_service == 0
+            assert schedule is None or schedule.carrying(as_of) is None
+            continue
+        assert row.purchased
+        first = asset_costs(asset, registry, bought, links=links)
+        assert first.maintenance == cents(sum((m.cost.amount for m in asset.maintenance if m.date == bought),
+                                              Decimal(0)))
+        same_day = [p for item in (*registry.contracts, *registry.licenses)
+                    if asset.id in getattr(item, "covers", getattr(item, "assigned_to", ()))
+                    for p in payments_in(item, bought, bought)]
+        disposed_that_day = asset.disposal is not None and asset.disposal.date == bought
+        if not same_day or disposed_that_day:
+            assert first.contract_share == first.license_share == 0, asset.id
+        else:  # at most what fell due that day (a seat or a share of it)
+            due = sum((p.amount.amount for p in same_day), Decimal(0))
+            assert first.contract_share + first.license_share <= cents(due) + CENT, asset.id
+        assert first.months_in_service == (0 if disposed_that_day else 1)
+        if schedule is not None and schedule.segments:
+            day_before = bought - timedelta(days=1)
+            assert schedule.carrying(day_before) is None and schedule.accumulated_depreciation(day_before) == 0
+            assert schedule.periods()[0].start <= bought <= schedule.periods()[0].end
