@@ -10,7 +10,9 @@ JSON (``BudgetReport.to_json()``)::
 
     {"as_of", "currency", "fiscal_year_start": "MM-DD", "by",
      "service_levels": {name: maintenance_factor},
-     "current": {the rest of the current fiscal year: as a year below, "from" the day after as_of},
+     "current": {the rest of the current fiscal year: as a year below, "from" the day after as_of,
+                 plus "actual_to_date" (spent from its start through as_of) and "expected_total"
+                 (actual_to_date + its forecast total: the whole current year)},
      "years": [{"label", "start", "end", "from", "partial", "total",
                 "by_kind": {"replacement", "license", "contract", "maintenance"},
                 "by_service_level": {level..., "none"},
@@ -110,6 +112,12 @@ class BudgetReport:
     actuals: tuple[YearActuals, ...]
     unplaced: tuple[Unplaced, ...]
     organization: str | None = None
+    current_actual: YearActuals | None = None  # the current year from its start through as_of
+
+    @property
+    def current_expected(self) -> Decimal | None:
+        """The whole current fiscal year: actual to date + forecast for the rest (each payment once)."""
+        return None if self.current_actual is None else self.current_actual.total + self.current.total
 
     @property
     def total(self) -> Decimal:
@@ -123,11 +131,17 @@ class BudgetReport:
             "fiscal_year_start": f"{month:02d}-{day:02d}",
             "by": self.by,
             "service_levels": {k: str(v) for k, v in self.service_levels.items()},
-            "current": self.current.to_json(),
+            "current": {**self.current.to_json(), **self._current_totals()},
             "years": [y.to_json() for y in self.years],
             "actuals": [a.to_json() for a in self.actuals],
             "unplaced": [{"id": u.id, "name": u.name, "reason": u.reason} for u in self.unplaced],
         }
+
+    def _current_totals(self) -> dict:
+        if self.current_actual is None:
+            return {}
+        return {"actual_to_date": money_str(self.current_actual.total),
+                "expected_total": money_str(self.current_expected)}
 
 
 def forecast_years(as_of: date, fy_start: tuple[int, int], count: int) -> list[FiscalYear]:
@@ -171,9 +185,10 @@ def budget_report(registry: Registry, as_of: date, *, years: int = 3, history: i
     # (``history`` counts it, as before: history=3 is two full years and the current one)
     past_years = [*history_years(current, fy_start, history - 1), current] if history > 0 else []
     past = actuals(registry, as_of, past_years)
+    current_actual = past[-1] if past else actuals(registry, as_of, [current])[0]
     return BudgetReport(
         as_of=as_of, currency=settings.currency, fiscal_year_start=fy_start, by=by,
         service_levels={name: lv.maintenance_factor for name, lv in sorted(settings.service_levels.items())},
         years=per_year, current=rest, actuals=tuple(past), unplaced=tuple(unplaced),
-        organization=settings.organization,
+        organization=settings.organization, current_actual=current_actual,
     )

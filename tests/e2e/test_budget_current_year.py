@@ -62,3 +62,17 @@ def test_half_cents_are_rounded_once(registry):
     _, out, _ = run_cli("budget", "--registry", registry.root, "--as-of", "2025-12-31", "--format", "json")
     years = {a["label"]: a for a in json.loads(out)["actuals"]}
     assert years["2025"]["by_kind"]["maintenance"] == "1.00"
+
+
+def test_current_year_expected_total_is_actual_to_date_plus_the_rest():
+    """The whole current fiscal year in one figure (the site's dashboard shows it), with or without history."""
+    for history in ("3", "0"):
+        code, out, err = run_cli("budget", "--registry", REPO_ROOT / "registry", "--as-of", "2026-12-01",
+                                 "--history", history, "--format", "json")
+        assert code == 0, err
+        data = json.loads(out)
+        current = data["current"]
+        assert Decimal(current["expected_total"]) == Decimal(current["actual_to_date"]) + Decimal(current["total"])
+        if data["actuals"]:
+            assert current["actual_to_date"] == data["actuals"][-1]["total"]
+        assert current["actual_to_date"] == "41184.10"
