@@ -14,6 +14,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -177,6 +178,19 @@ def check_inside(root: Path, relpath: str) -> Path:
 def write_inside(root: Path, relpath: str, data: str | bytes, *, overwrite: bool = False) -> None:
     """:func:`write_atomic` to ``root/relpath``, refused when that would leave ``root`` (see :func:`check_inside`)."""
     write_atomic(check_inside(root, relpath), data, overwrite=overwrite)
+
+
+def read_regular(path: Path, max_bytes: int) -> bytes:
+    """At most ``max_bytes + 1`` bytes of the regular file ``path`` (the caller tells "too large" by the length).
+
+    Opened without blocking: a FIFO (which would wait for a writer forever)
+    or a device (``/dev/zero`` never ends) is an :class:`OSError`, not a hang.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            raise OSError(errno.EINVAL, "not a regular file (a FIFO, socket or device)")
+        return handle.read(max_bytes + 1)
 
 
 def is_regular_file(path: Path) -> bool:

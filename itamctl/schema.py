@@ -37,7 +37,8 @@ from referencing.exceptions import Unresolvable
 
 from itamctl.diagnostics import Diagnostic
 from itamctl.errors import FatalError
-from itamctl.loader import Document, display_path
+from itamctl.fileio import inside, read_regular
+from itamctl.loader import MAX_FILE_BYTES, Document, display_path
 from itamctl.secret_patterns import looks_like_secret_field
 
 API_VERSION = "itam/v1"
@@ -122,12 +123,8 @@ def load_schemas(registry_root: Path | None = None,
         ext_dir = registry_root / "schemas"
         if not ext_dir.is_dir():
             return schemas
-        extensions = []
-        for path in sorted(ext_dir.glob("*.schema.json")):
-            try:
-                extensions.append((display_path(path), path.read_bytes()))
-            except OSError as exc:
-                raise FatalError(f"cannot read schema extension: {exc}", file=display_path(path)) from exc
+        extensions = [(display_path(path), _read_extension(path, registry_root))
+                      for path in sorted(ext_dir.glob("*.schema.json"))]
     for shown, content in extensions:
         name = PurePosixPath(shown).name
         if name not in schemas or name == "common.schema.json":
@@ -140,6 +137,11 @@ def load_schemas(registry_root: Path | None = None,
             ext = json.loads(content.decode("utf-8"))
         except ValueError as exc:
             raise FatalError(f"cannot read schema extension: {exc}", file=shown) from exc
+        except RecursionError:
+            ext = None
+        if ext is None or _too_deep(ext):
+            raise FatalError(f"cannot read schema extension: nested deeper than {MAX_EXTENSION_DEPTH} levels",
+                             file=shown)
         if not isinstance(ext, dict) or not isinstance(ext.get("properties", {}), dict):
             raise FatalError("a schema extension must be an object with `properties`", file=shown)
         _check_extension(ext, schemas[name]["$id"], shown)
@@ -152,6 +154,38 @@ def load_schemas(registry_root: Path | None = None,
             merged["required"] = required
         schemas[name] = merged
     return schemas
+
+
+#: How deep a schema extension may nest (JSON Schema checks recurse per level; real ones need a handful).
+MAX_EXTENSION_DEPTH = 64
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether ``value`` (parsed JSON) nests deeper than :data:`MAX_EXTENSION_DEPTH`, found without recursion."""
+    stack = [(value, 0)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_EXTENSION_DEPTH:
+            return True
+        children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+        stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _read_extension(path: Path, registry_root: Path) -> bytes:
+    """An extension's bytes: a regular file inside the registry (no link out of it, FIFO or device) within the
+    loader's size limit, as the loader reads registry files (pull-request content: never a hang or a leak)."""
+    shown = display_path(path)
+    if not inside(path, registry_root):
+        raise FatalError("cannot read schema extension: a symbolic link out of the registry (or a loop); "
+                         "not followed", file=shown)
+    try:
+        data = read_regular(path, MAX_FILE_BYTES)
+    except OSError as exc:
+        raise FatalError(f"cannot read schema extension: {exc.strerror or exc}", file=shown) from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise FatalError(f"cannot read schema extension: larger than {MAX_FILE_BYTES} bytes", file=shown)
+    return data
 
 
 def _check_extension(ext: dict, base_uri: str, shown: str) -> None:

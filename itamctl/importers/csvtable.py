@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from itamctl.errors import UsageError
+from itamctl.fileio import read_regular
 from itamctl.loader import display_path
 
 DELIMITERS = (",", ";", "\t")
@@ -108,10 +109,12 @@ def read_header(path: Path, aliases: Mapping[str, str]) -> list[str]:
 
 
 def _decode(path: Path, file: str) -> str:
+    if path.is_dir():
+        raise UsageError("a folder, not a CSV file", file=file)
     try:
-        if path.stat().st_size > MAX_BYTES:
+        data = read_regular(path, MAX_BYTES)  # a FIFO or device is refused, not waited on
+        if len(data) > MAX_BYTES:
             raise UsageError(f"the CSV file is larger than {MAX_BYTES // (1024 * 1024)} MiB", file=file)
-        data = path.read_bytes()
     except FileNotFoundError:
         raise UsageError("no such CSV file", file=file) from None
     except IsADirectoryError:

@@ -20,10 +20,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from itamctl.errors import UsageError
-from itamctl.importers.csvtable import header_key
+from itamctl.fileio import read_regular
+from itamctl.importers.csvtable import MAX_BYTES, header_key
 from itamctl.importers.kinds import PLANNERS, plan_kind, snipeit_aliases
 from itamctl.importers.planner import ImportPlan
 from itamctl.importers.snipeit import ALIASES, plan_import
+from itamctl.loader import display_path
 from itamctl.model import Registry
 
 #: ``--kind`` names -> registry kinds.
@@ -77,14 +79,41 @@ def plan_csv(path: Path, registry: Registry, mapping: Sequence[str], date_order:
     return plan_kind(path, registry, kind, aliases, date_order, force=force)
 
 
-def sheet_rows(path: Path, sheet: str | None) -> tuple[list[list[str]], int]:
-    """The sheet's rows as text, merged header rows joined into one header row; and how many rows were joined."""
+#: The most a workbook may hold once unzipped (a zip bomb of a few KB would otherwise fill the memory).
+MAX_UNZIPPED = 256 * 1024 * 1024
+
+
+def _workbook(path: Path):
+    """The workbook at ``path``: a regular file (no FIFO or device), a zip archive within the bounds, readable."""
+    import zipfile
+
     from openpyxl import load_workbook
 
+    file = display_path(path)
     try:
-        book = load_workbook(path, read_only=False, data_only=True)
-    except (OSError, ValueError, KeyError) as exc:
-        raise UsageError(f"cannot read the workbook: {exc}", file=str(path)) from None
+        data = read_regular(path, MAX_BYTES)
+    except FileNotFoundError:
+        raise UsageError("no such workbook", file=file) from None
+    except OSError as exc:
+        raise UsageError(f"cannot read the workbook: {exc.strerror or exc}", file=file) from None
+    if len(data) > MAX_BYTES:
+        raise UsageError(f"the workbook is larger than {MAX_BYTES // (1024 * 1024)} MiB", file=file)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if sum(info.file_size for info in archive.infolist()) > MAX_UNZIPPED:
+                raise UsageError(f"the workbook unzips to more than {MAX_UNZIPPED // (1024 * 1024)} MiB", file=file)
+        return load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except UsageError:
+        raise
+    except Exception as exc:  # openpyxl raises what its parsers raise (zip, XML, KeyError, ...): all unreadable
+        raise UsageError(f"cannot read the workbook (not an .xlsx file?): {type(exc).__name__}: {exc}",
+                         file=file) from None
+
+
+def sheet_rows(path: Path, sheet: str | None) -> tuple[list[list[str]], int]:
+    """The sheet's rows as text, merged header rows joined into one header row; and how many rows were joined."""
+
+    book = _workbook(path)
     if sheet is not None and sheet not in book.sheetnames:
         raise UsageError(f"no sheet {sheet!r} (sheets: {', '.join(book.sheetnames)})", file=str(path))
     ws = book[sheet] if sheet else book.worksheets[0]

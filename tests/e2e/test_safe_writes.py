@@ -286,3 +286,72 @@ def test_init_into_something_that_is_not_a_folder_writes_nothing(tmp_path, kind)
     code, out, err = run_cli("init", target, "--no-git")
     assert (code, out) == (2, "") and err.startswith("itamctl: error: ") and err.count("\n") == 1
     assert tree(tmp_path) == before
+
+
+# --- what itamctl reads besides registry files: schema extensions, import sources ---------------------------
+
+@pytest.mark.parametrize("kind", ["fifo", "/dev/zero", "link out of the registry", "link loop", "too large",
+                                  "5000 levels deep", "300 levels deep"])
+def test_a_schema_extension_is_read_like_a_registry_file(registry, tmp_path, kind):
+    """Pull-request content: never waited on (FIFO), endless (/dev/zero), followed out (a secret JSON file
+    elsewhere would be quoted in the errors) or recursed into; a one-line fatal error each (exit 3)."""
+    ext = registry.root / "schemas" / "asset.schema.json"
+    ext.parent.mkdir()
+    if kind == "fifo":
+        os.mkfifo(ext)
+    elif kind == "/dev/zero":
+        ext.symlink_to("/dev/zero")
+    elif kind == "link out of the registry":
+        (tmp_path / "secret.json").write_text('{"properties": {"token": "s3cret"}}')
+        ext.symlink_to(tmp_path / "secret.json")
+    elif kind == "link loop":
+        ext.symlink_to(ext)
+    elif kind == "too large":
+        ext.write_text('{"properties": {}, "description": "' + "x" * loader.MAX_FILE_BYTES + '"}')
+    else:
+        depth = int(kind.split()[0])
+        ext.write_text('{"properties": {"x": ' + '{"items": ' * depth + "{}" + "}" * depth + "}}")
+    for command in (["validate"], ["check", "--as-of", AS_OF], ["costs", "--as-of", AS_OF]):
+        code, out, err = run_cli(*command, "--registry", registry.root)
+        assert (code, out) == (3, ""), err
+        assert err.startswith("itamctl: error: ") and err.count("\n") == 1 and "schema extension" in err
+        assert "s3cret" not in err
+
+
+def test_a_schema_extension_linked_inside_the_registry_is_read(registry):
+    (registry.root / "extensions").mkdir()
+    (registry.root / "extensions" / "asset.json").write_text('{"properties": {"asset_tag": {"type": "string"}}}')
+    (registry.root / "schemas").mkdir()
+    (registry.root / "schemas" / "asset.schema.json").symlink_to(registry.root / "extensions" / "asset.json")
+    code, out, err = run_cli("validate", "--registry", registry.root)
+    assert code == 0, out + err
+
+
+def _zip_bomb(path):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"0" * (300 * 1024 * 1024))  # ~300 KB zipped
+
+
+SOURCES = [(command, kind) for command in ("snipeit", "csv", "xlsx")
+           for kind in ("fifo", "/dev/zero", "/dev/null", "folder", *(("a CSV file", "zip bomb") if command == "xlsx"
+                                                                      else ()))]
+
+
+@pytest.mark.parametrize(("command", "kind"), SOURCES)
+def test_an_import_source_that_is_not_a_readable_file_is_a_usage_error(registry, tmp_path, command, kind):
+    source = {"/dev/zero": "/dev/zero", "/dev/null": "/dev/null"}.get(kind, tmp_path / "export")
+    if kind == "fifo":
+        os.mkfifo(source)
+    elif kind == "folder":
+        source.mkdir()
+    elif kind == "a CSV file":
+        source.write_text(CSV)
+    elif kind == "zip bomb":
+        _zip_bomb(source)
+    before = tree(registry.root)
+    code, out, err = run_cli("import", command, source, "--registry", registry.root)
+    assert (code, out) == (2, ""), err
+    assert err.startswith("itamctl: error: ") and err.count("\n") == 1
+    assert tree(registry.root) == before
