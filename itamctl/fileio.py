@@ -67,6 +67,14 @@ def make_folder(folder: Path) -> None:
         raise FatalError(f"cannot create {folder}: {_why(exc)}") from exc
 
 
+def new_folder_beside(target: Path, label: str) -> Path:
+    """A new empty folder next to ``target``, to fill and then rename into place, with the mode the umask gives
+    a new folder (not the 0700 of :func:`tempfile.mkdtemp`)."""
+    folder = Path(tempfile.mkdtemp(prefix=f".{target.name[:200]}.{label}-", dir=target.parent))
+    os.chmod(folder, 0o777 & ~_umask())
+    return folder
+
+
 def write_atomic(path: Path, data: str | bytes, *, overwrite: bool = False) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 

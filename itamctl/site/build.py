@@ -26,7 +26,7 @@ from pathlib import Path
 import yaml
 
 from itamctl.errors import FatalError
-from itamctl.fileio import make_folder
+from itamctl.fileio import make_folder, new_folder_beside
 from itamctl.model import Registry
 from itamctl.pipeline import load_valid_registry
 from itamctl.site import shards
@@ -267,7 +267,7 @@ def keep_sources_in(registry_root: Path, as_of: date, folder: Path, *, force: bo
     folder = Path(folder).absolute()
     check_out(folder, force)
     make_folder(folder.parent)
-    work = Path(tempfile.mkdtemp(prefix=f".{folder.name}.sources-", dir=folder.parent))
+    work = new_folder_beside(folder, "sources")  # swapped in as the folder: the umask's mode, not mkdtemp's 0700
     try:
         write_sources(registry_root, as_of, work, at)
         (work / MARKER).write_text("written by itamctl site build --keep-sources\n", encoding="utf-8")

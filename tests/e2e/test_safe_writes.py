@@ -355,3 +355,31 @@ def test_an_import_source_that_is_not_a_readable_file_is_a_usage_error(registry,
     assert (code, out) == (2, ""), err
     assert err.startswith("itamctl: error: ") and err.count("\n") == 1
     assert tree(registry.root) == before
+
+
+def _modes(root):
+    return {stat.S_IMODE(p.lstat().st_mode) for p in root.rglob("*") if p.is_file()}, {
+        stat.S_IMODE(p.lstat().st_mode) for p in [root, *root.rglob("*")] if p.is_dir()}
+
+
+def test_every_writing_command_honours_the_umask(registry, tmp_path):
+    """Files 0640 and folders 0750 under umask 027: import, init, site build --out and --keep-sources."""
+    pytest.importorskip("mkdocs")
+    csv = tmp_path / "export.csv"
+    csv.write_text(CSV)
+    old = os.umask(0o027)
+    try:
+        assert run_cli("import", "snipeit", csv, "--registry", registry.root)[0] == 0
+        assert run_cli("init", tmp_path / "repo", "--no-git")[0] == 0
+        code, _, err = run_cli("site", "build", "--registry", registry.root, "--as-of", AS_OF,
+                               "--out", tmp_path / "site", "--keep-sources", tmp_path / "sources")
+        assert code == 0, err
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((registry.root / "assets/laptop/LT-0300.yaml").stat().st_mode) == 0o640
+    assert stat.S_IMODE((registry.root / "assets/laptop").stat().st_mode) == 0o750
+    for root in ("repo", "site"):
+        assert _modes(tmp_path / root) == ({0o640}, {0o750}), root
+    # the kept sources: what itamctl writes is new (the copied theme files keep their package modes, as cp does)
+    assert stat.S_IMODE((tmp_path / "sources").stat().st_mode) == 0o750
+    assert stat.S_IMODE((tmp_path / "sources/mkdocs.yml").stat().st_mode) == 0o640
