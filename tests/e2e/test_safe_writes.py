@@ -209,13 +209,15 @@ def _odd_target(tmp_path, kind: str):
     if kind in ("file", "under a file"):
         (tmp_path / "file").write_text("x")
         return tmp_path / "file" / ("out.txt" if kind == "under a file" else "")
-    if kind == "broken link":
-        (tmp_path / "link").symlink_to(tmp_path / "nowhere")
+    if kind in ("broken link", "link to a file"):
+        if kind == "link to a file":
+            (tmp_path / "kept.txt").write_text("keep me")
+        (tmp_path / "link").symlink_to(tmp_path / ("kept.txt" if kind == "link to a file" else "nowhere"))
         return tmp_path / "link"
     return {"/dev/null": "/dev/null", "/dev/full": "/dev/full"}[kind]
 
 
-ODD = ["fifo", "/dev/null", "/dev/full", "folder", "under a file"]
+ODD = ["fifo", "/dev/null", "/dev/full", "folder", "under a file", "broken link", "link to a file"]
 
 
 def test_every_command_with_o_is_covered():
@@ -383,3 +385,18 @@ def test_every_writing_command_honours_the_umask(registry, tmp_path):
     # the kept sources: what itamctl writes is new (the copied theme files keep their package modes, as cp does)
     assert stat.S_IMODE((tmp_path / "sources").stat().st_mode) == 0o750
     assert stat.S_IMODE((tmp_path / "sources/mkdocs.yml").stat().st_mode) == 0o640
+
+
+def test_import_force_never_updates_through_a_link(registry, tmp_path):
+    csv = tmp_path / "export.csv"
+    csv.write_text(CSV)
+    assert run_cli("import", "snipeit", csv, "--registry", registry.root)[0] == 0
+    written = registry.root / "assets/laptop/LT-0300.yaml"
+    outside = tmp_path / "outside.yaml"
+    outside.write_bytes(written.read_bytes())
+    written.unlink()
+    written.symlink_to(outside)
+    csv.write_text(CSV.replace("Spare", "Changed"))
+    code, out, err = run_cli("import", "snipeit", csv, "--registry", registry.root, "--force")
+    assert code == 2 and "symbolic link" in err and err.count("\n") == 1, out + err
+    assert "Changed" not in outside.read_text() and written.is_symlink()
