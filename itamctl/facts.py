@@ -333,3 +333,22 @@ def payments_in(item: Billable, start: date | None, end: date, *, renewals: bool
         return []
     return [Payment(day, amount, renewal) for day, renewal in payment_dates(item, end, renewals=renewals)
             if start is None or day >= start]
+
+
+def annual_cost(item: Billable) -> Money | None:
+    """What the item costs a year at its current price, in its own currency.
+
+    One billing period's payment (:attr:`License.payment`: × seats when per seat) times the periods in
+    twelve months: ``monthly`` × 12, ``quarterly`` × 4, ``yearly`` × 1. ``once`` pays once per term, so
+    the payment × 12 / the term's months (:func:`renewal_months`); an item paid once with no ``end``
+    (a perpetual license) has no yearly cost: ``None``, as for an item without a cost.
+    """
+    amount = item.payment
+    if amount is None:
+        return None
+    step = BILLING_MONTHS.get(item.billing)
+    if step is None:
+        if item.end is None:
+            return None
+        step = renewal_months(item)
+    return Money(amount.amount * 12 / step, amount.currency)

@@ -8,6 +8,7 @@ from datetime import date
 from conftest import REPO_ROOT, run_cli
 
 from itamctl.facts import (
+    annual_cost,
     audit_due,
     cancel_by,
     current_term,
@@ -95,6 +96,19 @@ def test_payments_in_an_interval_are_inclusive(registry):
     got = payments_in(lic, date(2025, 1, 1), date(2026, 1, 1))
     assert [p.date for p in got] == [date(2025, 1, 1), date(2026, 1, 1)]
     assert all(p.amount.amount == 500 for p in got)  # 100 per seat x 5 seats
+
+
+def test_annual_cost_per_billing(registry):
+    from dataclasses import replace
+    from decimal import Decimal
+
+    reg = _load(registry)
+    lic = reg.by_id["LIC-0001"]  # 100 per seat x 5 seats a period; a 36-month first term
+    yearly = {b: annual_cost(replace(lic, billing=b)).amount for b in ("monthly", "quarterly", "yearly", "once")}
+    assert yearly == {"monthly": 6000, "quarterly": 2000, "yearly": 500, "once": Decimal(500) / 3}
+    assert annual_cost(replace(lic, billing="once", end=None)) is None  # paid once, never again
+    assert annual_cost(replace(lic, cost=None)) is None
+    assert annual_cost(lic).currency == lic.payment.currency
 
 
 def test_audit_due_counts_from_last_audit(registry):
