@@ -20,7 +20,7 @@ Decisions:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -135,12 +135,20 @@ def costs_report(registry: Registry, as_of: date, *, ids: Iterable[str] = (), by
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUP_KEYS)}")
     links = CostLinks.of(registry)
     items = tuple(asset_costs(a, registry, as_of, links=links) for a in select_assets(registry, ids))
-    groups: tuple[CostTotals, ...] = ()
-    if by is not None:
-        key_of = GROUP_KEYS[by]
-        buckets: dict[str | None, list[AssetCosts]] = {}
-        for item in items:
-            buckets.setdefault(key_of(item.asset), []).append(item)
-        order = sorted(buckets, key=lambda k: (k is None, k or ""))
-        groups = tuple(CostTotals.of(k, buckets[k]) for k in order)
+    groups = group_totals(items, by) if by is not None else ()
     return CostsReport(as_of, registry.settings.currency, items, CostTotals.of(None, items), by, groups)
+
+
+def group_totals(items: Iterable[AssetCosts], by: str) -> tuple[CostTotals, ...]:
+    """One :class:`CostTotals` per value of ``by`` (:data:`GROUP_KEYS`), sorted by key, ``None`` last."""
+    key_of = GROUP_KEYS[by]
+    buckets: dict[str | None, list[AssetCosts]] = {}
+    for item in items:
+        buckets.setdefault(key_of(item.asset), []).append(item)
+    order = sorted(buckets, key=lambda k: (k is None, k or ""))
+    return tuple(CostTotals.of(k, buckets[k]) for k in order)
+
+
+def regrouped(report: CostsReport, by: str) -> CostsReport:
+    """The same report grouped ``by`` another field (nothing is computed again)."""
+    return replace(report, by=by, groups=group_totals(report.items, by))
