@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import tempfile
+from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +23,27 @@ def require_site_builder() -> None:
     except ImportError as exc:
         raise FatalError(f"the site needs MkDocs and Material for MkDocs, and {exc.name} is not installed; "
                          "install them with: pip install 'itamctl[site]'") from exc
+
+
+def source_url(registry: Path, env: Mapping[str, str] | None = None, cwd: Path | None = None) -> str | None:
+    """Where the registry's files are browsed online, from the CI environment; ``None`` outside CI.
+
+    GitHub Actions sets ``GITHUB_SERVER_URL``, ``GITHUB_REPOSITORY`` and ``GITHUB_REF_NAME``; the
+    registry's folder is taken relative to ``GITHUB_WORKSPACE`` (the checkout), else the working
+    directory. A registry outside the checkout gets no links.
+    """
+    env = os.environ if env is None else env
+    server, repo, ref = (env.get(k, "").strip() for k in ("GITHUB_SERVER_URL", "GITHUB_REPOSITORY",
+                                                             "GITHUB_REF_NAME"))
+    if not (server and repo and ref):
+        return None
+    top = Path(env.get("GITHUB_WORKSPACE") or cwd or Path.cwd()).resolve()
+    try:
+        inside = Path(registry).resolve().relative_to(top).as_posix()
+    except ValueError:
+        return None
+    folder = "" if inside == "." else inside.strip("/") + "/"
+    return f"{server.rstrip('/')}/{repo.strip('/')}/blob/{ref}/{folder}"
 
 
 @click.group("site")
@@ -53,9 +76,10 @@ def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, k
         raise FatalError("--keep-sources must be another folder than --out", exit_code=EXIT_USAGE)
     if keep_sources is not None:
         check_out(keep_sources.absolute(), force)  # before anything is written
-    result = build_site(registry, out, as_of, force=force, at=at)
+    url = source_url(registry)
+    result = build_site(registry, out, as_of, force=force, at=at, source_url=url)
     if keep_sources is not None:
-        keep_sources_in(registry, as_of, keep_sources, force=force, at=at)
+        keep_sources_in(registry, as_of, keep_sources, force=force, at=at, source_url=url)
     if fmt == "json":
         summary = {"out": str(result.out), "as_of": as_of.isoformat(), "pages": result.pages, "assets": result.assets}
         print_text(json.dumps(summary, indent=2) + "\n", fmt="json")
@@ -77,7 +101,7 @@ def serve(registry: Path, as_of: date, dev_addr: str) -> None:
     from itamctl.site.mkdocs_build import mkdocs_environment
 
     with tempfile.TemporaryDirectory(prefix="itamctl-site-") as work:
-        config = write_sources(registry, as_of, Path(work))
+        config = write_sources(registry, as_of, Path(work), source_url=source_url(registry))
         print_text(f"serving the site of {registry} as of {as_of.isoformat()} on http://{dev_addr}/ (Ctrl-C stops)\n")
         with mkdocs_environment():
             mkdocs_serve(str(config), dev_addr=dev_addr, livereload=False, strict=True)

@@ -68,11 +68,11 @@ def write_files(root: Path, files: Iterable[tuple[str, str]]) -> int:
     return count
 
 
-def _items(registry_root: Path, as_of: date, at: str | None = None,
+def _items(registry_root: Path, as_of: date, at: str | None = None, source_url: str | None = None,
            ) -> tuple[Registry, SiteContext, list[tuple[str, str]]]:
     """Load the registry (at git revision ``at``) and render the item pages (they need only :data:`ITEM_REPORTS`)."""
     registry = load_valid_registry(registry_root, at=at)
-    ctx = gather(registry, as_of, with_reports=False)
+    ctx = gather(registry, as_of, with_reports=False, source_url=source_url)
     add_reports(ctx, registry, ITEM_REPORTS)
     return registry, ctx, list(item_pages(ctx))
 
@@ -84,10 +84,10 @@ def _sections(registry: Registry, ctx: SiteContext, docs: Path) -> int:
     return write_files(docs, section_pages(ctx, registry.root, registry.schema_extensions))
 
 
-def write_docs(registry_root: Path, as_of: date, work: Path,
-               at: str | None = None) -> tuple[Path, int, int, str]:
+def write_docs(registry_root: Path, as_of: date, work: Path, at: str | None = None,
+               source_url: str | None = None) -> tuple[Path, int, int, str]:
     """Render every page and file into ``work/docs``; returns (docs dir, pages, assets, site name)."""
-    registry, ctx, items = _items(registry_root, as_of, at)
+    registry, ctx, items = _items(registry_root, as_of, at, source_url)
     docs = work / "docs"
     _base_files(docs)
     count = write_files(docs, items) + _sections(registry, ctx, docs)
@@ -208,8 +208,11 @@ def check_out(out: Path, force: bool) -> None:
 
 
 def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = False,
-               jobs: int | None = None, at: str | None = None) -> BuildResult:
+               jobs: int | None = None, at: str | None = None, source_url: str | None = None) -> BuildResult:
     """Build the site of the registry at ``registry_root`` as of ``as_of`` into ``out``.
+
+    ``source_url``: where the registry's files are browsed online (each item page links its file there);
+    the CLI takes it from the CI environment (:func:`itamctl.commands.site.source_url`).
 
     ``jobs``: how many MkDocs processes share the item pages (:mod:`itamctl.site.shards`); by default
     one per CPU (up to 4) on a large registry, one on a small one. The output is the same either way.
@@ -219,7 +222,7 @@ def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = Fal
     make_folder(out.parent)
     work = Path(tempfile.mkdtemp(prefix=f".{out.name}.build-", dir=out.parent))
     try:
-        registry, ctx, items = _items(registry_root, as_of, at)
+        registry, ctx, items = _items(registry_root, as_of, at, source_url)
         docs, built = work / "docs", work / "site"
         _base_files(docs)
 
@@ -251,25 +254,26 @@ def swap(built: Path, out: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-def write_sources(registry_root: Path, as_of: date, work: Path, at: str | None = None) -> Path:
+def write_sources(registry_root: Path, as_of: date, work: Path, at: str | None = None,
+                  source_url: str | None = None) -> Path:
     """The generated Markdown in ``work/docs`` and its ``mkdocs.yml``; returns the config file.
 
     The config names ``docs`` and ``site`` relative to itself (MkDocs and Zensical
     resolve them from the config's folder), so the folder can be moved or kept.
     """
-    _, _, _, name = write_docs(registry_root, as_of, work, at)
+    _, _, _, name = write_docs(registry_root, as_of, work, at, source_url)
     return write_config(work, Path("docs"), Path("site"), name, registry_root)
 
 
 def keep_sources_in(registry_root: Path, as_of: date, folder: Path, *, force: bool = False,
-                    at: str | None = None) -> Path:
+                    at: str | None = None, source_url: str | None = None) -> Path:
     """``site build --keep-sources``: the sources written to a new folder, then swapped in as ``folder``."""
     folder = Path(folder).absolute()
     check_out(folder, force)
     make_folder(folder.parent)
     work = new_folder_beside(folder, "sources")  # swapped in as the folder: the umask's mode, not mkdtemp's 0700
     try:
-        write_sources(registry_root, as_of, work, at)
+        write_sources(registry_root, as_of, work, at, source_url)
         (work / MARKER).write_text("written by itamctl site build --keep-sources\n", encoding="utf-8")
         swap(work, folder)
     finally:

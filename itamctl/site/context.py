@@ -16,7 +16,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from itamctl.dates import fiscal_year_of
-from itamctl.facts import cancel_by, current_term_end, planned_end_of_life, warranty_end
+from itamctl.facts import annual_cost, cancel_by, current_term_end, planned_end_of_life, running_on, warranty_end
 from itamctl.model import Asset, Contract, Item, License, Registry
 from itamctl.money import MissingRate, Money, money_str
 from itamctl.site import reports
@@ -45,6 +45,9 @@ class SiteContext:
     reports: dict[str, Any] = field(default_factory=dict)
     #: file → sorted (first line, id) of the documents in it: which item a finding's file:line is about.
     spans: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
+    #: Where the registry's files are browsed online (ends with ``/``; the file's path inside the registry
+    #: is appended), or ``None``: the site then names files without linking them.
+    source_url: str | None = None
 
     def items(self) -> dict[str, dict[str, Any]]:
         """Every item's row by id."""
@@ -57,7 +60,7 @@ class SiteContext:
             "fiscal_year": self.fiscal_year, "kinds": self.kinds, "names": self.names,
             "assets": self.assets, "licenses": self.licenses, "contracts": self.contracts,
             "people": self.people, "locations": self.locations, "vendors": self.vendors,
-            "reports": self.reports,
+            "reports": self.reports, "source_url": self.source_url,
         }
 
 
@@ -72,6 +75,14 @@ def _money(registry: Registry, money: Money | None, on: date | None) -> str:
     try:
         return money_str(registry.settings.fx.convert(money, on or date.min))
     except MissingRate:
+        return ""
+
+
+def _inside(registry: Registry, item: Item) -> str:
+    """The item's file relative to the registry folder (POSIX); empty when it lies outside."""
+    try:
+        return Path(item.file).resolve().relative_to(registry.root.resolve()).as_posix()
+    except ValueError:
         return ""
 
 
@@ -125,7 +136,10 @@ def _asset(registry: Registry, redactor: Redactor, asset: Asset, as_of: date) ->
              "ticket": m.ticket or ""}
             for m in sorted(asset.maintenance, key=lambda m: (m.date, m.index))
         ],
+        "vendor": (purchase.vendor if purchase else None) or "", "ended": asset.retired,
+        "description": asset.description or "",
         "tags": list(asset.tags), "notes": asset.notes or "", "file": _source(registry, asset),
+        "path": _inside(registry, asset),
         "waivers": _waivers(asset, as_of), "fields": _fields(redactor, asset),
     }
 
@@ -136,22 +150,33 @@ def _waivers(item: Asset | License | Contract, as_of: date) -> list[dict[str, An
             for w in item.waivers]
 
 
+def lifecycle(item: License | Contract, as_of: date) -> str:
+    """``active`` (running on ``as_of``), ``not_started`` (starts later) or ``ended`` (:func:`running_on`)."""
+    if running_on(item, as_of):
+        return "active"
+    return "not_started" if item.start is not None and item.start > as_of else "ended"
+
+
 def _billable(registry: Registry, item: License | Contract, as_of: date) -> dict[str, Any]:
     term_end = current_term_end(item, as_of)
     payment = item.payment
+    state = lifecycle(item, as_of)
     return {
         "id": item.id, "name": item.name, "vendor": item.vendor or "", "type": item.type,
         "start": _iso(item.start), "end": _iso(item.end), "renewal": item.renewal,
         "billing": item.billing, "notice_days": item.notice_days,
         "payment": _money(registry, payment, as_of) if payment else "",
+        "annual": _money(registry, annual_cost(item), as_of),
+        "state": state, "ended": state == "ended",
         "term_end": _iso(term_end), "cancel_by": _iso(cancel_by(item, as_of)),
         "tags": list(item.tags), "notes": item.notes or "", "file": _source(registry, item),
-        "waivers": _waivers(item, as_of),
+        "path": _inside(registry, item), "waivers": _waivers(item, as_of),
     }
 
 
-def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> SiteContext:
-    """The site's data for ``registry`` as of ``as_of``."""
+def gather(registry: Registry, as_of: date, *, with_reports: bool = True,
+           source_url: str | None = None) -> SiteContext:
+    """The site's data for ``registry`` as of ``as_of`` (``source_url``: see :attr:`SiteContext.source_url`)."""
     settings = registry.settings
     redactor = Redactor(registry.root, registry.schema_extensions)
     fy = fiscal_year_of(as_of, settings.fiscal_year_start)
@@ -180,25 +205,42 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
         for covered in ctr.covers:
             links.setdefault(covered, {}).setdefault("contracts", []).append(ctr.id)
     for asset in registry.assets:
-        if asset.owner:
-            links.setdefault(asset.owner, {}).setdefault("assets", []).append(asset.id)
+        for ref in (asset.owner, asset.location, asset.purchase.vendor if asset.purchase else None):
+            if ref:
+                links.setdefault(ref, {}).setdefault("assets", []).append(asset.id)
+        for vendor in dict.fromkeys(m.vendor for m in asset.maintenance if m.vendor):
+            links.setdefault(vendor, {}).setdefault("serviced", []).append(asset.id)
+    for billable in (*registry.licenses, *registry.contracts):
+        if billable.vendor:
+            key = "licenses" if isinstance(billable, License) else "contracts"
+            links.setdefault(billable.vendor, {}).setdefault(key, []).append(billable.id)
+    for person in registry.people:
+        if person.location:
+            links.setdefault(person.location, {}).setdefault("people", []).append(person.id)
+
     def linked(item_id: str) -> dict[str, list[str]]:
-        return {"assets": [], "licenses": [], "contracts": [], **links.get(item_id, {})}
+        return {"assets": [], "licenses": [], "contracts": [], "people": [], "serviced": [],
+                **links.get(item_id, {})}
 
     for row in [*assets, *licenses, *contracts]:
         row["links"] = linked(row["id"])
 
     people = [
         {"id": p.id, "name": p.name, "email": p.email or "", "team": p.team or "",
-         "location": p.location or "", "active": p.active, "links": linked(p.id),
+         "location": p.location or "", "active": p.active, "ended": not p.active, "links": linked(p.id),
+         "notes": p.notes or "", "file": _source(registry, p), "path": _inside(registry, p),
          "fields": _fields(redactor, p)}
         for p in registry.people
     ]
     site_history = attach(registry, [*assets, *licenses, *contracts], people)
-    locations = [{"id": loc.id, "name": loc.name, "address": loc.address or "", "country": loc.country or ""}
+    locations = [{"id": loc.id, "name": loc.name, "address": loc.address or "", "country": loc.country or "",
+                  "notes": loc.notes or "", "links": linked(loc.id), "file": _source(registry, loc),
+                  "path": _inside(registry, loc), "fields": _fields(redactor, loc)}
                  for loc in registry.locations]
     vendors = [{"id": v.id, "name": v.name, "url": v.url or "", "contact": v.contact or "",
-                "email": v.email or "", "phone": v.phone or ""} for v in registry.vendors]
+                "email": v.email or "", "phone": v.phone or "", "notes": v.notes or "", "links": linked(v.id),
+                "file": _source(registry, v), "path": _inside(registry, v), "fields": _fields(redactor, v)}
+                for v in registry.vendors]
 
     spans: dict[str, list[tuple[int, str]]] = {}
     for item in registry.items():
@@ -209,7 +251,7 @@ def gather(registry: Registry, as_of: date, *, with_reports: bool = True) -> Sit
         as_of=as_of, organization=settings.organization or "IT asset registry", currency=settings.currency,
         fiscal_year={"label": fy.label, "start": fy.start.isoformat(), "end": fy.end.isoformat()},
         kinds=kinds, names=names, assets=assets, licenses=licenses, contracts=contracts,
-        people=people, locations=locations, vendors=vendors, spans=spans,
+        people=people, locations=locations, vendors=vendors, spans=spans, source_url=source_url,
     )
     context.reports["recent_changes"] = site_history.recent()
     context.reports["counts"] = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from pathlib import Path
@@ -12,7 +13,7 @@ from itamctl import reference
 from itamctl.dates import add_months
 from itamctl.render.table import csv_text
 from itamctl.schema import KINDS, builtin_schema_dir, load_schemas, schema_file
-from itamctl.site import attention, charts
+from itamctl.site import attention, charts, status
 from itamctl.site.context import SiteContext
 from itamctl.site.templating import render
 
@@ -80,8 +81,21 @@ def attention_list(ctx: SiteContext) -> list[dict[str, Any]]:
                                      ctx.items(), ctx.kinds, ctx.as_of)
 
 
-#: What item pages need of the reports; the others can be computed while their pages build.
-ITEM_REPORTS = ("costs",)
+#: What item pages need of the reports (their findings, badges and costs); the others can be computed
+#: while their pages build.
+ITEM_REPORTS = ("costs", "findings", "events")
+ROW_KINDS = (("assets", "Asset"), ("licenses", "License"), ("contracts", "Contract"), ("people", "Person"),
+             ("locations", "Location"), ("vendors", "Vendor"))
+
+
+def annotate(ctx: SiteContext) -> list[dict[str, Any]]:
+    """Put each item's findings and status badges on its row (once); the "needs attention" entries."""
+    if "attention" not in ctx.reports:
+        entries = attention_list(ctx)
+        ctx.reports["attention"] = entries
+        for rows, kind in ROW_KINDS:
+            status.annotate(getattr(ctx, rows), kind, entries, ctx.as_of.isoformat())
+    return ctx.reports["attention"]
 
 
 def section_pages(ctx: SiteContext, registry_root: Path | None = None,
@@ -89,7 +103,7 @@ def section_pages(ctx: SiteContext, registry_root: Path | None = None,
     """``(path, Markdown)`` of the section pages (the navigation)."""
     data = ctx.page_data()
     data["book"] = _book_values(ctx)
-    data["attention"] = attention_list(ctx)
+    data["attention"] = annotate(ctx)
     data["charts"] = charts.budget_charts(ctx.reports.get("budget"))
     data["has_ics"] = isinstance(ctx.reports.get("ics"), str)
     data["has_budget"] = isinstance(ctx.reports.get("budget"), dict) and "years" in ctx.reports["budget"]
@@ -102,12 +116,28 @@ def section_pages(ctx: SiteContext, registry_root: Path | None = None,
         yield f"{name}.md", render(f"{name}.md.j2", **data)
 
 
+def _status_counts(items: dict[str, dict[str, Any]]):
+    """``ids`` → ``[(status, how many assets)]`` in the registry's status order."""
+    from itamctl.model import STATUSES
+
+    def counts(ids: Sequence[str]) -> list[tuple[str, int]]:
+        found = Counter(items[i]["status"] for i in ids if i in items and "status" in items[i])
+        return [(code, found[code]) for code in STATUSES if found[code]]
+    return counts
+
+
 def item_pages(ctx: SiteContext) -> Iterator[tuple[str, str]]:
     """``(path, Markdown)`` of every asset, license, contract and person page (needs :data:`ITEM_REPORTS`)."""
+    annotate(ctx)
     costs = ctx.reports.get("costs")
     per_asset = {row["id"]: row for row in costs.get("items", [])} if isinstance(costs, dict) else {}
+    items = ctx.items()
     common = {"kinds": ctx.kinds, "names": ctx.names, "currency": ctx.currency, "as_of": ctx.as_of.isoformat(),
-              "costs_available": isinstance(costs, dict) and "items" in costs}
+              "costs_available": isinstance(costs, dict) and "items" in costs, "source_url": ctx.source_url,
+              "items": items, "costs": per_asset,
+              "ended": {a["id"] for a in ctx.assets if a["ended"]}, "status_counts": _status_counts(items)}
+    groups = {by: {g["key"]: g for g in costs.get(f"groups_by_{by}", [])} if isinstance(costs, dict) else {}
+              for by in ("location", "vendor")}
     for asset in ctx.assets:
         yield f"asset/{asset['id']}.md", render("asset.md.j2", a=asset, cost=per_asset.get(asset["id"]), **common)
     for lic in ctx.licenses:
@@ -116,6 +146,12 @@ def item_pages(ctx: SiteContext) -> Iterator[tuple[str, str]]:
         yield f"contract/{ctr['id']}.md", render("contract.md.j2", ctr=ctr, **common)
     for person in ctx.people:
         yield f"person/{person['id']}.md", render("person.md.j2", p=person, **common)
+    for loc in ctx.locations:
+        yield f"location/{loc['id']}.md", render("location.md.j2", loc=loc, group=groups["location"].get(loc["id"]),
+                                                    **common)
+    for vendor in ctx.vendors:
+        yield f"vendor/{vendor['id']}.md", render("vendor.md.j2", v=vendor, group=groups["vendor"].get(vendor["id"]),
+                                                      **common)
 
 
 def pages(ctx: SiteContext, registry_root: Path | None = None) -> Iterator[tuple[str, str]]:

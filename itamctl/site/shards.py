@@ -29,7 +29,7 @@ from typing import TypeVar
 from itamctl.errors import FatalError
 
 #: Folders of item pages: the only pages split between builds.
-ITEM_DIRS = ("asset", "contract", "license", "person")
+ITEM_DIRS = ("asset", "contract", "license", "location", "person", "vendor")
 #: Below this many item pages per process, starting one costs more than it saves.
 MIN_PAGES_PER_JOB = 150
 #: Most processes used when the caller does not say: the saving flattens beyond a few.

@@ -20,10 +20,11 @@ from urllib.parse import quote, urlencode
 import jinja2
 
 from itamctl.money import cents
-from itamctl.site import attention, escape
+from itamctl.site import attention, escape, status
 from itamctl.site.escape import Safe
 
-KIND_DIRS = {"Asset": "asset", "License": "license", "Contract": "contract", "Person": "person"}
+KIND_DIRS = {"Asset": "asset", "License": "license", "Contract": "contract", "Person": "person",
+             "Location": "location", "Vendor": "vendor"}
 #: Page ``asset/A-1.md`` is built as ``asset/A-1.html`` (``use_directory_urls: false`` in site/mkdocs.yml);
 #: links point at the built file because MkDocs does not rewrite links inside raw HTML.
 PAGE_SUFFIX = ".html"
@@ -85,6 +86,78 @@ def code_block(source: Any, language: str = "") -> Safe:
     return Safe(f"<pre><code{css}>{html.escape(str(source).rstrip(chr(10)), quote=False)}</code></pre>")
 
 
+def badge(b: Mapping[str, Any]) -> Safe:
+    """One status badge (:mod:`itamctl.site.status`): its colour class, its words, its sentence on hover."""
+    css = re.sub(r"[^a-z-]", "", str(b.get("css", "")))
+    raw = " ".join(str(b.get("title") or "").split())
+    title = f' title="{html.escape(raw, quote=True)}"' if raw else ""
+    return Safe(f'<span class="itam-badge itam-badge--{css}"{title}>{_finalize(b.get("text", ""))}</span>')
+
+
+def badges(values: Iterable[Mapping[str, Any]]) -> Safe:
+    return Safe(" ".join(badge(b) for b in values))
+
+
+class Cell:
+    """A table cell whose filter and sort key (``data-value``) differs from what it shows."""
+
+    __slots__ = ("content", "key")
+
+    def __init__(self, content: Any, key: Any) -> None:
+        self.content = content
+        self.key = key
+
+    def __len__(self) -> int:  # so a Cell is never mistaken for an empty value
+        return 1
+
+
+def cell(content: Any, key: Any) -> Cell:
+    return Cell(content, key)
+
+
+def status_cell(row: Mapping[str, Any]) -> Cell:
+    """A list's status cell: the lifecycle word, then the badges; filtered and sorted by the word."""
+    shown = _finalize(row.get("state_label", ""))
+    if row.get("badges"):
+        shown = Safe(f"{shown} {badges(row['badges'])}")
+    return Cell(shown, row.get("state_label", ""))
+
+
+SEAT_WORDS = {"over": "more assigned than bought", "full": "every seat assigned", "unused": "no seat assigned"}
+
+
+def seats(row: Mapping[str, Any]) -> Safe:
+    """A license's seats as "used / total", coloured when over-allocated, full or unused."""
+    total = row.get("seats")
+    shown = escape.text(f"{row.get('used', 0)} / {total if total is not None else 'unlimited'}")
+    css = status.seats_class(row.get("used", 0), total)
+    if not css:
+        return shown
+    return Safe(f'<span class="itam-seats itam-seats--{css}" title="{SEAT_WORDS[css]}">{shown}</span>')
+
+
+def status_badges(row: Mapping[str, Any]) -> Safe:
+    """The lifecycle word and the badges of an item, as in its list's status cell."""
+    return _finalize(status_cell(row).content)
+
+
+def finding_badge(entry: Mapping[str, Any]) -> Safe:
+    return badge(status.finding_badge(entry))
+
+
+def waiver_badge(waiver: Mapping[str, Any], as_of: str) -> Safe:
+    if waiver.get("live"):
+        return badge(status.waiver_badge(waiver, as_of))
+    return badge({"css": "warning", "text": "Waiver lapsed", "title": f"lapsed on {waiver['until']}"})
+
+
+def source_link(path: Any, shown: Any, base: str | None) -> Safe:
+    """The item's file: a link into the repository when the site knows its URL (``base`` ends with ``/``)."""
+    if not base or not path:
+        return _finalize(shown)
+    return escape.link(shown, base + quote(str(path), safe="/._-~"))
+
+
 def join_safe(values: Any, sep: str = ", ") -> Safe:
     return Safe(sep.join(_finalize(v) for v in values))
 
@@ -120,6 +193,8 @@ def prose(v: Any) -> Safe:
 
 
 _RIGHT = ' style="text-align: right;"'
+#: Tables wider than this many columns become one card per row on a phone (site/docs/stylesheets/itam.css).
+CARD_COLUMNS = 3
 
 
 def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collection[Any] = (),
@@ -132,12 +207,14 @@ def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collecti
     of its own with blank lines around it. ``searchable=False`` keeps the table out of the search index
     (Material's ``data-search-exclude``): for figures nobody searches for, and for big tables whose rows
     each have a page of their own. ``classes``, one per row, sets each row's ``class`` (status colours, and
-    ``itam-ended`` for rows the live view hides).
+    ``itam-ended`` for rows the live view hides). Tables of more than :data:`CARD_COLUMNS` columns are
+    marked ``data-cards``: on a phone each row becomes a card.
     """
     right = set(right)
     aligns = [_RIGHT if i in right or h in right else "" for i, h in enumerate(headers)]
     width = len(aligns)
-    out = ["<table>\n<thead>\n<tr>" if searchable else "<table data-search-exclude>\n<thead>\n<tr>"]
+    attrs = ("" if searchable else " data-search-exclude") + (" data-cards" if width > CARD_COLUMNS else "")
+    out = [f"<table{attrs}>\n<thead>\n<tr>"]
     out.extend(f"<th{align}>{_finalize(h)}</th>" for h, align in zip(headers, aligns, strict=True))
     out.append("</tr>\n</thead>\n<tbody>")
     for n, row in enumerate(rows):
@@ -145,10 +222,17 @@ def table(headers: Sequence[Any], rows: Iterable[Sequence[Any]], right: Collecti
             raise ValueError(f"table row has {len(row)} cells, the header {width}: {row!r}")
         css = classes[n] if classes else ""
         out.append(f'<tr class="{html.escape(css, quote=True)}">' if css else "<tr>")
-        out.extend(f"<td{align}>{_finalize(cell)}</td>" for cell, align in zip(row, aligns, strict=True))
+        out.extend(_td(cell, align) for cell, align in zip(row, aligns, strict=True))
         out.append("</tr>")
     out.append("</tbody>\n</table>")
     return Safe("\n".join(out))
+
+
+def _td(content: Any, align: str) -> str:
+    if isinstance(content, Cell):
+        key = html.escape(" ".join(str(content.key or "").split()), quote=True)
+        return f'<td{align} data-value="{key}">{_finalize(content.content)}</td>'
+    return f"<td{align}>{_finalize(content)}</td>"
 
 
 @cache
@@ -180,9 +264,19 @@ def environment() -> jinja2.Environment:
         label=attention.label,
         plain=attention.plain,
         when=attention.when,
+        badge=badge,
+        badges=badges,
+        status_badges=status_badges,
+        finding_badge=finding_badge,
+        waiver_badge=waiver_badge,
     )
     env.globals["table"] = table
     env.globals["filtered"] = filtered
+    env.globals["cell"] = cell
+    env.globals["seats"] = seats
+    env.globals["seats_class"] = status.seats_class
+    env.globals["status_cell"] = status_cell
+    env.globals["source_link"] = source_link
     return env
 
 

@@ -5,13 +5,18 @@
  * text box and one select per named column, and hides rows that do not match; the filter
  * is kept in the page's URL (?q=text&status=In%20service), so a filtered view can be shared.
  * Rows marked "itam-ended" (retired, disposed, ended) stay hidden unless "Show ended" is
- * ticked (?all=1). Every cell gets its column heading as data-label, for the phone layout. */
+ * ticked (?all=1). A page with several filtered tables gives each box a data-prefix, which its URL
+ * parameters start with (?people-q=…&people-team=IT). A cell's data-value, when present, is what it
+ * sorts and filters by (a status cell shows badges but filters by its word). Every cell gets its
+ * column heading as data-label, for the phone layout. */
 (function () {
   "use strict";
 
   function cellText(row, index) {
     var cell = row.cells[index];
-    return cell ? cell.textContent.trim() : "";
+    if (!cell) return "";
+    var value = cell.getAttribute("data-value");  // a status cell: its word, not its badges
+    return value !== null ? value : cell.textContent.trim();
   }
 
   function asNumber(text) {
@@ -85,12 +90,13 @@
     var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
     var rows = Array.prototype.slice.call(table.tBodies[0].rows);
     var params = new URLSearchParams(window.location.search);
+    var prefix = box.dataset.prefix ? box.dataset.prefix + "-" : "";
     var search = document.createElement("input");
     search.type = "search";
     search.placeholder = "Filter rows…";
     search.setAttribute("aria-label", "Filter rows");
     search.className = "itam-filter__text";
-    search.value = params.get("q") || "";
+    search.value = params.get(prefix + "q") || "";
     box.appendChild(search);
     var selects = [];
     (box.dataset.columns || "").split("|").forEach(function (name) {
@@ -99,7 +105,7 @@
       var select = document.createElement("select");
       select.setAttribute("aria-label", name);
       select.dataset.column = String(index);
-      select.dataset.key = key(name);
+      select.dataset.key = prefix + key(name);
       var values = {};
       rows.forEach(function (row) { values[cellText(row, index)] = true; });
       select.appendChild(new Option(name + ": all", ""));
@@ -116,7 +122,7 @@
       all = document.createElement("input");
       all.type = "checkbox";
       all.className = "itam-filter__all";
-      all.checked = params.get("all") === "1";
+      all.checked = params.get(prefix + "all") === "1";
       label.appendChild(all);
       label.appendChild(document.createTextNode(" " + (box.dataset.ended || "Show retired, disposed and ended") + " (" + ended + ")"));
       box.appendChild(label);
@@ -125,10 +131,13 @@
     count.className = "itam-filter__count";
     box.appendChild(count);
     function remember() {
-      var next = new URLSearchParams();
-      if (search.value.trim()) next.set("q", search.value.trim());
+      var next = new URLSearchParams(window.location.search);  // other tables' filters stay
+      next.delete(prefix + "q");
+      next.delete(prefix + "all");
+      selects.forEach(function (s) { next.delete(s.dataset.key); });
+      if (search.value.trim()) next.set(prefix + "q", search.value.trim());
       selects.forEach(function (s) { if (s.selectedIndex > 0) next.set(s.dataset.key, s.value); });
-      if (all && all.checked) next.set("all", "1");
+      if (all && all.checked) next.set(prefix + "all", "1");
       var query = next.toString().replace(/\+/g, "%20");
       try {
         window.history.replaceState(window.history.state, "", window.location.pathname + (query ? "?" + query : "") + window.location.hash);
