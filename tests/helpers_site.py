@@ -140,6 +140,9 @@ def chromium(width: int = 1400, height: int = 1000):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(str(CHROMEDRIVER)), options=options)
+    # Headless windows are at least 500 px wide: a phone's width is emulated (as the DevTools do).
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 700})
     try:
         yield driver
     finally:

@@ -86,7 +86,49 @@ def stacked_bars(title: str, bars: list[dict[str, Any]]) -> Safe:
         out.append(f'<text x="{legend_x + 14}" y="{HEIGHT - 3}" fill="#333">{esc(name)}</text>')
         legend_x += 40 + 8 * len(name)
     out.append("</svg>")
-    return Safe('<div class="itam-chart">' + "".join(out) + "</div>")
+    return Safe('<div class="itam-chart itam-chart--wide">' + "".join(out) + "</div>")
+
+
+#: The phone chart: one horizontal bar per year, drawn 1:1 in a 360-unit-wide box (a phone's width).
+PHONE_WIDTH, ROW, PHONE_LEFT, PHONE_RIGHT = 360, 40, 118, 48
+
+
+def horizontal_bars(title: str, bars: list[dict[str, Any]]) -> Safe:
+    """The same bars for a narrow screen: a row each, the year and its caption left, the total right."""
+    esc = html.escape
+    totals = [sum(b["parts"].values(), Decimal(0)) for b in bars]
+    top = _nice_max(max(totals, default=Decimal(0)))
+    plot_w = PHONE_WIDTH - PHONE_LEFT - PHONE_RIGHT
+    height = ROW * len(bars) + 44
+    out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {PHONE_WIDTH} {height}" role="img" '
+           f'aria-label="{esc(title)}" font-family="sans-serif" font-size="13">', f"<title>{esc(title)}</title>"]
+    for index, (bar, total) in enumerate(zip(bars, totals, strict=True)):
+        y = ROW * index + 6
+        out.append(f'<text x="0" y="{y + 13}" fill="#333">{esc(bar["label"])}</text>')
+        caption = bar.get("caption") or ("forecast" if bar["forecast"] else "actual")
+        out.append(f'<text x="0" y="{y + 28}" fill="#666" font-size="11">{esc(caption)}</text>')
+        x = Decimal(PHONE_LEFT)
+        opacity = "0.55" if bar["forecast"] else "1"
+        for kind in KIND_ORDER:
+            amount = bar["parts"].get(kind, Decimal(0))
+            if amount <= 0:
+                continue
+            w = Decimal(plot_w) * amount / top
+            out.append(f'<rect x="{_num(x)}" y="{y + 4}" width="{_num(w)}" height="22" fill="{COLOURS[kind]}" '
+                       f'fill-opacity="{opacity}"><title>{esc(bar["label"])} {esc(kind)}: '
+                       f'{esc(f"{amount:,.2f}")}</title></rect>')
+            x += w
+        out.append(f'<text x="{_num(x + 4)}" y="{y + 20}" fill="#333">{esc(_label(total))}</text>')
+    legend_y, legend_x = height - 26, 0
+    for kind in ("purchase", "license", "contract", "maintenance"):
+        name = "purchase" if kind == "purchase" else kind
+        if legend_x + 16 + 7 * len(name) > PHONE_WIDTH:
+            legend_x, legend_y = 0, legend_y + 16
+        out.append(f'<rect x="{legend_x}" y="{legend_y}" width="10" height="10" fill="{COLOURS[kind]}"/>')
+        out.append(f'<text x="{legend_x + 14}" y="{legend_y + 10}" fill="#333" font-size="12">{esc(name)}</text>')
+        legend_x += 30 + 7 * len(name)
+    out.append("</svg>")
+    return Safe('<div class="itam-chart itam-chart--phone">' + "".join(out) + "</div>")
 
 
 def budget_charts(budget: Any) -> dict[str, Safe]:
@@ -103,4 +145,6 @@ def budget_charts(budget: Any) -> dict[str, Safe]:
         for y in ([budget["current"]] if "current" in budget else []) + budget["years"]
     ]
     currency = budget.get("currency", "")
-    return {"by_year": stacked_bars(f"Actuals and forecast per fiscal year ({currency})", bars)}
+    title = f"Actuals and forecast per fiscal year ({currency})"
+    # Both drawn; the stylesheet shows the one that fits the screen.
+    return {"by_year": Safe(stacked_bars(title, bars) + "\n\n" + horizontal_bars(title, bars))}

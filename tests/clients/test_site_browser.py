@@ -6,6 +6,7 @@ box, and checks the console has no errors. Screenshots go to test-artifacts/.
 
 from __future__ import annotations
 
+import re
 import time
 from pathlib import Path
 
@@ -115,7 +116,7 @@ def test_inventory_sorts_filters_and_searches_without_console_errors(site):
 
 DEMO = REPO_ROOT / "registry"
 #: Policy rule ids must never reach text meant for staff.
-RULE_ID = __import__("re").compile(r"\b(expired_warranty|expired_license_in_use|license_overallocated|notice_passed|"
+RULE_ID = re.compile(r"\b(expired_warranty|expired_license_in_use|license_overallocated|notice_passed|"
                                    r"expiring_soon|eol_passed|contract_covers_retired|waiver_lapsed|in_repair|in_stock)\b")
 
 
@@ -127,8 +128,78 @@ def demo_site(tmp_path_factory) -> Path:
 
 
 def _no_sideways_scroll(driver) -> bool:
-    return driver.execute_script(
-        "return document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1;")
+    return driver.execute_script("return document.documentElement.scrollWidth <= window.innerWidth;")
+
+
+#: The pages staff open, each checked for sideways scrolling at both widths (issue 15 item 7).
+KEY_PAGES = ("index.html", "inventory.html", "licenses.html", "contracts.html", "expiries.html", "findings.html",
+             "budget.html", "directory.html", "changes.html", "downloads.html", "asset/LT-0012.html",
+             "license/LIC-ADOBE-CC.html", "contract/CTR-DATADOG-2026.html", "person/jschneider.html",
+             "location/hq-berlin.html", "vendor/apple.html")
+
+
+def _search(driver, base: str, query: str) -> list[str]:
+    """Material's search box on the home page: the pages of the results, best first."""
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{base}/index.html")
+    # The header's search button (a magnifier on a phone, the box itself on a desktop).
+    opener = _wait(lambda: [e for e in driver.find_elements(By.CSS_SELECTOR, "label[for='__search'], .md-search__inner")
+                            if e.is_displayed()])
+    opener[0].click()
+    box = _wait(lambda: [e for e in driver.find_elements(By.CSS_SELECTOR, "input.md-search__input") if e.is_displayed()])
+    assert box, "search box did not open"
+    box[0].send_keys(query)
+
+    from urllib.parse import parse_qs, urlsplit
+
+    last_term = re.split(r"[\s\-]+", query.lower())[-1]
+
+    def results() -> list[str] | None:
+        """The result pages once they are for the whole query (each link's ?h= has the query's terms)."""
+        from selenium.common.exceptions import StaleElementReferenceException
+
+        try:
+            links = [a.get_attribute("href") for a in
+                     driver.find_elements(By.CSS_SELECTOR, ".md-search-result__item > .md-search-result__link")]
+        except StaleElementReferenceException:  # the list was redrawn while read
+            return None
+        if not links or last_term not in parse_qs(urlsplit(links[0]).query).get("h", [""])[0].split():
+            return None  # results of what was typed so far
+        return [link.split("?", 1)[0].split("#", 1)[0].removeprefix(base + "/") for link in links]
+
+    return _wait(results, timeout=15) or []
+
+
+@pytest.mark.parametrize("width", [1400, 400])
+def test_portal_pages_fit_the_width_and_search_finds_ids_first(demo_site, tmp_path, width):
+    """No key page scrolls sideways; search by id, serial or e-mail puts that item first (issue 15, items 6, 7)."""
+    from selenium.webdriver.common.by import By
+
+    with serve(demo_site) as base, chromium(width=width, height=900) as driver:
+        wide = []
+        for page in KEY_PAGES:
+            driver.get(f"{base}/{page}")
+            assert driver.execute_script("return window.innerWidth") == width
+            if not _no_sideways_scroll(driver):
+                wide.append(page)
+            driver.save_screenshot(str(tmp_path / f"{page.replace('/', '-').removesuffix('.html')}-{width}.png"))
+        assert wide == [], f"scroll sideways at {width} px: {wide}"
+        # The budget chart shown at this width: its labels at least 9 px high as drawn, none overlapping.
+        driver.get(f"{base}/budget.html")
+        boxes = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.itam-chart svg text')).map(t => t.getBoundingClientRect())"
+            ".filter(r => r.height > 0).map(r => [r.left, r.top, r.right, r.bottom]);")
+        assert len(boxes) >= 10 and min(b[3] - b[1] for b in boxes) >= 9, boxes
+        overlaps = [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:]
+                    if a[0] < b[2] - 1 and b[0] < a[2] - 1 and a[1] < b[3] - 1 and b[1] < a[3] - 1]
+        assert overlaps == [], overlaps
+        assert _search(driver, base, "LT-0012")[0] == "asset/LT-0012.html"
+        assert _search(driver, base, "FVFH3KQ2Q6L4")[0] == "asset/LT-0012.html"  # its serial
+        assert _search(driver, base, "jonas.schneider@northwind-analytics.example")[0] == "person/jschneider.html"
+        snippet = driver.find_element(By.CSS_SELECTOR, ".md-search-result__item").text
+        assert "Jonas Schneider" in snippet and "Property" not in snippet
+        driver.save_screenshot(str(tmp_path / f"search-{width}.png"))
 
 
 @pytest.mark.parametrize("width", [1400, 400])
@@ -148,7 +219,13 @@ def test_portal_dashboard_item_and_filtered_list(demo_site, tmp_path, width):
         assert "Warranty expired" in first.text and first.find_element(By.TAG_NAME, "a").get_attribute(
             "href").endswith(".html")
         assert any("LIC-ADOBE-CC" in e.text and "4 seats assigned, 3 bought" in e.text for e in entries)
-        assert len(driver.find_elements(By.CSS_SELECTOR, ".itam-card")) >= 5
+        cards = driver.find_element(By.CSS_SELECTOR, ".itam-cards").text
+        assert len(driver.find_elements(By.CSS_SELECTOR, ".itam-card")) >= 7
+        assert "Forecast FY2026, rest of the year" in cards and "Budget FY2027 (next year)" in cards
+        if width < 700:  # two cards a row on a phone, not one
+            tops = driver.execute_script("return Array.from(document.querySelectorAll('.itam-card'))"
+                                         ".map(c => Math.round(c.getBoundingClientRect().top));")
+            assert tops[0] == tops[1], tops
         assert _no_sideways_scroll(driver)
         driver.save_screenshot(str(tmp_path / f"dashboard-{width}.png"))
 
@@ -168,8 +245,33 @@ def test_portal_dashboard_item_and_filtered_list(demo_site, tmp_path, width):
         assert _no_sideways_scroll(driver)
         driver.save_screenshot(str(tmp_path / f"inventory-{width}.png"))
 
+        # A list other than the inventory: its filter comes from the URL, ended rows wait behind the toggle.
+        driver.get(f"{base}/licenses.html?status=Active")
+        assert _wait(lambda: "of 13 shown" in driver.find_element(By.CSS_SELECTOR, ".itam-filter__count").text)
+        shown = [r for r in driver.find_elements(By.CSS_SELECTOR, ".md-content table tbody tr") if r.is_displayed()]
+        assert shown and all(r.find_element(By.CSS_SELECTOR, "td[data-value]").get_attribute("data-value") == "Active"
+                             for r in shown)
+        adobe = next(r for r in shown if "LIC-ADOBE-CC" in r.text)
+        assert adobe.find_element(By.CSS_SELECTOR, ".itam-badge--over").text == "Over-allocated"
+        assert adobe.find_element(By.CSS_SELECTOR, ".itam-seats--over").text == "4 / 3"
+        driver.save_screenshot(str(tmp_path / f"licenses-{width}.png"))
+        # Several filtered tables on one page keep their own URL parameters.
+        driver.get(f"{base}/directory.html?people-team=Engineering")
+        team = Select(driver.find_element(By.CSS_SELECTOR, ".itam-filter[data-prefix='people'] select[aria-label='Team']"))
+        assert team.first_selected_option.text == "Engineering"
+        box = driver.find_element(By.CSS_SELECTOR, ".itam-filter[data-prefix='vendors'] input")
+        box.send_keys("apple")
+        assert _wait(lambda: "vendors-q=apple" in driver.current_url and "people-team=Engineering" in driver.current_url)
+
         driver.get(f"{base}/asset/LT-0012.html")
         assert "LT-0012" in driver.find_element(By.TAG_NAME, "h1").text
+        head = driver.find_element(By.CSS_SELECTOR, ".itam-head").text
+        assert all(label in head.upper() for label in ("STATUS", "OWNER", "LOCATION", "WARRANTY", "BOOK VALUE"))
+        links = {a.text: a.get_attribute("href") for a in driver.find_elements(By.CSS_SELECTOR, ".itam-head a")}
+        assert links["Jonas Schneider"].endswith("/person/jschneider.html")
+        assert links["Headquarters Berlin"].endswith("/location/hq-berlin.html")
+        findings = driver.find_element(By.CSS_SELECTOR, "#open-findings-and-waivers + ul").text
+        assert "Waived" in findings and RULE_ID.search(findings) is None
         assert _no_sideways_scroll(driver)
         driver.save_screenshot(str(tmp_path / f"item-{width}.png"))
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 import html
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, run_cli
 
 from itamctl.cli import cli
 from itamctl.site.build import MARKER
@@ -280,3 +281,96 @@ def test_search_indexes_names_and_serials_but_not_figures_or_the_inventory(demo_
     assert "FY2022" not in schedule["text"]
     inventory = [d for d in docs if d["location"].startswith("inventory.html")]
     assert inventory and not any("LT-0012" in d["text"] for d in inventory)
+
+
+def _row(page: str, item_id: str) -> str:
+    """The ``<tr …>…</tr>`` of the list row that links ``item_id``."""
+    return next(r for r in re.findall(r"<tr[^>]*>.*?</tr>", page, re.DOTALL) if f"/{item_id}.html\"" in r)
+
+
+def test_lists_show_status_yearly_cost_seats_and_hide_what_ended(demo_site):
+    """Issue 15 items 2 and 5: a status column with badges, the live view by default, a yearly figure."""
+    licenses = (demo_site / "licenses.html").read_text(encoding="utf-8")
+    assert "<th>Status</th>" in licenses and '<th style="text-align: right;">Per year</th>' in licenses
+    adobe = _row(licenses, "LIC-ADOBE-CC")  # 4 seats assigned, 3 bought
+    assert adobe.startswith('<tr class="itam-row--over">') and "itam-seats--over" in adobe
+    assert "Over-allocated" in visible(adobe) and "license_overallocated" not in adobe
+    m365 = visible(_row(licenses, "LIC-M365-BP"))  # monthly: the yearly figure is twelve payments
+    assert "927.00" in m365 and "11,124.00" in m365
+    assert 'class="itam-filter" data-columns="Vendor|Status|Billing"' in licenses
+    contracts = (demo_site / "contracts.html").read_text(encoding="utf-8")
+    assert _row(contracts, "CTR-SPREE-LEASE-2020").startswith('<tr class="itam-ended">')  # the 2020 lease ended
+    assert 'data-value="Ended"' in _row(contracts, "CTR-SPREE-LEASE-2020")
+    assert 'data-value="Active"' in _row(contracts, "CTR-KOLO-FRA")
+    # A person's disposed laptop is hidden behind the toggle, not listed among what they hold.
+    person = (demo_site / "person" / "amueller.html").read_text(encoding="utf-8")
+    assert _row(person, "LT-0001").startswith('<tr class="itam-ended">') and 'data-ended="' in person
+    directory = (demo_site / "directory.html").read_text(encoding="utf-8")
+    for prefix in ("people", "locations", "vendors"):
+        assert f'data-prefix="{prefix}"' in directory
+
+
+def test_item_pages_lead_with_a_header_findings_and_links(demo_site):
+    """Issue 15 item 3: header card, then open findings and waivers in plain words, every reference a link."""
+    page = (demo_site / "asset" / "LT-0012.html").read_text(encoding="utf-8")
+    shown = visible(page)
+    order = [shown.index(h) for h in ("Open findings and waivers", "Cost", "Depreciation schedule",
+                                     "Maintenance history", "History", "All fields")]
+    assert order == sorted(order)
+    head = page.split('class="itam-head"', 1)[1].split("</div>", 1)[0]
+    for label in ("Status", "Owner", "Location", "Warranty", "Book value", "Serial", "File"):
+        assert f'itam-head__label">{label}<' in head, label
+    assert 'href="../person/jschneider.html"' in head and 'href="../location/hq-berlin.html"' in head
+    assert 'href="../vendor/' in head
+    findings = visible(page.split('id="open-findings-and-waivers"', 1)[1].split("<h2", 1)[0])
+    assert "Waived" in findings and "Warranty expired" in findings and "2027-03-31" in findings
+    assert "Out of AppleCare" in findings and "expired_warranty" not in findings
+    # Without a repository URL the file is named, not linked.
+    assert "registry/assets/laptop/LT-0012.yaml</span>" in head
+
+
+def test_location_and_vendor_pages(demo_site):
+    """Issue 15 item 4: a page per location and vendor, with what is there or bought there, and counts."""
+    from itamctl.pipeline import load_valid_registry
+
+    registry = load_valid_registry(DEMO)
+    for loc in registry.locations:
+        assert (demo_site / "location" / f"{loc.id}.html").is_file(), loc.id
+    for vendor in registry.vendors:
+        assert (demo_site / "vendor" / f"{vendor.id}.html").is_file(), vendor.id
+    berlin = (demo_site / "location" / "hq-berlin.html").read_text(encoding="utf-8")
+    here = [a for a in registry.assets if a.location == "hq-berlin"]
+    assert all(f'href="../asset/{a.id}.html"' in berlin for a in here)
+    assert "Book value here" in visible(berlin)
+    apple = visible((demo_site / "vendor" / "apple.html").read_text(encoding="utf-8"))
+    bought = [a for a in registry.assets if a.purchase and a.purchase.vendor == "apple"]
+    assert f"{len(bought)} assets bought" in apple and "Bought from them" in apple
+    directory = (demo_site / "directory.html").read_text(encoding="utf-8")
+    assert 'href="location/hq-berlin.html"' in directory and 'href="vendor/apple.html"' in directory
+    # Out of the navigation like the other item pages.
+    nav = (demo_site / "index.html").read_text(encoding="utf-8").split('class="md-tabs"', 1)[1].split("</nav>", 1)[0]
+    assert "location/" not in nav and "vendor/" not in nav
+
+
+def test_dashboard_cards_for_this_and_next_fiscal_year(demo_site):
+    budget = json.loads((demo_site / "budget.json").read_text(encoding="utf-8"))
+    cards = visible((demo_site / "index.html").read_text(encoding="utf-8").split('class="itam-cards"', 1)[1]
+                    .split("</div>", 1)[0])
+    current, following = budget["current"], budget["years"][0]
+    assert f"Forecast FY{current['label']}, rest of the year" in cards
+    assert f"{Decimal(current['total']):,.2f}" in cards
+    assert f"Budget FY{following['label']} (next year)" in cards and f"{Decimal(following['total']):,.2f}" in cards
+    assert "In service" in cards and "In repair" in cards and "Total book value" in cards
+
+
+def test_item_pages_link_their_file_in_the_repository_on_ci(tmp_path):
+    """Issue 15 item 3: on GitHub Actions the site knows the repository, and each item page links its file."""
+    checkout = tmp_path / "checkout"
+    registry = small_registry(checkout / "registry")
+    env = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/itam", "GITHUB_REF_NAME": "main",
+           "GITHUB_WORKSPACE": str(checkout)}
+    code, out, err = run_cli("site", "build", "--registry", registry, "--out", tmp_path / "out", "--as-of", AS_OF,
+                             env=env)
+    assert code == 0, out + err
+    page = (tmp_path / "out" / "asset" / "LT-0001.html").read_text(encoding="utf-8")
+    assert '<a href="https://github.com/acme/itam/blob/main/registry/assets/LT-0001.yaml">' in page
