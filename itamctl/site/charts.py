@@ -44,6 +44,19 @@ def _label(amount: Decimal) -> str:
     return f"{amount.quantize(Decimal('1'))}"
 
 
+def _parts(bar: dict[str, Any]) -> list[tuple[str, Decimal]]:
+    """A bar's non-zero parts in stacking order."""
+    return [(kind, bar["parts"][kind]) for kind in KIND_ORDER if bar["parts"].get(kind, Decimal(0)) > 0]
+
+
+def _segment(bar: dict[str, Any], kind: str, amount: Decimal, geometry: str) -> str:
+    """One coloured part of a bar (forecasts paler), its amount on hover."""
+    opacity = "0.55" if bar["forecast"] else "1"
+    esc = html.escape
+    return (f'<rect {geometry} fill="{COLOURS[kind]}" fill-opacity="{opacity}"><title>{esc(bar["label"])} '
+            f'{esc(kind)}: {esc(f"{amount:,.2f}")}</title></rect>')
+
+
 def stacked_bars(title: str, bars: list[dict[str, Any]]) -> Safe:
     """``bars``: ``{"label", "forecast": bool, "parts": {kind: Decimal}}``; one stacked bar each."""
     esc = html.escape
@@ -62,16 +75,11 @@ def stacked_bars(title: str, bars: list[dict[str, Any]]) -> Safe:
     for index, (bar, total) in enumerate(zip(bars, totals, strict=True)):
         x = LEFT + slot * index + (slot - bar_w) / 2
         y = Decimal(TOP + plot_h)
-        opacity = "0.55" if bar["forecast"] else "1"
-        for kind in KIND_ORDER:
-            amount = bar["parts"].get(kind, Decimal(0))
-            if amount <= 0:
-                continue
+        for kind, amount in _parts(bar):
             h = Decimal(plot_h) * amount / top
             y -= h
-            out.append(f'<rect x="{_num(x)}" y="{_num(y)}" width="{_num(bar_w)}" height="{_num(h)}" '
-                       f'fill="{COLOURS[kind]}" fill-opacity="{opacity}"><title>{esc(bar["label"])} '
-                       f'{esc(kind)}: {esc(f"{amount:,.2f}")}</title></rect>')
+            out.append(_segment(bar, kind, amount, f'x="{_num(x)}" y="{_num(y)}" width="{_num(bar_w)}" '
+                                                   f'height="{_num(h)}"'))
         cx = _num(x + bar_w / 2)
         out.append(f'<text x="{cx}" y="{_num(y - 4)}" text-anchor="middle" fill="#333">{esc(_label(total))}</text>')
         out.append(f'<text x="{cx}" y="{HEIGHT - BOTTOM + 16}" text-anchor="middle" fill="#333">'
@@ -108,15 +116,9 @@ def horizontal_bars(title: str, bars: list[dict[str, Any]]) -> Safe:
         caption = bar.get("caption") or ("forecast" if bar["forecast"] else "actual")
         out.append(f'<text x="0" y="{y + 28}" fill="#666" font-size="11">{esc(caption)}</text>')
         x = Decimal(PHONE_LEFT)
-        opacity = "0.55" if bar["forecast"] else "1"
-        for kind in KIND_ORDER:
-            amount = bar["parts"].get(kind, Decimal(0))
-            if amount <= 0:
-                continue
+        for kind, amount in _parts(bar):
             w = Decimal(plot_w) * amount / top
-            out.append(f'<rect x="{_num(x)}" y="{y + 4}" width="{_num(w)}" height="22" fill="{COLOURS[kind]}" '
-                       f'fill-opacity="{opacity}"><title>{esc(bar["label"])} {esc(kind)}: '
-                       f'{esc(f"{amount:,.2f}")}</title></rect>')
+            out.append(_segment(bar, kind, amount, f'x="{_num(x)}" y="{y + 4}" width="{_num(w)}" height="22"'))
             x += w
         out.append(f'<text x="{_num(x + 4)}" y="{y + 20}" fill="#333">{esc(_label(total))}</text>')
     legend_y, legend_x = height - 26, 0

@@ -144,10 +144,12 @@ def _search(driver, base: str, query: str) -> list[str]:
 
     driver.get(f"{base}/index.html")
     # The header's search button (a magnifier on a phone, the box itself on a desktop).
-    opener = _wait(lambda: [e for e in driver.find_elements(By.CSS_SELECTOR, "label[for='__search'], .md-search__inner")
+    opener = _wait(lambda: [e for e in driver.find_elements(By.CSS_SELECTOR,
+                                                            "label[for='__search'], .md-search__inner")
                             if e.is_displayed()])
     opener[0].click()
-    box = _wait(lambda: [e for e in driver.find_elements(By.CSS_SELECTOR, "input.md-search__input") if e.is_displayed()])
+    box = _wait(lambda: [e for e in driver.find_elements(By.CSS_SELECTOR, "input.md-search__input")
+                         if e.is_displayed()])
     assert box, "search box did not open"
     box[0].send_keys(query)
 
@@ -257,11 +259,13 @@ def test_portal_dashboard_item_and_filtered_list(demo_site, tmp_path, width):
         driver.save_screenshot(str(tmp_path / f"licenses-{width}.png"))
         # Several filtered tables on one page keep their own URL parameters.
         driver.get(f"{base}/directory.html?people-team=Engineering")
-        team = Select(driver.find_element(By.CSS_SELECTOR, ".itam-filter[data-prefix='people'] select[aria-label='Team']"))
+        team = Select(driver.find_element(
+            By.CSS_SELECTOR, ".itam-filter[data-prefix='people'] select[aria-label='Team']"))
         assert team.first_selected_option.text == "Engineering"
         box = driver.find_element(By.CSS_SELECTOR, ".itam-filter[data-prefix='vendors'] input")
         box.send_keys("apple")
-        assert _wait(lambda: "vendors-q=apple" in driver.current_url and "people-team=Engineering" in driver.current_url)
+        assert _wait(lambda: "vendors-q=apple" in driver.current_url
+                     and "people-team=Engineering" in driver.current_url)
 
         driver.get(f"{base}/asset/LT-0012.html")
         assert "LT-0012" in driver.find_element(By.TAG_NAME, "h1").text
