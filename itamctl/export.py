@@ -16,6 +16,7 @@ import sqlite3
 import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,7 @@ from typing import Any
 from itamctl.inventory import Inventory
 from itamctl.money import money_str
 from itamctl.render.escape import file_text
-from itamctl.render.table import csv_text, defuse
+from itamctl.render.table import defuse
 
 #: Export kinds -> (model kind, Registry attribute).
 KINDS = {"asset": ("Asset", "assets"), "license": ("License", "licenses"),
@@ -114,17 +115,21 @@ def build_tables(inventory: Inventory, kinds: Sequence[str]) -> list[Table]:
 
 # --- formats ---------------------------------------------------------------
 
-def to_csv(table: Table) -> str:
-    return csv_text([defuse(c) for c in table.columns], table.rows)
+@dataclass(frozen=True)
+class ExportReport:
+    """The tables of ``itamctl export`` as of a date: CSV (one table) and JSON go through the renderer
+    table; xlsx and sqlite are binary files the command writes with :func:`to_xlsx` / :func:`write_sqlite`."""
 
+    as_of: date
+    tables: tuple[Table, ...]
 
-def to_json(tables: Sequence[Table], as_of: str) -> str:
-    def value(v: Any) -> Any:
-        return _text(v) if isinstance(v, Decimal) else v
+    def to_json(self) -> dict[str, Any]:
+        def value(v: Any) -> Any:
+            return _text(v) if isinstance(v, Decimal) else v
 
-    data = {"as_of": as_of, **{t.name: [{c: value(v) for c, v in zip(t.columns, row, strict=True)}
-                                        for row in t.rows] for t in tables}}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return {"as_of": self.as_of.isoformat(),
+                **{t.name: [{c: value(v) for c, v in zip(t.columns, row, strict=True)} for row in t.rows]
+                   for t in self.tables}}
 
 
 def to_xlsx(tables: Sequence[Table]) -> bytes:

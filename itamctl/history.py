@@ -236,3 +236,14 @@ def history_of(commits: Iterable[Commit]) -> History:
     for entries in by_id.values():
         entries.reverse()
     return History(summaries, by_id, renamed_from)
+
+
+@dataclass(frozen=True)
+class HistoryReport:
+    """The report of ``itamctl history ID``: the commits that changed one item, newest first."""
+
+    id: str
+    entries: tuple[Entry, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "entries": [e.to_json() for e in self.entries]}

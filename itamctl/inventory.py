@@ -18,6 +18,7 @@ from typing import Any
 from itamctl.diagnostics import Diagnostic
 from itamctl.errors import FatalError, UsageError
 from itamctl.model import Item, Registry
+from itamctl.money import money_str
 from itamctl.pipeline import Checked
 
 #: CLI kind names (singular and plural) -> model kind.
@@ -35,6 +36,54 @@ class Figures:
     next_expiry: date | None = None
     next_expiry_kind: str | None = None
     findings: tuple[Diagnostic, ...] = ()
+
+    def to_json(self) -> dict[str, Any]:
+        return {"book_value": _money(self.book_value), "tco": _money(self.tco),
+                "next_expiry": self.next_expiry.isoformat() if self.next_expiry else None,
+                "next_expiry_kind": self.next_expiry_kind,
+                "open_findings": len(self.findings)}
+
+
+def _money(value: Decimal | None) -> str | None:
+    return None if value is None else money_str(value)
+
+
+def jsonable(value: Any) -> Any:
+    """A document's data for JSON: Decimals as their exact text, keys as strings."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    return value
+
+
+@dataclass(frozen=True)
+class ItemList:
+    """The report of ``itamctl list``: the selected items, in registry order."""
+
+    items: tuple[Item, ...]
+
+    def to_json(self) -> list[dict[str, Any]]:
+        return [{"id": i.id, "kind": i.kind, "name": i.name, "file": i.file, "line": i.doc.start.line,
+                 "fields": jsonable(i.doc.data)} for i in self.items]
+
+
+@dataclass(frozen=True)
+class ItemReport:
+    """The report of ``itamctl show ID``: one item, its computed figures and open findings as of a date."""
+
+    item: Item
+    as_of: date
+    currency: str
+    figures: Figures
+
+    def to_json(self) -> dict[str, Any]:
+        item = self.item
+        return {"id": item.id, "kind": item.kind, "file": item.file, "line": item.doc.start.line,
+                "as_of": self.as_of.isoformat(), "fields": jsonable(item.doc.data),
+                "computed": self.figures.to_json(), "findings": [d.to_json() for d in self.figures.findings]}
 
 
 def field_value(data: Any, path: str) -> Any:
@@ -117,6 +166,10 @@ class Inventory:
                 continue
             at = bisect.bisect_right(lines, d.line) - 1
             self._findings[(d.file, lines[max(at, 0)])].append(d)
+
+    def report(self, item: Item) -> ItemReport:
+        """``itamctl show``'s report of ``item``."""
+        return ItemReport(item, self.as_of, self.registry.settings.currency, self.figures(item))
 
     def findings(self, item: Item) -> tuple[Diagnostic, ...]:
         return tuple(self._findings.get((item.file, item.doc.start.line), ()))

@@ -18,6 +18,7 @@ from pathlib import Path, PurePosixPath
 
 from itamctl import __version__
 from itamctl.dates import add_months
+from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.errors import UsageError
 from itamctl.fileio import check_inside, make_folder, write_atomic
 from itamctl.schema import builtin_schema_dir
@@ -68,6 +69,21 @@ class InitResult:
     def to_json(self) -> dict:
         return {"root": str(self.root), "git_initialised": self.git_initialised,
                 "created": list(self.created), "skipped": list(self.skipped)}
+
+
+@dataclass(frozen=True)
+class InitReport:
+    """The report of ``itamctl init``: what was written, and the validation of the new registry."""
+
+    result: InitResult
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def valid(self) -> bool:
+        return not any(d.severity is Severity.ERROR for d in self.diagnostics)
+
+    def to_json(self) -> dict:
+        return {**self.result.to_json(), "valid": self.valid, "diagnostics": [d.to_json() for d in self.diagnostics]}
 
 
 def modeline(relpath: str, schema: str) -> str:

@@ -20,6 +20,7 @@ should show; validation is unchanged.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -81,3 +82,25 @@ def bundle(name: str, schemas: dict[str, dict]) -> dict:
 def dumps(schema: dict) -> str:
     """A schema as the files in ``schemas/`` are written: 2-space indent, UTF-8, final newline."""
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+# --- the reports of ``itamctl schema`` ---------------------------------------
+
+@dataclass(frozen=True)
+class SchemaListing:
+    """``itamctl schema`` without KIND: every schema, as (kind, file, title) rows."""
+
+    rows: tuple[tuple[str, str, str], ...]
+
+    def to_json(self) -> list[dict[str, str]]:
+        return [{"kind": kind, "file": file, "title": title} for kind, file, title in self.rows]
+
+
+@dataclass(frozen=True)
+class SchemaDocument:
+    """``itamctl schema KIND``: the schema itself (JSON Schema, whatever --format says)."""
+
+    schema: dict[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return self.schema

@@ -11,9 +11,9 @@ import click
 from itamctl.commands._options import (
     amount_callback,
     as_of_option,
+    emit,
     format_option,
     output_options,
-    print_text,
     registry_option,
 )
 from itamctl.diagnostics import Severity
@@ -21,7 +21,7 @@ from itamctl.diff import DiffReport, diff_registries, findings
 from itamctl.errors import EXIT_FINDINGS, UsageError
 from itamctl.money import money_str
 from itamctl.pipeline import Checked, empty_registry, open_registry, open_snapshot, registry_snapshot, valid_or_fail
-from itamctl.render.diff import FORMATS, render
+from itamctl.render import formats
 
 
 def _side(registry: Path, rev: str | None, label: str) -> Checked:
@@ -53,7 +53,7 @@ def _over(report: DiffReport, limit: Decimal) -> list[str]:
 @click.option("--fail-above", "fail_above", default=None, metavar="AMOUNT", callback=amount_callback,
               help="Exit 1 when the capital or the recurring figure grows by more than AMOUNT "
                    "(report currency), so that expensive changes need approval.")
-@format_option(*FORMATS)
+@format_option(*formats(DiffReport))
 @output_options
 def diff(registry: Path, base: str, head: str | None, as_of: date, fail_above: Decimal | None, fmt: str,
          output: Path | None, force: bool) -> None:
@@ -79,7 +79,7 @@ def diff(registry: Path, base: str, head: str | None, as_of: date, fail_above: D
     (old, old_findings), (new, new_findings) = sides
     report = diff_registries(old, new, as_of, base_name=base, head_name=head or "working tree",
                              base_findings=old_findings, head_findings=new_findings)
-    print_text(render(fmt, report), output, force, fmt=fmt)
+    emit(report, fmt, output, force)
     if fail_above is not None:
         reasons = _over(report, fail_above)
         if reasons:

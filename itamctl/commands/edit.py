@@ -15,10 +15,11 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import amount_callback, format_option, parse_date, print_text, registry_option
+from itamctl.commands._options import amount_callback, emit, format_option, parse_date, registry_option
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK, UsageError
+from itamctl.render import formats
 
-_COMMON = [format_option("text", "json"),
+_COMMON = [format_option(*formats("itamctl.edit.apply:EditResult")),
            click.option("--dry-run", is_flag=True, help="Validate the change and show it without writing."),
            registry_option]
 
@@ -30,9 +31,7 @@ def _common(func: Callable) -> Callable:
 
 
 def _finish(result, fmt: str) -> None:
-    from itamctl.render.inventory import edit_json, edit_text
-
-    print_text(edit_json(result) if fmt == "json" else edit_text(result), fmt=fmt)
+    emit(result, fmt)
     raise SystemExit(EXIT_FINDINGS if result.refused else EXIT_OK)
 
 

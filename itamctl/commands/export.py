@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, at_option, print_text, registry_option
+from itamctl.commands._options import as_of_option, at_option, emit, registry_option
 from itamctl.errors import UsageError
 
 KIND_CHOICES = ("asset", "license", "contract", "person")
@@ -47,10 +47,8 @@ def export(registry: Path, at: str | None, as_of: date, fmt: str, kinds: tuple[s
     chosen = list(kinds) or (["asset"] if fmt == "csv" else list(KIND_CHOICES))
     inventory = Inventory(open_registry(registry, at=at), as_of)
     tables = core.build_tables(inventory, chosen)
-    if fmt == "csv":
-        print_text(core.to_csv(tables[0]), output, force, fmt="csv")
-    elif fmt == "json":
-        print_text(core.to_json(tables, as_of.isoformat()), output, force, fmt="json")
+    if fmt in ("csv", "json"):
+        emit(core.ExportReport(as_of, tuple(tables)), fmt, output, force)
     elif fmt == "xlsx":
         write_atomic(output, core.to_xlsx(tables), overwrite=force)
     else:

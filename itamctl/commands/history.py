@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import format_option, output_options, print_text, registry_option
+from itamctl.commands._options import emit, format_option, output_options, registry_option
 from itamctl.errors import UsageError
-from itamctl.history import registry_history
-from itamctl.render.history import FORMATS, render
+from itamctl.history import HistoryReport, registry_history
+from itamctl.render import formats
 
 
 @click.command("history")
@@ -17,7 +17,7 @@ from itamctl.render.history import FORMATS, render
 @registry_option
 @click.option("--rev", "rev", default="HEAD", show_default=True, metavar="REV",
               help="Start from this git revision instead of HEAD.")
-@format_option(*FORMATS)
+@format_option(*formats(HistoryReport))
 @output_options
 def history(item_id: str, registry: Path, rev: str, fmt: str, output: Path | None, force: bool) -> None:
     """Every commit that changed item ID, newest first, with its field changes.
@@ -30,4 +30,4 @@ def history(item_id: str, registry: Path, rev: str, fmt: str, output: Path | Non
     entries = found.of(item_id)
     if not entries:
         raise UsageError(f"no commit reachable from {rev} changed an item with id {item_id!r} in {registry}")
-    print_text(render(fmt, item_id, entries), output, force, fmt=fmt)
+    emit(HistoryReport(item_id, tuple(entries)), fmt, output, force)

@@ -6,8 +6,11 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import format_option, print_text, registry_option, use_colour
+from itamctl.commands._options import emit, format_option, registry_option
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK
+from itamctl.render import formats
+
+FORMATS = formats("itamctl.importers.writer:ImportReport")
 
 _DRY_RUN = click.option("--dry-run", is_flag=True,
                         help="Show what would be written, and its validation, without writing.")
@@ -31,10 +34,9 @@ def importer() -> None:
 def _finish(plan, registry: Path, dry_run: bool, force: bool, fmt: str) -> None:
     """Write (all or nothing), validate, report; exit 1 when a row cannot be taken or the registry has errors."""
     from itamctl.importers.writer import apply_plan
-    from itamctl.render.imports import render_json, render_report
 
     report = apply_plan(registry, plan, dry_run=dry_run, force=force)
-    print_text(render_json(report) if fmt == "json" else render_report(report, colour=use_colour()), fmt=fmt)
+    emit(report, fmt)
     raise SystemExit(EXIT_OK if report.ok else EXIT_FINDINGS)
 
 
@@ -46,7 +48,7 @@ def _finish(plan, registry: Path, dry_run: bool, force: bool, fmt: str) -> None:
 @registry_option
 @_DRY_RUN
 @_FORCE
-@format_option("text", "json")
+@format_option(*FORMATS)
 def snipeit(csv_file: Path, kind: str | None, date_order: str | None, registry: Path, dry_run: bool, force: bool,
             fmt: str) -> None:
     """Import a Snipe-IT export (assets, licenses, users, locations or suppliers; CSV).
@@ -81,7 +83,7 @@ def snipeit(csv_file: Path, kind: str | None, date_order: str | None, registry: 
 @registry_option
 @_DRY_RUN
 @_FORCE
-@format_option("text", "json")
+@format_option(*FORMATS)
 def csv_(csv_file: Path, kind: str, mapping: tuple[str, ...], date_order: str | None, registry: Path,
          dry_run: bool, force: bool, fmt: str) -> None:
     """Import any spreadsheet's CSV export of one kind, with a column map.
@@ -107,7 +109,7 @@ def csv_(csv_file: Path, kind: str, mapping: tuple[str, ...], date_order: str | 
 @registry_option
 @_DRY_RUN
 @_FORCE
-@format_option("text", "json")
+@format_option(*FORMATS)
 def xlsx(xlsx_file: Path, sheet: str | None, kind: str, mapping: tuple[str, ...], date_order: str | None,
          registry: Path, dry_run: bool, force: bool, fmt: str) -> None:
     """Import one kind from a workbook sheet (header rows with merged cells are joined).

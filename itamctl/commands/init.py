@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from pathlib import Path
 
 import click
 
-from itamctl.commands._options import format_option, print_text
+from itamctl.commands._options import emit, format_option
 from itamctl.errors import EXIT_FINDINGS, EXIT_OK
+from itamctl.render import formats
 
 
 @click.command("init")
@@ -20,7 +20,7 @@ from itamctl.errors import EXIT_FINDINGS, EXIT_OK
 @click.option("--requirement", default=None, metavar="SPEC",
               help="What requirements.txt installs in CI and for the hook [default: itamctl==<this version>].")
 @click.option("--no-git", is_flag=True, help="Do not run git init, even when DIRECTORY is not in a repository.")
-@format_option("text", "json")
+@format_option(*formats("itamctl.scaffold:InitReport"))
 def init(directory: Path, organization: str, currency: str, requirement: str | None, no_git: bool,
          fmt: str) -> None:
     """Create a registry repository in DIRECTORY (default: here).
@@ -37,16 +37,10 @@ def init(directory: Path, organization: str, currency: str, requirement: str | N
     skipped file that does not fit, for example).
     """
     from itamctl.pipeline import open_registry
-    from itamctl.render.scaffold import render_text
-    from itamctl.scaffold import REGISTRY, init_repository
+    from itamctl.scaffold import REGISTRY, InitReport, init_repository
 
     result = init_repository(directory, date.today(), organization=organization, currency=currency,
                              requirement=requirement, git_init=not no_git)
     checked = open_registry(directory / REGISTRY)
-    if fmt == "json":
-        data = {**result.to_json(), "valid": checked.ok,
-                "diagnostics": [d.to_json() for d in checked.diagnostics]}
-        print_text(json.dumps(data, indent=2) + "\n", fmt="json")
-    else:
-        print_text(render_text(result, checked.diagnostics))
+    emit(InitReport(result, checked.diagnostics), fmt)
     raise SystemExit(EXIT_OK if checked.ok else EXIT_FINDINGS)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Mapping
@@ -11,8 +10,9 @@ from pathlib import Path
 
 import click
 
-from itamctl.commands._options import as_of_option, at_option, format_option, print_text, registry_option
+from itamctl.commands._options import as_of_option, at_option, emit, format_option, print_text, registry_option
 from itamctl.errors import EXIT_USAGE, FatalError
+from itamctl.render import formats
 
 
 def require_site_builder() -> None:
@@ -61,7 +61,7 @@ def site() -> None:
 @click.option("--keep-sources", "keep_sources", type=click.Path(path_type=Path, file_okay=False), default=None,
               metavar="DIR", help="Also write the generated Markdown and an mkdocs.yml with relative paths "
                                   "into DIR (build them with `mkdocs build` or `zensical build` there).")
-@format_option("text", "json")
+@format_option(*formats("itamctl.site.build:BuildResult"))
 def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, keep_sources: Path | None,
           fmt: str) -> None:
     """Render the pages and run a strict `mkdocs build` into --out.
@@ -80,11 +80,7 @@ def build(registry: Path, at: str | None, as_of: date, out: Path, force: bool, k
     result = build_site(registry, out, as_of, force=force, at=at, source_url=url)
     if keep_sources is not None:
         keep_sources_in(registry, as_of, keep_sources, force=force, at=at, source_url=url)
-    if fmt == "json":
-        summary = {"out": str(result.out), "as_of": as_of.isoformat(), "pages": result.pages, "assets": result.assets}
-        print_text(json.dumps(summary, indent=2) + "\n", fmt="json")
-    else:
-        print_text(f"built {result.pages} pages ({result.assets} assets) as of {as_of.isoformat()} into {result.out}\n")
+    emit(result, fmt)
 
 
 @site.command("serve")

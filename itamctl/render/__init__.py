@@ -42,6 +42,18 @@ RENDERERS: dict[str, dict[str, str]] = {
                                                       ics="itamctl.render.ics:render_ics"),
     "itamctl.pipeline:Checked": _module("validation", "text", "json", "github"),
     "itamctl.pipeline:CheckReport": _module("check", "text", "json", "github", "markdown"),
+    "itamctl.diff:DiffReport": _module("diff", "text", "json", "markdown"),
+    "itamctl.history:HistoryReport": _module("history", "text", "json", "markdown"),
+    "itamctl.inventory:ItemList": _module("inventory", "text", "json", "csv", "markdown"),
+    "itamctl.inventory:ItemReport": _module("show", "text", "json"),
+    "itamctl.export:ExportReport": _module("export", "csv", "json"),  # + xlsx, sqlite: binary files
+    "itamctl.schema_bundle:SchemaListing": _module("schema", "text", "json"),
+    "itamctl.schema_bundle:SchemaDocument": _module("schema", "json"),
+    # what the write commands print: a receipt of what they wrote
+    "itamctl.edit.apply:EditResult": _module("edit", "text", "json"),
+    "itamctl.importers.writer:ImportReport": _module("imports", "text", "json"),
+    "itamctl.scaffold:InitReport": _module("scaffold", "text", "json"),
+    "itamctl.site.build:BuildResult": _module("site", "text", "json"),
 }
 
 
@@ -56,12 +68,18 @@ class Options:
 PLAIN = Options()
 
 
-def report_key(report_type: type) -> str:
+def report_key(report_type: type | str) -> str:
+    """The table's key of a report type: ``"module:Class"`` (a string is taken as the key itself)."""
+    if isinstance(report_type, str):
+        return report_type
     return f"{report_type.__module__}:{report_type.__qualname__}"
 
 
-def formats(report_type: type) -> tuple[str, ...]:
-    """The formats ``report_type`` can be rendered in, in ``--format`` order (the first is the default)."""
+def formats(report_type: type | str) -> tuple[str, ...]:
+    """The formats ``report_type`` can be rendered in, in ``--format`` order (the first is the default).
+
+    A command whose core loads lazily passes the key (``"itamctl.edit.apply:EditResult"``).
+    """
     return tuple(RENDERERS[report_key(report_type)])
 
 
@@ -70,7 +88,7 @@ def _load(where: str) -> Callable[..., str]:
     return getattr(importlib.import_module(module), attribute)
 
 
-def renderer(report_type: type, fmt: str) -> Callable[[Any, Options], str]:
+def renderer(report_type: type | str, fmt: str) -> Callable[[Any, Options], str]:
     """The renderer of ``report_type`` in ``fmt``; ``KeyError`` names what is missing."""
     by_format = RENDERERS.get(report_key(report_type))
     if by_format is None:

@@ -18,9 +18,9 @@ from itamctl.diagnostics import Diagnostic
 from itamctl.diff import DiffReport, ItemChange
 from itamctl.history import json_value
 from itamctl.money import money_str
+from itamctl.render import PLAIN, Options
 from itamctl.render.table import markdown_table, md_escape, text_table
 
-FORMATS = ("text", "json", "markdown")
 MARKER = "<!-- itamctl-diff -->"
 MAX_MARKDOWN = 60_000
 #: Longest value shown in a table cell (longer ones are cut with an ellipsis).
@@ -61,7 +61,7 @@ def _finding(d: Diagnostic) -> str:
     return f"{d.severity.value} [{d.rule}] {where}: {d.message}"
 
 
-def render_text(report: DiffReport) -> str:
+def render_text(report: DiffReport, options: Options = PLAIN) -> str:
     head = f"Registry changes {report.base}..{report.head} (as of {report.as_of}, {report.currency})\n"
     if not report.items and not report.introduced and not report.resolved:
         return f"No registry changes between {report.base} and {report.head}.\n"
@@ -109,7 +109,7 @@ def _item_rows(items: Sequence[ItemChange]) -> list[list[str]]:
 ITEM_HEADERS = ("Change", "Id", "Name", "Old → new", "Capital", "Recurring (12 mo)")
 
 
-def render_markdown(report: DiffReport, limit: int = MAX_MARKDOWN) -> str:
+def render_markdown(report: DiffReport, options: Options = PLAIN, *, limit: int = MAX_MARKDOWN) -> str:
     cur = md_escape(report.currency)
     top = [MARKER, "### IT asset registry: what this change does", ""]
     if not report.items and not report.introduced and not report.resolved:
@@ -147,11 +147,3 @@ def render_markdown(report: DiffReport, limit: int = MAX_MARKDOWN) -> str:
     details = open_ + table + note + close if items else ""
     text = "\n".join(top) + "\n" + details + "\n".join(tail) + "\n"
     return text if len(text) <= limit else text[:limit]
-
-
-def render(fmt: str, report: DiffReport) -> str:
-    if fmt == "json":
-        return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return render_markdown(report)
-    return render_text(report)

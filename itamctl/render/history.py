@@ -9,13 +9,11 @@ JSON: ``{"id", "entries": [{"commit", "date", "author", "message", "change", "fi
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
-from itamctl.history import Entry, json_value
+from itamctl.history import Entry, HistoryReport, json_value
+from itamctl.render import PLAIN, Options
 from itamctl.render.table import md_escape
-
-FORMATS = ("text", "json", "markdown")
 
 
 def _value(value: Any) -> str:
@@ -33,26 +31,17 @@ def _changes(entry: Entry) -> list[str]:
     return [f"{c.field}: {_value(c.old)} → {_value(c.new)}" for c in entry.changes]
 
 
-def render_text(item_id: str, entries: Sequence[Entry]) -> str:
-    out = [f"History of {item_id}: {len(entries)} commit(s), newest first", ""]
-    for e in entries:
+def render_text(report: HistoryReport, options: Options = PLAIN) -> str:
+    out = [f"History of {report.id}: {len(report.entries)} commit(s), newest first", ""]
+    for e in report.entries:
         out.append(f"{e.commit[:10]}  {e.date[:10]}  {e.author}  {e.message}")
         out.extend(f"    {line}" for line in _changes(e))
     return "\n".join(out) + "\n"
 
 
-def render_markdown(item_id: str, entries: Sequence[Entry]) -> str:
-    out = [f"### History of {md_escape(item_id)}", ""]
-    for e in entries:
+def render_markdown(report: HistoryReport, options: Options = PLAIN) -> str:
+    out = [f"### History of {md_escape(report.id)}", ""]
+    for e in report.entries:
         out.append(f"- `{e.commit[:10]}` {md_escape(e.date[:10])} {md_escape(e.author)}: {md_escape(e.message)}")
         out.extend(f"  - {md_escape(line)}" for line in _changes(e))
     return "\n".join(out) + "\n"
-
-
-def render(fmt: str, item_id: str, entries: Sequence[Entry]) -> str:
-    if fmt == "json":
-        return json.dumps({"id": item_id, "entries": [e.to_json() for e in entries]}, indent=2,
-                          ensure_ascii=False) + "\n"
-    if fmt == "markdown":
-        return render_markdown(item_id, entries)
-    return render_text(item_id, entries)

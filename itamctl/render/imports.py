@@ -1,26 +1,20 @@
-"""Text and JSON forms of an import report (`itamctl import ...`)."""
+"""The text renderer of an import report (`itamctl import ...`); JSON is the report's ``to_json()``."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from itamctl.render.diagnostics import render_text
+from itamctl.render import PLAIN, Options, diagnostics
 
 if TYPE_CHECKING:  # a renderer does not import the command's core
     from itamctl.importers.writer import ImportReport
 
-FORMATS = ("text", "json")
 _PLURAL = {"Person": "people", "Asset": "assets", "Location": "locations", "Vendor": "vendors",
            "License": "licenses", "Contract": "contracts"}
 
 
-def render_json(report: ImportReport) -> str:
-    return json.dumps(report.to_json(), indent=2, ensure_ascii=False) + "\n"
-
-
-def render_report(report: ImportReport, *, colour: bool = False) -> str:
+def render_text(report: ImportReport, options: Options = PLAIN) -> str:
     verb = "created" if report.written else "would create"
     lines = [f"{verb} {c.file} ({c.kind} {c.id})" for c in report.created]
     lines += [f"{'updated' if report.written else 'would update'} {u.file} ({u.kind} {u.id}): {', '.join(u.fields)}"
@@ -46,5 +40,5 @@ def render_report(report: ImportReport, *, colour: bool = False) -> str:
     lines.append(f"validation of the registry{'' if report.written else ' with these files'}:")
     text = "\n".join(lines) + "\n"
     files = len({c.file for c in report.created} | {u.file for u in report.updated})
-    return text + render_text(report.diagnostics, files=files, colour=colour).replace(
+    return text + diagnostics.render_text(report.diagnostics, files=files, colour=options.colour).replace(
         f" in {files} file{'s' * (files != 1)}\n", "\n") + summary + "\n"

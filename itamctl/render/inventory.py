@@ -1,32 +1,16 @@
-"""Output of ``list``, ``show`` and the change commands (text and JSON; money as strings)."""
+"""Renderers for ``itamctl list`` (an :class:`~itamctl.inventory.ItemList`): text, csv and markdown.
+
+JSON is the report's ``to_json()``: every item with its file, line and fields.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
-from decimal import Decimal
-from typing import TYPE_CHECKING, Any
-
-from itamctl.diagnostics import Diagnostic
-from itamctl.inventory import Figures, Inventory
+from itamctl.inventory import ItemList
 from itamctl.model import Item
-from itamctl.money import money_str
-from itamctl.render.diagnostics import location
-from itamctl.render.escape import terminal
-from itamctl.render.table import text_table
+from itamctl.render import PLAIN, Options
+from itamctl.render.table import csv_text, markdown_table, text_table
 
-if TYPE_CHECKING:  # a renderer does not import the command's core
-    from itamctl.edit.apply import EditResult
-
-
-def jsonable(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [jsonable(v) for v in value]
-    if isinstance(value, Decimal):
-        return f"{value:f}"
-    return value
+HEADERS = ("ID", "Kind", "Name", "Status", "Owner", "File")
 
 
 def where(item: Item) -> str:
@@ -50,80 +34,17 @@ def _holder(item: Item) -> str:
     return str(data.get("owner") or data.get("email") or "")
 
 
-def list_text(items: Sequence[Item]) -> str:
-    rows = [[i.id, i.kind, i.name, _status(i), _holder(i), where(i)] for i in items]
-    return text_table(["ID", "Kind", "Name", "Status", "Owner", "File"], rows) + f"{len(items)} item(s)\n"
+def _rows(report: ItemList) -> list[list[str]]:
+    return [[i.id, i.kind, i.name, _status(i), _holder(i), where(i)] for i in report.items]
 
 
-def list_json(items: Sequence[Item]) -> str:
-    data = [{"id": i.id, "kind": i.kind, "name": i.name, "file": i.file, "line": i.doc.start.line,
-             "fields": jsonable(i.doc.data)} for i in items]
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+def render_text(report: ItemList, options: Options = PLAIN) -> str:
+    return text_table(HEADERS, _rows(report)) + f"{len(report.items)} item(s)\n"
 
 
-def _money(value: Decimal | None) -> str | None:
-    return None if value is None else money_str(value)
+def render_csv(report: ItemList, options: Options = PLAIN) -> str:
+    return csv_text([h.lower() for h in HEADERS], _rows(report))
 
 
-def figures_json(figures: Figures) -> dict[str, Any]:
-    return {"book_value": _money(figures.book_value), "tco": _money(figures.tco),
-            "next_expiry": figures.next_expiry.isoformat() if figures.next_expiry else None,
-            "next_expiry_kind": figures.next_expiry_kind,
-            "open_findings": len(figures.findings)}
-
-
-def show_json(item: Item, inventory: Inventory) -> str:
-    figures = inventory.figures(item)
-    data = {"id": item.id, "kind": item.kind, "file": item.file, "line": item.doc.start.line,
-            "as_of": inventory.as_of.isoformat(), "fields": jsonable(item.doc.data),
-            "computed": figures_json(figures), "findings": [d.to_json() for d in figures.findings]}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-
-
-def _flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
-    if isinstance(data, dict):
-        return [row for k, v in data.items() for row in _flatten(v, f"{prefix}{k}.")]
-    if isinstance(data, list) and any(isinstance(v, (dict, list)) for v in data):
-        return [row for i, v in enumerate(data) for row in _flatten(v, f"{prefix}{i}.")]
-    text = ", ".join(str(v) for v in data) if isinstance(data, list) else str(data)
-    return [(prefix.rstrip("."), text.replace("\n", " "))]
-
-
-def show_text(item: Item, inventory: Inventory) -> str:
-    figures = inventory.figures(item)
-    currency = inventory.registry.settings.currency
-    lines = [f"{item.kind} {item.id}: {terminal(item.name)}", f"  in {terminal(where(item))}", ""]
-    fields = [(terminal(k), terminal(v)) for k, v in _flatten(item.doc.data)]
-    width = max((len(k) for k, _ in fields), default=0)
-    lines += [f"  {k.ljust(width)}  {v}" for k, v in fields]
-    computed = []
-    if figures.book_value is not None:
-        computed.append(f"  book value  {money_str(figures.book_value)} {currency}")
-    if figures.tco is not None:
-        computed.append(f"  TCO         {money_str(figures.tco)} {currency}")
-    if figures.next_expiry is not None:
-        computed.append(f"  next        {figures.next_expiry_kind} {figures.next_expiry.isoformat()}")
-    if computed:
-        lines += ["", f"Computed as of {inventory.as_of.isoformat()}:", *computed]
-    lines += ["", _findings(figures.findings)]
-    return "\n".join(lines) + "\n"
-
-
-def _findings(found: Sequence[Diagnostic]) -> str:
-    if not found:
-        return "No open findings."
-    return "\n".join([f"Open findings ({len(found)}):",
-                      *(f"  {location(d)}: {d.severity.value} [{d.rule}] {d.message}" for d in found)])
-
-
-def edit_text(result: EditResult) -> str:
-    if result.refused:
-        head = f"refused: {terminal(result.summary)} would make the registry invalid; nothing written"
-        return "\n".join([head, *(f"  {terminal(location(d))}: [{d.rule}] {terminal(d.message)}"
-                                  for d in result.diagnostics)]) + "\n"
-    verb = "would write" if result.dry_run else ("created" if result.created else "updated")
-    return f"{verb} {terminal(result.file)}: {terminal(result.summary)}\n"  # a value may hold a line break
-
-
-def edit_json(result: EditResult) -> str:
-    return json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n"
+def render_markdown(report: ItemList, options: Options = PLAIN) -> str:
+    return markdown_table(HEADERS, _rows(report)) + f"\n{len(report.items)} item(s)\n"

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from itamctl.diagnostics import Diagnostic, Severity, one_line
+from itamctl.diagnostics import Severity, one_line
+from itamctl.render import PLAIN, Options
 
 if TYPE_CHECKING:  # a renderer does not import the command's core
-    from itamctl.scaffold import InitResult
+    from itamctl.scaffold import InitReport
 
 
-def render_text(result: InitResult, diagnostics: Sequence[Diagnostic]) -> str:
+def render_text(report: InitReport, options: Options = PLAIN) -> str:
+    result, diagnostics = report.result, report.diagnostics
     root = str(result.root)
     lines = [f"Created {len(result.created)} file(s) in {root}" + (" (and ran git init)" if result.git_initialised
                                                                    else "")]

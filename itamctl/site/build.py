@@ -48,9 +48,15 @@ def base_dir() -> Path:
 
 @dataclass(frozen=True)
 class BuildResult:
+    """The report of ``itamctl site build``: where the site went, as of when, how many pages and assets."""
+
     out: Path
     pages: int
     assets: int
+    as_of: date
+
+    def to_json(self) -> dict:
+        return {"out": str(self.out), "as_of": self.as_of.isoformat(), "pages": self.pages, "assets": self.assets}
 
 
 def write_files(root: Path, files: Iterable[tuple[str, str]]) -> int:
@@ -240,7 +246,7 @@ def build_site(registry_root: Path, out: Path, as_of: date, *, force: bool = Fal
         swap(built, out)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return BuildResult(out, count, len(ctx.assets))
+    return BuildResult(out, count, len(ctx.assets), as_of)
 
 
 def swap(built: Path, out: Path) -> None:

@@ -35,9 +35,9 @@ def test_every_report_type_is_a_frozen_value_object_with_to_json(key):
 @pytest.mark.parametrize(("key", "fmt"), [(k, f) for k in sorted(RENDERERS) for f in RENDERERS[k]])
 def test_every_renderer_resolves_and_takes_the_report_and_options(key, fmt):
     function = renderer(_report_type(key), fmt)
-    parameters = list(inspect.signature(function).parameters.values())
-    assert len(parameters) == 2, (key, fmt, parameters)
-    assert parameters[1].default is render.PLAIN, (key, fmt)
+    _report, options, *rest = inspect.signature(function).parameters.values()
+    assert options.default is render.PLAIN, (key, fmt)
+    assert all(p.kind is p.KEYWORD_ONLY and p.default is not p.empty for p in rest), (key, fmt, rest)
 
 
 def test_json_is_the_reports_own_to_json_unless_the_table_says_otherwise():
