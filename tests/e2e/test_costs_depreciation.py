@@ -252,3 +252,25 @@ def test_demo_depreciation_every_format(fmt, asset_id):
     code, out, err = run("depreciation", asset_id, "--registry", DEMO, "--as-of", "2026-01-31", "--format", fmt)
     assert code == 0, err
     assert out
+
+
+def test_demo_nothing_costs_before_it_exists():
+    """Issue 9 item 4 on the demo: DT-0006 (ordered) depreciated 120.42 with TCO/month 1,445.00; SRV-0005
+    (bought 2025-02-24) carried a contract share as of 2024-01-01. Not purchased yet: null, never 0.00."""
+    items = {i["id"]: i for i in run_json("costs", "--registry", DEMO, "--as-of", "2026-12-01")["items"]}
+    dt = items["DT-0006"]
+    assert dt["status"] == "ordered" and dt["purchased"] is False
+    assert [dt[k] for k in ("cost", "accumulated_depreciation", "book_value", "tco", "tco_per_month")] == [None] * 5
+    planned = [i for i in items.values() if i["status"] in ("planned", "ordered")]
+    assert len(planned) > 5 and all(i["purchased"] is False and i["tco"] is None for i in planned)
+    code, text, _ = run("costs", "--registry", DEMO, "--as-of", "2026-12-01", "--id", "DT-0006")
+    assert code == 0 and re.search(r"^DT-0006\s+desktop\s+ordered\s+not purchased yet$", text, re.M)
+    assert "0.00" not in text.splitlines()[4]  # the DT-0006 row
+    early = run_json("costs", "--registry", DEMO, "--as-of", "2024-01-01", "--id", "SRV-0005")["items"][0]
+    assert early["purchased"] is False and early["contract_share"] is None and early["tco"] is None
+    bought = run_json("costs", "--registry", DEMO, "--as-of", "2025-02-24", "--id", "SRV-0005")["items"][0]
+    assert bought["contract_share"] == "0.00"  # CTR-KOLO-FRA's next payment is 2025-03-01
+    dep = run_json("depreciation", "DT-0006", "--registry", DEMO, "--as-of", "2026-12-01")
+    assert (dep["purchased"], dep["book_value"], dep["periods"]) == (False, None, [])
+    code, text, _ = run("depreciation", "DT-0006", "--registry", DEMO, "--as-of", "2026-12-01")
+    assert "Not purchased yet" in text and "120.42" not in text
