@@ -5,8 +5,8 @@ An unchanged file is neither parsed nor schema-checked again: its documents
 cache. Cross-file rules still run on the whole model every time.
 
 * Where: ``$ITAMCTL_CACHE_DIR``, else ``$XDG_CACHE_HOME/itamctl``, else
-  ``~/.cache/itamctl``; one pack file per registry folder (and one for the
-  registry as read from git revisions, by ``diff`` and ``--at``).
+  ``~/.cache/itamctl``; one pack file per registry folder, for its working
+  tree and its git revisions alike (``diff``, ``--at``).
 * Key of a file: SHA-256 of its name and its git blob id (the SHA-1 of its
   content, as git names it: a revision's files are looked up without reading
   them), the itamctl version, the versions of the YAML and schema libraries
@@ -26,6 +26,7 @@ import json
 import os
 import pickle
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -56,19 +57,22 @@ def blob_id(data: bytes) -> bytes:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).digest()
 
 
-def _salt(schemas: dict[str, dict]) -> bytes:
+def salt(extensions: Iterable[tuple[str, bytes]] = ()) -> bytes:
+    """What every key of a registry depends on besides its files: the versions of itamctl and of the
+    YAML and schema libraries, the built-in schemas, and the schema extensions as ``(file name, blob id)``."""
     import jsonschema_rs
     import yaml
 
     import itamctl
+    from itamctl.schema import builtin_digest
 
     versions = [itamctl.__version__, yaml.__version__, getattr(jsonschema_rs, "__version__", "")]
     with contextlib.suppress(Exception):
         from importlib.metadata import version
 
         versions += [version("jsonschema"), version("jsonschema-rs")]
-    blob = json.dumps([versions, schemas], sort_keys=True, default=str).encode()
-    return hashlib.sha256(blob).digest()
+    blob = json.dumps([versions, builtin_digest().hex(), sorted((name, oid.hex()) for name, oid in extensions)])
+    return hashlib.sha256(blob.encode()).digest()
 
 
 class FileCache:
@@ -78,10 +82,10 @@ class FileCache:
     findings, schema findings of each document)``.
     """
 
-    def __init__(self, root: Path, schemas: dict[str, dict], kind: str = "files") -> None:
-        self.salt = _salt(schemas)
+    def __init__(self, root: Path, salt: bytes) -> None:
+        self.salt = salt
         name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        self.path = cache_dir() / f"{kind}-{name}.pickle"
+        self.path = cache_dir() / f"files-{name}.pickle"
         self._old = self._read()
         self._new: dict[bytes, bytes] = {}
         self.hits = 0
@@ -105,6 +109,9 @@ class FileCache:
     def key(self, file: str, blob: bytes) -> bytes:
         """The key of ``file`` whose content has the git blob id ``blob``."""
         return hashlib.sha256(self.salt + file.encode("utf-8", "surrogateescape") + b"\0" + blob).digest()
+
+    def __contains__(self, key: bytes) -> bool:
+        return key in self._new or key in self._old
 
     def get(self, key: bytes) -> Any:
         """The entry stored under ``key``; None when there is none (or it does not unpickle)."""

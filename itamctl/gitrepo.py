@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import os
 import subprocess
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -41,11 +41,16 @@ _SHALLOW_HINT = ("fetch more history: `git fetch --deepen=50` (or `git fetch --u
 
 @dataclass(frozen=True, slots=True)
 class Blob:
-    """A file of the registry folder at a revision; ``data`` is None when over the caller's size limit."""
+    """A file of the registry folder at a revision.
+
+    ``data`` is None when over the caller's size limit, or when the caller's
+    ``read`` left it out (it knows the content by ``oid``, git's object name).
+    """
 
     path: str  # POSIX path inside the registry folder
     size: int
     data: bytes | None
+    oid: str = ""
 
 
 @dataclass(frozen=True)
@@ -238,10 +243,13 @@ class Repository:
             yield mode, kind, obj, int(size) if size.isdigit() else 0, path.decode("utf-8", "surrogateescape")
 
     def files_at(self, rev: str, folder: PurePosixPath, wanted: Callable[[PurePosixPath], bool], *,
-                 max_file_bytes: int | None = None) -> Snapshot | None:
+                 max_file_bytes: int | None = None,
+                 read: Callable[[list[tuple[str, str]]], Collection[str]] | None = None) -> Snapshot | None:
         """The files of ``folder`` at ``rev`` for which ``wanted(path)`` holds; None when the folder
         does not exist there. Raises (exit 2) when ``folder`` is a file at ``rev``.
 
+        ``read``, given every ``(path, object name)`` listed, returns the paths whose content
+        to read (default: all); the others come without data (a cache knows them by name).
         Three git calls whatever the number of files: resolve, ls-tree, one cat-file batch.
         """
         commit = self.resolve(rev)
@@ -273,8 +281,11 @@ class Repository:
             if total > MAX_BYTES:
                 raise UsageError(f"the registry files at {rev} exceed {MAX_BYTES // (1024 * 1024)} MiB: refused")
             files.append((path, size, obj))
-        contents = self.blobs([obj for _, _, obj in files if obj is not None])
-        blobs = tuple(Blob(path, size, contents[obj] if obj else None) for path, size, obj in sorted(files))
+        listed = {path: obj for path, _, obj in files if obj is not None}
+        chosen = set(listed) if read is None else set(read(list(listed.items())))
+        contents = self.blobs([obj for path, obj in listed.items() if path in chosen])
+        blobs = tuple(Blob(path, size, contents[obj] if obj and path in chosen else None, obj or "")
+                      for path, size, obj in sorted(files))
         return Snapshot(rev, commit, blobs, tuple(sorted(links)))
 
     def blobs(self, names: list[str]) -> dict[str, bytes]:

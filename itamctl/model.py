@@ -34,8 +34,12 @@ def _date(value: Any) -> date | None:
     return date.fromisoformat(value) if isinstance(value, str) else None
 
 
+_NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
+
+
 def _extra(data: Mapping[str, Any]) -> Mapping[str, Any]:
-    return MappingProxyType({k: v for k, v in data.items() if k.startswith("x-")})
+    extra = {k: v for k, v in data.items() if k.startswith("x-")}
+    return MappingProxyType(extra) if extra else _NO_EXTRA  # most items have none: one shared empty mapping
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +199,7 @@ def _common(d: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Item:
     """What every item has: an id, a name and the document it came from."""
 
@@ -215,7 +219,7 @@ class Item:
         return self.doc.diagnostic(tuple(path), rule, message, severity, key=key)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tracked(Item):
     """What assets, licenses and contracts share: alert lead times, waivers, tags, notes, ``x-`` fields."""
 
@@ -226,7 +230,7 @@ class Tracked(Item):
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Asset(Tracked):
     category: str = ""
     status: str = "planned"
@@ -295,7 +299,7 @@ class Asset(Tracked):
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class License(Tracked):
     vendor: str | None = None
     type: str = "subscription"  # subscription | perpetual
@@ -338,7 +342,7 @@ class License(Tracked):
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Contract(Tracked):
     vendor: str | None = None
     type: str = "support"
@@ -373,7 +377,7 @@ class Contract(Tracked):
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Person(Item):
     email: str | None = None
     team: str | None = None
@@ -388,7 +392,7 @@ class Person(Item):
                    bool(d.get("active", True)), d.get("notes"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location(Item):
     address: str | None = None
     country: str | None = None
@@ -400,7 +404,7 @@ class Location(Item):
         return cls(d["id"], d["name"], doc, d.get("address"), d.get("country"), d.get("notes"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Vendor(Item):
     url: str | None = None
     contact: str | None = None

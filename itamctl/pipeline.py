@@ -14,7 +14,7 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 from itamctl.cache import FileCache, blob_id
 from itamctl.cache import enabled as cache_enabled
+from itamctl.cache import salt as cache_salt
 from itamctl.diagnostics import Diagnostic, Severity, counts, one_line, sorted_diagnostics
 from itamctl.errors import EXIT_USAGE, FatalError
 from itamctl.loader import (
@@ -103,11 +104,20 @@ def diagnostics_json(diagnostics: Sequence[Diagnostic], files: int) -> dict:
 
 @dataclass
 class _Source:
-    """One file to load: its name in findings, its content (or why it has none) and its git blob id if known."""
+    """One file to load: its name in findings, its content (or why it has none) and its git blob id if known.
+
+    ``data`` None: not read yet (a revision's file the cache knows by blob id); ``fetch`` reads it.
+    """
 
     file: str
-    data: bytes | Diagnostic
+    data: bytes | Diagnostic | None
     blob: bytes | None = None
+    fetch: Callable[[], bytes] | None = None
+
+
+def _cache(root: Path, extensions: Iterable[tuple[str, bytes]]) -> FileCache | None:
+    """The cache of the registry at ``root`` (None when off); ``extensions`` as ``(file name, blob id)``."""
+    return FileCache(root, cache_salt(extensions)) if cache_enabled() else None
 
 
 @dataclass
@@ -143,7 +153,7 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
     if not root.is_dir():
         raise FatalError(f"not a folder: {display_path(root)}", exit_code=EXIT_USAGE)
     validator = SchemaValidator(root)
-    cache = FileCache(root, validator.schemas) if cache_enabled() else None
+    cache = _cache(root, ((PurePosixPath(shown).name, blob_id(content)) for shown, content in validator.extensions))
 
     def sources(limit: int) -> list[_Source | Diagnostic]:
         out: list[_Source | Diagnostic] = []
@@ -231,12 +241,18 @@ def _entries(sources: list[_Source | Diagnostic], validator: SchemaValidator, ca
             entries[i] = ([], [source.data], [])
             continue
         if cache is not None:
-            key = keys[i] = cache.key(source.file, source.blob or blob_id(source.data))
+            key = keys[i] = cache.key(source.file, source.blob or blob_id(source.data or b""))
             hit = cache.get(key)
             if hit is not None:
                 entries[i] = hit
                 continue
-        pending.append((i, source.file, source.data))
+        data = source.data
+        if data is None:  # the cache lost it since the revision was listed: read it now
+            assert source.fetch is not None
+            data = source.data = source.fetch()
+            if cache is not None:
+                keys[i] = cache.key(source.file, source.blob or blob_id(data))
+        pending.append((i, source.file, data))
     for i, entry, raw in _compute(pending, validator, limit):
         entries[i] = entry
         if cache is not None:
@@ -370,24 +386,47 @@ def _wanted(rel: PurePosixPath) -> bool:
                                      and rel.name.endswith(".schema.json"))
 
 
+def _extension(path: str) -> bool:
+    return path.startswith("schemas/") and path.endswith(".schema.json") and path.count("/") == 1
+
+
 def registry_snapshot(root: Path, rev: str, max_file_bytes: int = MAX_FILE_BYTES) -> Snapshot | None:
-    """The registry folder ``root``'s files at git revision ``rev``; None if it did not exist there."""
+    """The registry folder ``root``'s files at git revision ``rev``; None if it did not exist there.
+
+    With the cache on, files it holds (by name and blob id) are listed, not read.
+    """
     from itamctl.gitrepo import Repository
 
     repo = Repository(root)
-    return repo.files_at(rev, repo.relative(root), _wanted, max_file_bytes=max_file_bytes)
+
+    def read(listed: list[tuple[str, str]]) -> list[str]:
+        cache = _cache(root, ((PurePosixPath(p).name, bytes.fromhex(oid)) for p, oid in listed if _extension(p)))
+        if cache is None:
+            return [p for p, _ in listed]
+        return [p for p, oid in listed
+                if _extension(p) or cache.key(display_path(root / p), bytes.fromhex(oid)) not in cache]
+
+    return repo.files_at(rev, repo.relative(root), _wanted, max_file_bytes=max_file_bytes, read=read)
 
 
 @_without_gc
 def open_snapshot(root: Path, snapshot: Snapshot) -> Checked:
     """Validate the files of ``snapshot`` as the registry at ``root``."""
-    extensions = tuple((display_path(root / b.path), b.data or b"") for b in snapshot.files
-                       if b.path.startswith("schemas/") and b.path.endswith(".schema.json"))
+    extensions = tuple((display_path(root / b.path), b.data or b"") for b in snapshot.files if _extension(b.path))
     validator = SchemaValidator(root, extensions)
+    cache = _cache(root, ((PurePosixPath(b.path).name, bytes.fromhex(b.oid) if b.oid else blob_id(b.data or b""))
+                          for b in snapshot.files if _extension(b.path)))
     current = [snapshot]
 
+    def fetch(oid: str) -> Callable[[], bytes]:
+        def read() -> bytes:
+            from itamctl.gitrepo import Repository
+
+            return Repository(root).blobs([oid])[oid]
+        return read
+
     def sources(limit: int) -> list[_Source | Diagnostic]:
-        if limit != MAX_FILE_BYTES and any(b.data is None for b in current[0].files):
+        if limit != MAX_FILE_BYTES and any(b.data is None and not b.oid for b in current[0].files):
             again = registry_snapshot(root, snapshot.commit, limit)
             current[0] = replace(again, revision=snapshot.revision) if again else current[0]
         out: list[_Source | Diagnostic] = [
@@ -397,10 +436,15 @@ def open_snapshot(root: Path, snapshot: Snapshot) -> Checked:
             if not is_registry_path(PurePosixPath(b.path)):
                 continue
             file = display_path(root / b.path)
-            out.append(_Source(file, b.data if b.data is not None else too_large(file, b.size, limit)))
+            if b.data is None and not b.oid:
+                out.append(_Source(file, too_large(file, b.size, limit)))
+            else:
+                out.append(_Source(file, b.data, bytes.fromhex(b.oid) if b.oid else None, fetch(b.oid)))
         return out
 
-    checked = _check(root, _load(sources, validator, None))
+    checked = _check(root, _load(sources, validator, cache))
+    if cache is not None:
+        cache.save()
     registry = replace(checked.registry, schema_extensions=extensions, revision=current[0].revision)
     return Checked(registry, checked.diagnostics)
 

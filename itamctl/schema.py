@@ -118,13 +118,7 @@ def load_schemas(registry_root: Path | None = None,
     """
     schemas = dict(_builtin_schemas())
     if extensions is None:
-        if registry_root is None:
-            return schemas
-        ext_dir = registry_root / "schemas"
-        if not ext_dir.is_dir():
-            return schemas
-        extensions = [(display_path(path), _read_extension(path, registry_root))
-                      for path in sorted(ext_dir.glob("*.schema.json"))]
+        extensions = read_extensions(registry_root)
     for shown, content in extensions:
         name = PurePosixPath(shown).name
         if name not in schemas or name == "common.schema.json":
@@ -188,6 +182,23 @@ def _read_extension(path: Path, registry_root: Path) -> bytes:
     return data
 
 
+def read_extensions(registry_root: Path | None) -> list[tuple[str, bytes]]:
+    """``(file shown in messages, content)`` of each schema extension in ``registry_root / "schemas"``."""
+    ext_dir = registry_root / "schemas" if registry_root is not None else None
+    if registry_root is None or ext_dir is None or not ext_dir.is_dir():
+        return []
+    return [(display_path(path), _read_extension(path, registry_root))
+            for path in sorted(ext_dir.glob("*.schema.json"))]
+
+
+@cache
+def builtin_digest() -> bytes:
+    """SHA-256 of the built-in schemas (part of every cache key)."""
+    import hashlib
+
+    return hashlib.sha256(json.dumps(_builtin_schemas(), sort_keys=True).encode()).digest()
+
+
 def _check_extension(ext: dict, base_uri: str, shown: str) -> None:
     """An extension is itself valid JSON Schema and its ``$ref``s resolve (else: FatalError)."""
     try:
@@ -226,7 +237,9 @@ class SchemaValidator:
 
     def __init__(self, registry_root: Path | None = None,
                  extensions: Sequence[tuple[str, bytes]] | None = None, *, fast: bool = True) -> None:
-        self.schemas = load_schemas(registry_root, extensions)
+        #: ``(file shown, content)`` of the registry's schema extensions.
+        self.extensions = list(extensions) if extensions is not None else read_extensions(registry_root)
+        self.schemas = load_schemas(registry_root, self.extensions)
         resources = [
             (schema["$id"], Resource.from_contents(schema))
             for schema in self.schemas.values()

@@ -58,17 +58,17 @@ def test_an_edited_file_is_read_again(registry):
 
 def test_unchanged_files_come_from_the_cache(registry):
     cache.set_enabled(True)
+    from pathlib import Path
+
     from itamctl.pipeline import open_registry
 
-    open_registry(registry.root)
-    reused = FileCache(registry.root, {"x": {}})  # other schemas: nothing matches
-    assert reused._old and reused.hits == 0
-    from itamctl.schema import SchemaValidator
-
-    again = FileCache(registry.root, SchemaValidator(registry.root).schemas)
     checked = open_registry(registry.root)
-    assert checked.ok
-    assert len(again._old) == len(checked.registry.files)
+    files = [(file, cache.blob_id(Path(file).read_bytes())) for file in checked.registry.files]
+    same = FileCache(registry.root, cache.salt())
+    assert len(same._old) == len(files) and all(same.key(f, b) in same for f, b in files)
+    other = FileCache(registry.root, cache.salt([("asset.schema.json", cache.blob_id(b"{}"))]))
+    assert not any(other.key(f, b) in other for f, b in files)  # other schemas: nothing matches
+    assert all(same.get(same.key(f, b)) is not None for f, b in files) and same.hits == len(files)
 
 
 @pytest.mark.parametrize("damage", [b"", b"garbage", None])

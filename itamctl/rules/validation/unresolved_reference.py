@@ -20,8 +20,10 @@ WAIVABLE = False
 #: Up to this many candidates, a suggestion looks at all of them; above, at the
 #: ``NEAR`` ids sorted next to the reference on either side (ids that share its
 #: beginning), and as many next to it when ids are compared from their end.
-FULL_SCAN = 2000
-NEAR = 200
+#: difflib costs ~10 us a candidate: a suggestion costs at most ~1-2 ms whatever
+#: the size of the registry (1% unresolved references must not double the run).
+FULL_SCAN = 160
+NEAR = 40
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
