@@ -21,6 +21,7 @@ cache. Cross-file rules still run on the whole model every time.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -58,21 +59,40 @@ def blob_id(data: bytes) -> bytes:
 
 
 def salt(extensions: Iterable[tuple[str, bytes]] = ()) -> bytes:
-    """What every key of a registry depends on besides its files: the versions of itamctl and of the
+    """What every key of a registry depends on besides its files: itamctl's version, the installed
     YAML and schema libraries, the built-in schemas, and the schema extensions as ``(file name, blob id)``."""
-    import jsonschema_rs
-    import yaml
-
     import itamctl
     from itamctl.schema import builtin_digest
 
-    versions = [itamctl.__version__, yaml.__version__, getattr(jsonschema_rs, "__version__", "")]
-    with contextlib.suppress(Exception):
-        from importlib.metadata import version
-
-        versions += [version("jsonschema"), version("jsonschema-rs")]
-    blob = json.dumps([versions, builtin_digest().hex(), sorted((name, oid.hex()) for name, oid in extensions)])
+    blob = json.dumps([itamctl.__version__, _libraries(), builtin_digest().hex(),
+                       sorted((name, oid.hex()) for name, oid in extensions)])
     return hashlib.sha256(blob.encode()).digest()
+
+
+@functools.cache
+def _libraries() -> list:
+    """Name, size and modification time of every file of the libraries that parse and check files.
+
+    An upgrade or reinstall changes them; found without importing the libraries (a registry
+    read wholly from the cache never imports jsonschema) and without package metadata (slow).
+    """
+    import importlib.util
+
+    found = []
+    for name in ("yaml", "jsonschema", "jsonschema_rs", "referencing"):
+        try:
+            spec = importlib.util.find_spec(name)
+        except (ImportError, ValueError):
+            spec = None
+        if spec is None or not spec.origin:
+            found.append([name, None])
+            continue
+        folder = os.path.dirname(spec.origin)
+        with contextlib.suppress(OSError):
+            entries = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder)
+                             if e.is_file())
+            found.append([name, folder, entries])
+    return found
 
 
 class FileCache:

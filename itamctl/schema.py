@@ -27,13 +27,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any
-
-import jsonschema_rs
-from jsonschema import Draft202012Validator, validators
-from jsonschema.exceptions import SchemaError, ValidationError
-from referencing import Registry, Resource
-from referencing.exceptions import Unresolvable
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Any
 
 from itamctl.diagnostics import Diagnostic
 from itamctl.errors import FatalError
@@ -41,29 +36,42 @@ from itamctl.fileio import inside, read_regular
 from itamctl.loader import MAX_FILE_BYTES, Document, display_path
 from itamctl.secret_patterns import looks_like_secret_field
 
+if TYPE_CHECKING:
+    from jsonschema.exceptions import ValidationError
+
 API_VERSION = "itam/v1"
 
 #: ``uri`` as RFC 3986 has it (what ajv and jsonschema-rs check): a scheme, then
 #: only URI characters and well-formed percent escapes. python-jsonschema checks
 #: ``uri`` only with an optional package; this needs none.
 _URI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=]|%[0-9A-Fa-f]{2})*")
-FORMAT_CHECKER = copy.deepcopy(Draft202012Validator.FORMAT_CHECKER)
 
 
-@FORMAT_CHECKER.checks("uri")
 def _is_uri(value: object) -> bool:
     return not isinstance(value, str) or _URI.fullmatch(value) is not None
 
 
-def _is_integer(checker: Any, value: Any) -> bool:
-    """JSON Schema's integer: any number with a zero fraction, so ``30.0`` (read as Decimal) counts."""
-    if isinstance(value, Decimal):
-        return value.is_finite() and value == value.to_integral_value()
-    return Draft202012Validator.TYPE_CHECKER.is_type(value, "integer")
+@cache
+def _reference() -> SimpleNamespace:
+    """python-jsonschema, set up once: imported only when a document is checked (a registry read
+    wholly from the cache never pays for it). ``checker``: the format functions both backends call;
+    ``validator``: the Draft 2020-12 class whose integers include ``30.0``; ``types``: its type checker."""
+    from jsonschema import Draft202012Validator, validators
+
+    checker = copy.deepcopy(Draft202012Validator.FORMAT_CHECKER)
+    checker.checks("uri")(_is_uri)
+    base_types = Draft202012Validator.TYPE_CHECKER
+
+    def is_integer(type_checker: Any, value: Any) -> bool:
+        """JSON Schema's integer: any number with a zero fraction, so ``30.0`` (read as Decimal) counts."""
+        if isinstance(value, Decimal):
+            return value.is_finite() and value == value.to_integral_value()
+        return base_types.is_type(value, "integer")
+
+    validator = validators.extend(Draft202012Validator, type_checker=base_types.redefine("integer", is_integer))
+    return SimpleNamespace(checker=checker, validator=validator, types=validator.TYPE_CHECKER)
 
 
-_Validator = validators.extend(
-    Draft202012Validator, type_checker=Draft202012Validator.TYPE_CHECKER.redefine("integer", _is_integer))
 KINDS = ("Settings", "Asset", "License", "Contract", "Person", "Location", "Vendor")
 
 
@@ -201,6 +209,11 @@ def builtin_digest() -> bytes:
 
 def _check_extension(ext: dict, base_uri: str, shown: str) -> None:
     """An extension is itself valid JSON Schema and its ``$ref``s resolve (else: FatalError)."""
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import SchemaError
+    from referencing import Registry, Resource
+    from referencing.exceptions import Unresolvable
+
     try:
         Draft202012Validator.check_schema(ext)
     except SchemaError as exc:
@@ -240,13 +253,8 @@ class SchemaValidator:
         #: ``(file shown, content)`` of the registry's schema extensions.
         self.extensions = list(extensions) if extensions is not None else read_extensions(registry_root)
         self.schemas = load_schemas(registry_root, self.extensions)
-        resources = [
-            (schema["$id"], Resource.from_contents(schema))
-            for schema in self.schemas.values()
-            if "$id" in schema
-        ]
-        self._registry = Registry().with_resources(resources)
-        self._validators: dict[str, Draft202012Validator] = {}
+        self._registry: Any = None
+        self._validators: dict[str, Any] = {}
         self.fast = fast
         self._fast: dict[str, Any] = {}
         self._fast_registry: Any = None
@@ -260,9 +268,17 @@ class SchemaValidator:
         return self._inlined[kind]
 
     def validator(self, kind: str) -> Any:
+        """The python-jsonschema validator of ``kind`` (the reference; it explains refused documents)."""
         if kind not in self._validators:
-            self._validators[kind] = _Validator(self.inlined(kind), registry=self._registry,
-                                                format_checker=FORMAT_CHECKER)
+            if self._registry is None:
+                from referencing import Registry, Resource
+
+                self._registry = Registry().with_resources(
+                    (schema["$id"], Resource.from_contents(schema)) for schema in self.schemas.values()
+                    if "$id" in schema)
+            reference = _reference()
+            self._validators[kind] = reference.validator(self.inlined(kind), registry=self._registry,
+                                                         format_checker=reference.checker)
         return self._validators[kind]
 
     def prepare(self) -> None:
@@ -275,6 +291,8 @@ class SchemaValidator:
     def fast_validator(self, kind: str) -> Any:
         """The jsonschema-rs validator of ``kind`` (same schemas, same format functions)."""
         if kind not in self._fast:
+            import jsonschema_rs
+
             if self._fast_registry is None:
                 self._fast_registry = jsonschema_rs.Registry(
                     [(schema["$id"], _fast_schema(schema)) for schema in self.schemas.values() if "$id" in schema]
@@ -347,8 +365,9 @@ def _fast_formats(schemas: Iterable[dict]) -> dict[str, Any]:
 
     Formats the reference does not check are accepted by both.
     """
-    names = set(FORMAT_CHECKER.checkers) | {name for schema in schemas for name in _keyword_values(schema, "format")}
-    return {name: functools.partial(FORMAT_CHECKER.conforms, format=name) for name in names}
+    checker = _reference().checker
+    names = set(checker.checkers) | {name for schema in schemas for name in _keyword_values(schema, "format")}
+    return {name: functools.partial(checker.conforms, format=name) for name in names}
 
 
 _INTEGER_KEYWORD = "x-itamctl-integer"
@@ -365,11 +384,10 @@ class _Integer:
         self.types = value
 
     def validate(self, instance: Any) -> None:
-        if isinstance(instance, Decimal) and "number" not in self.types and not _TYPES.is_type(instance, "integer"):
+        if (isinstance(instance, Decimal) and "number" not in self.types
+                and not _reference().types.is_type(instance, "integer")):
             raise ValueError(f"{instance} is not an integer")
 
-
-_TYPES = _Validator.TYPE_CHECKER
 
 
 def _fast_schema(node: Any) -> Any:

@@ -112,3 +112,22 @@ def test_every_command_that_reads_the_registry_offers_no_cache():
         names = {p.name for p in command.params}
         if "registry" in names:
             assert "no_cache" in names, path
+
+
+def test_a_registry_read_from_the_cache_does_not_import_the_schema_libraries(registry):
+    """Start-up: python-jsonschema, referencing and jsonschema-rs load only when a file is checked."""
+    import subprocess
+    import sys
+
+    script = ("import sys\nfrom pathlib import Path\nfrom itamctl import cache\n"
+              "from itamctl.pipeline import open_registry\ncache.set_enabled(True)\n"
+              "assert open_registry(Path(sys.argv[1])).ok\n"
+              "print(sorted(m for m in ('jsonschema', 'jsonschema_rs', 'referencing') if m in sys.modules))\n")
+    env = {**os.environ}
+    first = subprocess.run([sys.executable, "-c", script, str(registry.root)], capture_output=True, text=True, env=env)
+    assert first.stdout.strip() == "['jsonschema', 'jsonschema_rs', 'referencing']", first.stderr
+    again = subprocess.run([sys.executable, "-c", script, str(registry.root)], capture_output=True, text=True, env=env)
+    assert again.stdout.strip() == "[]", again.stderr
+    registry.replace("people.yaml", "Alice Example", "Alice Exemplary")
+    edited = subprocess.run([sys.executable, "-c", script, str(registry.root)], capture_output=True, text=True, env=env)
+    assert edited.stdout.strip() == "['jsonschema', 'jsonschema_rs', 'referencing']", edited.stderr
