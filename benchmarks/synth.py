@@ -18,6 +18,7 @@ kind: Settings
 id: settings
 organization: Synthetic Corp
 currency: EUR
+max_file_bytes: 16777216  # people.yaml holds a third of N people: 3 MB at 100k
 fiscal_year_start: "04-01"
 fx:
   - {date: 2015-01-01, USD: 0.9, GBP: 1.15}

@@ -22,7 +22,7 @@ import os
 import re
 import stat
 from array import array
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePosixPath
@@ -47,7 +47,7 @@ MAX_FILE_LIMIT = 1024 * 1024 * 1024  # the most Settings may raise it to
 FILE_LIMIT_SETTING = "max_file_bytes"
 MAX_DEPTH = 32
 #: YAML files read from one registry at most (a bound on work and memory; the demo has about 200).
-MAX_FILES = 100_000
+MAX_FILES = 250_000  # a registry of 10^5 assets, one a file, plus people, licenses, ...
 #: Folders walked at most, and how deep (a crafted tree of empty or nested folders must not hang or recurse).
 MAX_FOLDERS = 10_000
 MAX_FOLDER_DEPTH = 32
@@ -662,6 +662,23 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
         ]
 
 
+def display_namer(cwd: Path | None = None) -> Callable[[Path], str]:
+    """:func:`display_path` for many paths: the working directory read once, names made by prefix."""
+    cwd = cwd or Path.cwd()
+    if os.sep != "/":
+        return lambda path: display_path(path, cwd)
+    base = str(cwd)
+    prefix = base.rstrip("/") + "/"
+
+    def name(path: Path) -> str:
+        text = str(path)  # a Path's str is its POSIX form here, and relative_to compares its parts
+        if text == base:
+            return "."
+        return text[len(prefix):] if text.startswith(prefix) else text
+
+    return name
+
+
 def display_path(path: Path, cwd: Path | None = None) -> str:
     """The path as users should see it: relative to the working directory when possible."""
     cwd = cwd or Path.cwd()
@@ -704,10 +721,14 @@ def iter_registry_files(root: Path) -> Iterator[tuple[Path, Diagnostic | None]]:
             if name.startswith(".") or not name.endswith(YAML_SUFFIXES):
                 continue
             path = base / name
-            if path.is_symlink() and not inside(path, real_root):
+            try:
+                mode = os.lstat(path).st_mode  # one system call for most files: a regular file, not a link
+            except OSError:
+                mode = 0
+            if stat.S_ISLNK(mode) and not inside(path, real_root):
                 yield path, _link_warning(path, "file")
                 continue
-            if not is_regular_file(path):
+            if not (stat.S_ISREG(mode) or (stat.S_ISLNK(mode) and is_regular_file(path))):
                 yield path, Diagnostic(display_path(path), None, None, "yaml.not_a_file", Severity.WARNING,
                                        "not a regular file (a FIFO, socket or device); not read")
                 continue

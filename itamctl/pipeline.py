@@ -29,6 +29,7 @@ from itamctl.loader import (
     MAX_FILE_BYTES,
     Document,
     LoadResult,
+    display_namer,
     display_path,
     file_limit,
     is_registry_path,
@@ -157,11 +158,12 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
 
     def sources(limit: int) -> list[_Source | Diagnostic]:
         out: list[_Source | Diagnostic] = []
+        shown = display_namer()
         for path, problem in iter_registry_files(root):
             if problem is not None:
                 out.append(problem)
                 continue
-            file = display_path(path)
+            file = shown(path)
             out.append(_Source(file, read_file(path, file, limit)))
         return out
 

@@ -141,3 +141,12 @@ def _types(value):
     if isinstance(value, list):
         return [_types(v) for v in value]
     return type(value)
+
+
+@pytest.mark.parametrize("cwd", ["/work/reg", "/", "/work/reg/", "/work"])
+def test_display_names_by_prefix_equal_display_path(cwd):
+    paths = ["/work/reg/assets/a.yaml", "/work/reg", "/work/regx/a.yaml", "/work/re", "registry/a.yaml",
+             "a.yaml", "/other/a.yaml", "/work/reg/assets/sub/b.yml", "/"]
+    name = loader.display_namer(Path(cwd))
+    for text in paths:
+        assert name(Path(text)) == loader.display_path(Path(text), Path(cwd)), (cwd, text)
