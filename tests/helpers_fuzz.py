@@ -70,6 +70,7 @@ owner: alice
 location: hq
 service_level: standard
 notes: {yq(draw(hostile))}
+{yq("x-" + draw(hostile))}: {yq(draw(hostile))}
 purchase:
   date: {bought.isoformat()}
   cost: {draw(money)}
@@ -77,7 +78,8 @@ purchase:
 warranty:
   end: {warranty_end.isoformat()}
 """
-    return f"assets/{draw(file_stem)}-{n}.yaml", text
+    folder = draw(st.sampled_from(["", "laptop/"]) | file_stem.map(lambda stem: stem + "/"))
+    return f"assets/{folder}{draw(file_stem)}-{n}.yaml", text
 
 
 @st.composite
@@ -123,7 +125,8 @@ covers: [LT-0001]
     return f"contracts/{draw(file_stem)}-{n}.yaml", text
 
 
-file_stem = st.one_of(st.sampled_from(["CON", "nul", "::error file=a::b", "##[x]", "a b", "é", "x"]),
+file_stem = st.one_of(st.sampled_from(["CON", "nul", "::error file=a::b", "##[x]", "a b", "é", "x", "\x1b]0;t\x07",
+                                       "a\n::error::b", "\r::add-mask::k", "\u202e", "x\u2028y", "@alice", "a|b"]),
                       st.text(alphabet="abcXYZ09:#[]@ ._-", min_size=1, max_size=12)).filter(
     lambda s: s.strip(" .") == s and s not in (".", ".."))
 

@@ -6,7 +6,8 @@ character or a forged workflow command, write anything, or take more than ``MAX_
 example's commands run in one fresh process). Bounded for CI: ``ITAMCTL_FUZZ_EXAMPLES`` examples (default 5)
 with a derandomised search, so the run is the same every time; set ``ITAMCTL_FUZZ_RANDOM=1`` (and more
 examples) to explore. Failing examples found so far are kept below as ``@example`` regression tests.
-The other fuzz runs: test_fuzz_git.py (diff, history), test_fuzz_import.py (import, init).
+The other fuzz runs: test_fuzz_git.py (diff, history), test_fuzz_import.py (import, init),
+test_fuzz_options.py (every command's options and arguments).
 """
 
 from __future__ import annotations
