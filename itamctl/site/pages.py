@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -19,8 +18,8 @@ from itamctl.site.templating import render
 
 SECTIONS = ("index", "inventory", "licenses", "contracts", "expiries", "findings", "budget", "directory", "changes",
             "editing", "downloads")
-#: The expiries page shows this window; the calendar download has every event.
-PAST_DAYS = 90
+#: The expiries page looks this far ahead (and back to every passed event not closed); the calendar
+#: download has every event ahead.
 AHEAD_MONTHS = 24
 INVENTORY_COLUMNS = ("id", "name", "category", "status", "manufacturer", "model", "serial", "owner", "location",
                      "cost_center", "service_level", "purchase_date", "purchase_cost", "book_value",
@@ -107,8 +106,7 @@ def section_pages(ctx: SiteContext, registry_root: Path | None = None,
     data["charts"] = charts.budget_charts(ctx.reports.get("budget"))
     data["has_ics"] = isinstance(ctx.reports.get("ics"), str)
     data["has_budget"] = isinstance(ctx.reports.get("budget"), dict) and "years" in ctx.reports["budget"]
-    data["window"] = {"past_days": PAST_DAYS, "past": (ctx.as_of - timedelta(days=PAST_DAYS)).isoformat(),
-                      "until": add_months(ctx.as_of, AHEAD_MONTHS).isoformat()}
+    data["window"] = {"until": add_months(ctx.as_of, AHEAD_MONTHS).isoformat()}
     data["schemas"] = [{"kind": k, "file": schema_file(k), "fields": _schema_fields(k, registry_root, extensions),
                         "example": reference.example(k), "example_path": f"registry/{reference.EXAMPLES[k]}"}
                        for k in KINDS]

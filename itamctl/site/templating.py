@@ -151,6 +151,14 @@ def waiver_badge(waiver: Mapping[str, Any], as_of: str) -> Safe:
     return badge({"css": "warning", "text": "Waiver lapsed", "title": f"lapsed on {waiver['until']}"})
 
 
+def event_waiver(event: Mapping[str, Any], as_of: str) -> Safe:
+    """An expiry event's waiver (``waiver`` of the events JSON) as a badge; empty when not waived."""
+    waiver = event.get("waiver")
+    if not waiver:
+        return Safe("")
+    return badge(status.waiver_badge(waiver, as_of))
+
+
 def source_link(path: Any, shown: Any, base: str | None) -> Safe:
     """The item's file: a link into the repository when the site knows its URL (``base`` ends with ``/``)."""
     if not base or not path:
@@ -269,6 +277,7 @@ def environment() -> jinja2.Environment:
         status_badges=status_badges,
         finding_badge=finding_badge,
         waiver_badge=waiver_badge,
+        event_waiver=event_waiver,
     )
     env.globals["table"] = table
     env.globals["filtered"] = filtered

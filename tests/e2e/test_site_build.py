@@ -361,6 +361,26 @@ def test_dashboard_cards_for_this_and_next_fiscal_year(demo_site):
     assert f"{Decimal(current['total']):,.2f}" in cards
     assert f"Budget FY{following['label']} (next year)" in cards and f"{Decimal(following['total']):,.2f}" in cards
     assert "In service" in cards and "In repair" in cards and "Total book value" in cards
+    # the whole current year is the core's figure (actual to date + forecast), not a sum made by the site
+    assert f"FY{current['label']} in all (spent and forecast)" in cards
+    assert f"{Decimal(current['expected_total']):,.2f}" in cards
+
+
+def test_expiries_keep_what_passed_long_ago_but_not_what_is_closed(demo_site):
+    """Issue 15: older open problems no longer drop off after 90 days; ended items with nothing to do do."""
+    page = (demo_site / "expiries.html").read_text(encoding="utf-8")
+    passed = page.split('id="passed-still-open"', 1)[1].split("<h2", 1)[0]
+    assert 'href="asset/LT-0011.html"' in passed and "2024-06-06" in passed  # ~2 years before as_of
+    assert "CTR-SPREE-LEASE-2020" not in page  # closed: ended 2023, renewal none
+    srv = _row(passed, "SRV-0001")  # its expired warranty is waived: the badge says why and until when
+    assert "itam-badge--waived" in srv and "2027-03-31" in srv and "CTR-DELL-PS-2024" in srv
+
+
+def test_asset_not_bought_yet_says_so(demo_site):
+    page = (demo_site / "asset" / "DT-0006.html").read_text(encoding="utf-8")
+    assert "Not purchased yet on 2026-05-15" in visible(page)
+    for figure in ("Purchase cost", "Book value", "Total cost of ownership"):
+        assert re.search(rf"<td>{figure}</td>\s*<td[^>]*>not purchased yet</td>", page), figure
 
 
 def test_item_pages_link_their_file_in_the_repository_on_ci(tmp_path):
