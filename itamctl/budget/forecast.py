@@ -23,7 +23,10 @@ counted once. Kinds of line, each dated inside the fiscal year it is budgeted in
     that purchase date), so a planned replacement is never counted twice.
     A ``planned`` or ``ordered`` asset whose purchase date falls in the window
     is a budget need too: it is a ``replacement`` line with note ``new: ...``
-    (purchase cost, else replacement cost), so ``by_kind`` keeps its four keys.
+    (purchase cost, else replacement cost), so ``by_kind`` keeps its four keys;
+    so is an asset recorded as bought on a date after ``as_of`` (note ``new:
+    purchase``): not purchased yet (:func:`itamctl.facts.purchased`), it is no
+    actual, and every purchase is counted once across actuals and forecast.
 ``license`` / ``contract``
     Every payment falling in the year (cost × seats when per seat), through
     renewals when ``renewal`` is ``auto`` or ``manual`` (``renewal_months``
@@ -54,6 +57,7 @@ from itamctl.facts import (
     maintenance_factor,
     payments,
     planned_end_of_life,
+    purchased,
     replacement_cost,
     service_life_months,
 )
@@ -132,7 +136,8 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date, window: Window,
         return Line(asset.id, asset.name, kind, day, amount, note, **facts)
 
     bought = asset.purchase.date if asset.purchase else None
-    if asset.status not in IN_SERVICE:  # planned | ordered: the purchase itself is a need
+    if asset.status in NOT_PURCHASED or (bought is not None and not purchased(asset, as_of)):
+        # planned, ordered, or recorded as bought after as_of: the purchase itself is a need
         cost = asset.purchase.cost if asset.purchase and asset.purchase.cost else replacement_cost(asset, settings)
         if bought is None:
             unplaced.append(Unplaced(asset.id, asset.name, f"{asset.status} without a purchase date"))
@@ -140,7 +145,7 @@ def _asset_lines(registry: Registry, asset: Asset, as_of: date, window: Window,
             unplaced.append(Unplaced(asset.id, asset.name, f"{asset.status} without a purchase cost"))
         elif bought <= window.end:
             path = ("purchase", "cost") if asset.purchase and asset.purchase.cost else ("replacement_cost",)
-            day, note = bought, f"new: {asset.status} purchase"
+            day, note = bought, f"new: {asset.status} purchase" if asset.status in NOT_PURCHASED else "new: purchase"
             if bought < window.first_day:  # still planned or ordered: the purchase is overdue
                 day, note = window.overdue_day, f"new: {asset.status} purchase, overdue since {bought.isoformat()}"
             amount = convert(settings, asset, path, cost, day)

@@ -81,3 +81,22 @@ def test_budget_totals_equal_the_sum_of_the_rows(registry, as_of, by):
     for actual in rep.actuals:
         assert actual.total == sum(actual.by_kind.values(), Decimal(0))
         assert actual.by_kind["purchase"] == cents(bought[actual.year.label])
+
+
+@settings(max_examples=80, deadline=None)
+@given(registry=generated_registries(), as_of=gen_days)
+def test_each_purchase_once_in_actuals_or_forecast(registry, as_of):
+    """A purchase is an actual once it has happened (purchased on as_of), else a forecast need ("new: ..."),
+    whatever the status says: an asset recorded as deployed but bought after as_of was in neither."""
+    rep = budget_report(registry, as_of, years=2, history=2)
+    last = rep.years[-1].year.end
+    for a in registry.assets:
+        p = a.purchase
+        if a.retired or p is None or p.date is None or p.cost is None or not p.cost.amount:
+            continue
+        new = [ln for y in (rep.current, *rep.years) for ln in y.lines if ln.id == a.id and ln.note.startswith("new")]
+        if purchased(a, as_of):
+            assert new == [], a.id  # bought: an actual (when in the actual years), never a need
+        elif p.date <= last:
+            assert len(new) == 1 and new[0].reported == cents(p.cost.amount), a.id
+            assert new[0].date == (p.date if p.date > as_of else rep.years[0].year.start), a.id
