@@ -394,3 +394,26 @@ def test_item_pages_link_their_file_in_the_repository_on_ci(tmp_path):
     assert code == 0, out + err
     page = (tmp_path / "out" / "asset" / "LT-0001.html").read_text(encoding="utf-8")
     assert '<a href="https://github.com/acme/itam/blob/main/registry/assets/LT-0001.yaml">' in page
+
+
+def test_badges_headers_and_new_pages_keep_hostile_values_inert(tmp_path):
+    """A waiver's reason (a badge's hover text), a serial (search tags) and a location's name stay text."""
+    evil = HOSTILE["script"] + ' " onmouseover="alert(9)'
+    assets = [asset_doc("LT-0001", "Plain", serial=evil, warranty={"end": "2025-01-01"},
+                        waivers=[{"rule": "expired_warranty", "until": "2027-01-01", "reason": evil}])]
+    registry = write_registry(tmp_path / "registry", assets)
+    locations = registry / "locations.yaml"
+    locations.write_text(locations.read_text(encoding="utf-8").replace("name: Head office",
+                                                                       f"name: '{HOSTILE['img']}'"),
+                         encoding="utf-8")
+    out = tmp_path / "out"
+    build(registry, out)
+    for rel in ("asset/LT-0001.html", "location/hq.html", "inventory.html", "index.html"):
+        page = (out / rel).read_text(encoding="utf-8")
+        assert "<script>alert" not in page and "<img src=x" not in page, rel
+        assert 'onmouseover="alert' not in page, rel
+    asset = (out / "asset" / "LT-0001.html").read_text(encoding="utf-8")
+    assert "itam-badge--waived" in asset and evil in visible(asset)
+    assert HOSTILE["img"] in visible((out / "location" / "hq.html").read_text(encoding="utf-8"))
+    index = json.loads((out / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert any(evil in html.unescape(" ".join(d.get("tags", []))) for d in index["docs"])
