@@ -29,7 +29,8 @@ COST_LABELS = {
     "Purchase cost": "cost", "Accumulated depreciation": "accumulated_depreciation", "Written off": "write_off",
     "Book value": "book_value", "Gain or loss": "gain_or_loss", "Maintenance": "maintenance",
     "Share of contracts": "contract_share", "Licenses": "license_share", "Per-seat licenses": "license_share",
-    "Disposal": "disposal", "Total cost of ownership": "tco",
+    "Share of licenses": "license_share", "Disposal": "disposal", "Disposal (cost less proceeds)": "disposal",
+    "Total cost of ownership": "tco",
 }
 
 
