@@ -9,10 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
 from conftest import REPO_ROOT, run_cli
 
-from itamctl.cli import cli
 from itamctl.site.build import MARKER
 from tests.helpers_site import HOSTILE, asset_doc, small_registry, write_registry
 
@@ -24,9 +22,8 @@ AS_OF = "2026-05-15"
 
 
 def build(registry: Path, out: Path, *extra: str) -> None:
-    result = CliRunner().invoke(cli, ["site", "build", "--registry", str(registry), "--out", str(out),
-                                      "--as-of", AS_OF, *extra])
-    assert result.exit_code == 0, result.output + (str(result.exception) if result.exception else "")
+    code, out_, err = run_cli("site", "build", "--registry", registry, "--out", out, "--as-of", AS_OF, *extra)
+    assert code == 0, out_ + err
 
 
 def html_files(out: Path) -> dict[str, bytes]:
@@ -175,9 +172,8 @@ def test_refuses_to_replace_a_folder_it_did_not_build(tmp_path):
     out = tmp_path / "out"
     out.mkdir()
     (out / "precious.txt").write_text("keep me")
-    result = CliRunner().invoke(cli, ["site", "build", "--registry", str(registry), "--out", str(out),
-                                      "--as-of", AS_OF])
-    assert result.exit_code == 2 and "--force" in result.output
+    code, _, err = run_cli("site", "build", "--registry", registry, "--out", out, "--as-of", AS_OF)
+    assert code == 2 and "--force" in err
     assert (out / "precious.txt").read_text() == "keep me"
     build(registry, out, "--force")
     assert not (out / "precious.txt").exists() and (out / MARKER).is_file()
@@ -189,15 +185,14 @@ def test_invalid_registry_is_refused_with_file_and_line(tmp_path):
     registry = small_registry(tmp_path / "registry")
     (registry / "assets" / "LT-0001.yaml").write_text(
         "apiVersion: itam/v1\nkind: Asset\nid: LT-0001\nname: x\ncategory: laptop\nstatus: lost\n")
-    result = CliRunner().invoke(cli, ["site", "build", "--registry", str(registry), "--out",
-                                      str(tmp_path / "out"), "--as-of", AS_OF])
-    assert result.exit_code == 1 and "LT-0001.yaml:6" in result.output
+    code, out, err = run_cli("site", "build", "--registry", registry, "--out", tmp_path / "out", "--as-of", AS_OF)
+    assert code == 1 and "LT-0001.yaml:6" in out + err
     assert not (tmp_path / "out").exists()
 
 
 def test_bad_as_of_is_a_usage_error(tmp_path):
-    result = CliRunner().invoke(cli, ["site", "build", "--as-of", "2026-13-01", "--out", str(tmp_path / "o")])
-    assert result.exit_code == 2 and "YYYY-MM-DD" in result.output
+    code, _, err = run_cli("site", "build", "--as-of", "2026-13-01", "--out", tmp_path / "o")
+    assert code == 2 and "YYYY-MM-DD" in err
 
 
 def broken_links(out: Path) -> list[tuple[str, str]]:

@@ -1,4 +1,4 @@
-"""Layers: no import cycle between itamctl's modules or packages (issue 10).
+"""Layers: no import cycle between itamctl's modules or packages, and no upward import (issue 10).
 
 The imports are read with :mod:`ast`, top level and function level alike (a
 lazy import is still a dependency; only ``if TYPE_CHECKING:`` imports are
@@ -8,6 +8,7 @@ left out), so a cycle fails here before it bites at run time. ARCHITECTURE.md de
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from conftest import REPO_ROOT
@@ -139,3 +140,63 @@ def test_a_broken_import_in_a_site_report_is_an_error_not_an_empty_page(monkeypa
     monkeypatch.setitem(reports.COLLECTORS, "broken", broken)
     with pytest.raises(ImportError):
         reports.collect(Registry(tmp_path, Settings()), None, ["broken"])
+
+
+_ROW = re.compile(r"^\| (?P<layer>[^|]+?) \| (?P<modules>[^|]+) \|", re.M)
+
+
+def layer_table() -> dict[str, tuple[int, str]]:
+    """ARCHITECTURE.md's layer table: module or package (``render/``) -> (rank, layer name), lowest first."""
+    text = (REPO_ROOT / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    section = text.split("## Layers", 1)[1].split("\n## ", 1)[0]
+    table: dict[str, tuple[int, str]] = {}
+    rows = [m for m in _ROW.finditer(section) if m["layer"] not in ("layer", "---")]
+    for rank, row in enumerate(rows):
+        for spec in re.findall(r"`([^`]+)`", row["modules"]):
+            table[spec] = (rank, row["layer"])
+    return table
+
+
+def layer_of(module: str, table: dict[str, tuple[int, str]]) -> tuple[int, str] | None:
+    """The layer of ``itamctl.x.y``: the longest entry naming it (``x/y``, ``x/``; ``__init__`` is ``itamctl``)."""
+    path = module.removeprefix("itamctl").lstrip(".").replace(".", "/") or "__init__"
+    best = None
+    for spec, layer in table.items():
+        name = spec.rstrip("/")
+        named = path == name or (spec.endswith("/") and path.startswith(spec))
+        if named and (best is None or len(spec) > len(best[0])):
+            best = (spec, layer)
+    return best[1] if best else None
+
+
+def test_every_module_has_a_layer_in_architecture_md():
+    table = layer_table()
+    assert len({layer for _, layer in table.values()}) >= 8, table
+    assert [m for m in _modules() if layer_of(m, table) is None] == []
+
+
+def test_lower_layers_never_import_higher_ones():
+    table = layer_table()
+    upward = []
+    for module, targets in imports().items():
+        rank, layer = layer_of(module, table)
+        for target in targets:
+            target_rank, target_layer = layer_of(target, table)
+            if target_rank > rank:
+                upward.append(f"{module} ({layer}) imports {target} ({target_layer})")
+    assert upward == []
+
+
+def test_an_upward_import_is_found():
+    table = {"model": (0, "model"), "render/": (1, "output")}
+    assert layer_of("itamctl.render.costs", table) == (1, "output")
+    assert layer_of("itamctl.model", table) == (0, "model")
+    assert layer_of("itamctl.modelines", table) is None
+
+
+def test_the_suite_runs_the_cli_through_run_cli_only():
+    """One harness: ``CliRunner`` appears in tests/conftest.py and nowhere else."""
+    users = sorted(str(p.relative_to(REPO_ROOT)) for p in (REPO_ROOT / "tests").rglob("*.py")
+                   if p.name != "conftest.py" and "CliRunner" in p.read_text(encoding="utf-8")
+                   and p != Path(__file__))
+    assert users == []

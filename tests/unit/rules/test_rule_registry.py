@@ -14,12 +14,10 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
-from conftest import REPO_ROOT
+from conftest import REPO_ROOT, run_cli
 
 import itamctl.rules.policy
 import itamctl.rules.validation
-from itamctl.cli import cli
 from itamctl.diagnostics import Severity
 from itamctl.model import Settings
 from itamctl.rules import all_rules, get, policy_rules, rule_ids, severity, validation_rules, waivable_ids
@@ -81,9 +79,9 @@ def test_docs_list_every_rule():
 
 
 def test_check_help_lists_the_policy_rules():
-    result = CliRunner().invoke(cli, ["check", "--help"], terminal_width=1000)
-    assert result.exit_code == 0
-    text = " ".join(result.output.split())
+    code, out, _ = run_cli("check", "--help")
+    assert code == 0
+    text = " ".join(out.split())
     assert ", ".join(rule_ids("policy")) in text
 
 
