@@ -19,9 +19,9 @@ from itamctl.commands._options import (
 from itamctl.diagnostics import Severity
 from itamctl.diff import DiffReport, diff_registries, findings
 from itamctl.errors import EXIT_FINDINGS, UsageError
-from itamctl.money import money_str
 from itamctl.pipeline import Checked, empty_registry, open_registry, open_snapshot, registry_snapshot, valid_or_fail
 from itamctl.render import formats
+from itamctl.render.numbers import amount
 
 
 def _side(registry: Path, rev: str | None, label: str) -> Checked:
@@ -41,7 +41,7 @@ def _over(report: DiffReport, limit: Decimal) -> list[str]:
     for name, label in (("purchase_cost", "capital (purchase cost)"), ("recurring_12m", "recurring (12 months)")):
         delta = report.totals[name].delta
         if delta > limit:
-            reasons.append(f"{label} grows by {money_str(delta)} {report.currency}")
+            reasons.append(f"{label} grows by {amount(delta)} {report.currency}")
     return reasons
 
 
@@ -83,5 +83,5 @@ def diff(registry: Path, base: str, head: str | None, as_of: date, fail_above: D
     if fail_above is not None:
         reasons = _over(report, fail_above)
         if reasons:
-            click.echo(f"itamctl: {'; '.join(reasons)}: above --fail-above {money_str(fail_above)}", err=True)
+            click.echo(f"itamctl: {'; '.join(reasons)}: above --fail-above {amount(fail_above)}", err=True)
             raise SystemExit(EXIT_FINDINGS)

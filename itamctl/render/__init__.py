@@ -36,7 +36,7 @@ def _module(name: str, *formats: str, json_renderer: str = JSON, **special: str)
 #: report type ("module:Class") -> {format: renderer ("module:function")}, formats in ``--format`` order.
 RENDERERS: dict[str, dict[str, str]] = {
     "itamctl.finance.costs:CostsReport": _module("costs", "text", "json", "csv", "markdown"),
-    "itamctl.finance.schedule_report:ScheduleView": _module("depreciation", "text", "json", "csv"),
+    "itamctl.finance.schedule_report:ScheduleView": _module("depreciation", "text", "json", "csv", "markdown"),
     "itamctl.budget.report:BudgetReport": _module("budget", "text", "json", "csv", "markdown"),
     "itamctl.tracking.events:ExpiriesReport": _module("expiries", "text", "json", "csv", "markdown", "ics",
                                                       ics="itamctl.render.ics:render_ics"),

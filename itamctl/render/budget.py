@@ -13,8 +13,9 @@ from collections.abc import Sequence
 
 from itamctl.budget.actuals import ACTUAL_KINDS
 from itamctl.budget.report import FORECAST_KINDS, BudgetReport
-from itamctl.money import ZERO, cents, money_str
+from itamctl.money import ZERO, money_str
 from itamctl.render import PLAIN, Options
+from itamctl.render.numbers import amount
 from itamctl.render.table import csv_text, markdown_table, md_escape, text_table
 
 
@@ -26,9 +27,7 @@ def render_markdown(report: BudgetReport, options: Options = PLAIN) -> str:
     return _render_tables(report, markdown=True, lines=options.lines)
 
 
-def _fmt(amount) -> str:
-    """A money figure for people: thousands separators, two decimals."""
-    return f"{cents(amount):,.2f}"
+_fmt = amount
 
 
 def _fy(label: str) -> str:

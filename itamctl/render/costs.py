@@ -18,6 +18,7 @@ from itamctl.finance.costs import GROUP_KEYS, MONEY_FIELDS, CostsReport, describ
 from itamctl.finance.tco import AssetCosts
 from itamctl.money import money_str
 from itamctl.render import PLAIN, Options
+from itamctl.render.numbers import amount
 from itamctl.render.table import csv_text, markdown_table, md_escape, text_table
 
 _ITEM_FIELDS = ("id", "name", "category", "status", "cost_center", "location", "vendor", "purchase_date", "method")
@@ -34,11 +35,12 @@ def _optional(amount: Decimal | None) -> str | None:
     return None if amount is None else money_str(amount)
 
 
-def _money_cells(item: AssetCosts, *, say: bool = True) -> list[str]:
-    """The row's money cells; an asset not purchased yet says so in the first (``say``), the rest are empty."""
+def _money_cells(item: AssetCosts, *, say: bool = True, show=money_str) -> list[str]:
+    """The row's money cells (``show`` formats them); an asset not purchased yet says so in the first
+    (``say``), the rest are empty."""
     if not item.purchased:
         return [NOT_PURCHASED if say else "", *[""] * (len(MONEY_FIELDS) - 1)]
-    return [_optional(getattr(item, name)) or "" for name in MONEY_FIELDS]
+    return ["" if getattr(item, name) is None else show(getattr(item, name)) for name in MONEY_FIELDS]
 
 
 def render_csv(report: CostsReport, options: Options = PLAIN) -> str:
@@ -64,15 +66,15 @@ def _table(report: CostsReport) -> tuple[list[str], list[list], list[int]]:
     if report.by is not None:
         headers = [report.by.replace("_", " ").capitalize(), "Assets", *money_headings]
         rows = [[g.key if g.key is not None else "(none)", g.count,
-                 *(money_str(getattr(g, n)) for n in MONEY_FIELDS)] for g in report.groups]
+                 *(amount(getattr(g, n)) for n in MONEY_FIELDS)] for g in report.groups]
     else:
         headers = ["ID", "Category", "Status", *money_headings, "TCO/month"]
-        rows = [[i.id, i.asset.category, i.asset.status, *_money_cells(i), _optional(i.tco_per_month) or ""]
+        rows = [[i.id, i.asset.category, i.asset.status, *_money_cells(i, show=amount), amount(i.tco_per_month)]
                 for i in report.items]
     first_money = 2 if report.by is not None else 3
     total = ["Total", str(report.totals.count)] if report.by is not None else [
         "Total", f"{report.totals.count} asset{'s' * (report.totals.count != 1)}", ""]
-    total += [money_str(getattr(report.totals, n)) for n in MONEY_FIELDS]
+    total += [amount(getattr(report.totals, n)) for n in MONEY_FIELDS]
     rows.append(total)
     right = list(range(first_money, len(headers)))
     if report.by is not None:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from decimal import Decimal
 from typing import Any
 
 from itamctl.diagnostics import Diagnostic
 from itamctl.diff import DiffReport, ItemChange
 from itamctl.history import json_value
-from itamctl.money import money_str
 from itamctl.render import PLAIN, Options
+from itamctl.render.numbers import amount, signed_amount
 from itamctl.render.table import markdown_table, md_escape, text_table
 
 MARKER = "<!-- itamctl-diff -->"
@@ -29,9 +28,7 @@ TOTAL_LABELS = {"purchase_cost": "Purchase cost (capital)", "book_value": "Book 
                 "recurring_12m": "Recurring, next 12 months", "tco": "Total cost of ownership"}
 
 
-def _signed(amount: Decimal) -> str:
-    text = money_str(amount)
-    return text if text.startswith("-") or text == "0.00" else f"+{text}"
+_signed = signed_amount
 
 
 def _value(value: Any) -> str:
@@ -88,12 +85,12 @@ def render_text(report: DiffReport, options: Options = PLAIN) -> str:
 
 
 def _total_rows(report: DiffReport) -> list[list[str]]:
-    return [[TOTAL_LABELS[name], money_str(fig.base), money_str(fig.head), _signed(fig.delta)]
+    return [[TOTAL_LABELS[name], amount(fig.base), amount(fig.head), _signed(fig.delta)]
             for name, fig in report.totals.items()]
 
 
 def _budget_rows(report: DiffReport) -> list[list[str]]:
-    return [[period, money_str(fig.base), money_str(fig.head), _signed(fig.delta)] for period, fig in report.budget]
+    return [[period, amount(fig.base), amount(fig.head), _signed(fig.delta)] for period, fig in report.budget]
 
 
 def _item_rows(items: Sequence[ItemChange]) -> list[list[str]]:

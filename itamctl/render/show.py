@@ -10,10 +10,10 @@ from typing import Any
 
 from itamctl.diagnostics import Diagnostic, location
 from itamctl.inventory import ItemReport
-from itamctl.money import money_str
 from itamctl.render import PLAIN, Options
 from itamctl.render.escape import terminal
 from itamctl.render.inventory import where
+from itamctl.render.numbers import amount
 
 
 def _flatten(data: Any, prefix: str = "") -> list[tuple[str, str]]:
@@ -33,9 +33,9 @@ def render_text(report: ItemReport, options: Options = PLAIN) -> str:
     lines += [f"  {k.ljust(width)}  {v}" for k, v in fields]
     computed = []
     if figures.book_value is not None:
-        computed.append(f"  book value  {money_str(figures.book_value)} {currency}")
+        computed.append(f"  book value  {amount(figures.book_value)} {currency}")
     if figures.tco is not None:
-        computed.append(f"  TCO         {money_str(figures.tco)} {currency}")
+        computed.append(f"  TCO         {amount(figures.tco)} {currency}")
     if figures.next_expiry is not None:
         computed.append(f"  next        {figures.next_expiry_kind} {figures.next_expiry.isoformat()}")
     if computed:

@@ -10,6 +10,7 @@ import html
 from decimal import Decimal
 from typing import Any
 
+from itamctl.render.numbers import amount as money
 from itamctl.site.escape import Safe
 
 WIDTH, HEIGHT = 720, 300
@@ -54,7 +55,7 @@ def _segment(bar: dict[str, Any], kind: str, amount: Decimal, geometry: str) -> 
     opacity = "0.55" if bar["forecast"] else "1"
     esc = html.escape
     return (f'<rect {geometry} fill="{COLOURS[kind]}" fill-opacity="{opacity}"><title>{esc(bar["label"])} '
-            f'{esc(kind)}: {esc(f"{amount:,.2f}")}</title></rect>')
+            f'{esc(kind)}: {esc(money(amount))}</title></rect>')
 
 
 def stacked_bars(title: str, bars: list[dict[str, Any]]) -> Safe:

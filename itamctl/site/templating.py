@@ -19,7 +19,7 @@ from urllib.parse import quote, urlencode
 
 import jinja2
 
-from itamctl.money import cents
+from itamctl.render.numbers import amount
 from itamctl.site import attention, escape, status
 from itamctl.site.escape import Safe
 
@@ -38,8 +38,7 @@ def money(value: Any) -> Safe:
     """A JSON money string or Decimal as ``1,234.56``; empty for none."""
     if value is None or value == "":
         return Safe("")
-    amount = cents(Decimal(str(value)))
-    return escape.text(f"{amount:,.2f}")
+    return escape.text(amount(Decimal(str(value))))
 
 
 def item_link(item_id: Any, kind: str, label: Any = None, *, depth: int = 0) -> Safe:

@@ -108,13 +108,13 @@ def test_costs_text_is_an_aligned_table_with_totals(reg):
     assert lines[0] == "Costs as of 2025-03-31 (EUR)"
     header, _rule, *body = lines[2:]
     assert header.split()[:4] == ["ID", "Category", "Status", "Cost"]
-    assert body[-1].startswith("Total") and "4 assets" in body[-1] and "5420.01" in body[-1]
+    assert body[-1].startswith("Total") and "4 assets" in body[-1] and "5,420.01" in body[-1]
     assert re.search(r"^A-3\s+laptop\s+planned\s+not purchased yet$", body[2])
     tco_end = header.index("TCO") + len("TCO")
     for line in (body[0], body[1], body[-1]):  # right-aligned money: the TCO column ends in one place
         assert re.search(r"\d\.\d\d$", line[:tco_end]) and line[tco_end:tco_end + 1] in ("", " ")
     code, out, _ = run("costs", "--registry", reg.root, "--as-of", "2025-03-31", "--by", "cost_center")
-    assert re.search(r"^ENG\s+3\s+4100\.00", out, re.M) and re.search(r"^Total\s+4\s+5000\.00", out, re.M)
+    assert re.search(r"^ENG\s+3\s+4,100\.00", out, re.M) and re.search(r"^Total\s+4\s+5,000\.00", out, re.M)
 
 
 def test_costs_for_some_ids(reg):

@@ -109,7 +109,7 @@ def test_markdown_comment_has_marker_summary_tables_and_details(registry, repo):
     assert code == 0, err
     assert out.startswith(MARKER + "\n")
     assert "0 added, 0 removed, 1 changed; capital +300.00 EUR" in out
-    assert "| Purchase cost (capital) | 1200.00 | 1500.00 | \\+300.00 |" in out
+    assert "| Purchase cost (capital) | 1,200.00 | 1,500.00 | \\+300.00 |" in out
     assert "purchase.cost: 1200.00 → 1500.00" in out
     assert "<details><summary>1 item(s) changed</summary>" in out and "</details>" in out
     assert "Budget per fiscal year" in out
@@ -134,7 +134,7 @@ def test_markdown_is_capped_and_says_how_many_items_are_left_out(tmp_path):
     text = render_markdown(report)
     assert len(text) <= MAX_MARKDOWN
     assert "more item(s) left out" in text and text.startswith(MARKER)
-    assert "| Purchase cost (capital) | 1200.00 | 2001200.00 | \\+2000000.00 |" in text
+    assert "| Purchase cost (capital) | 1,200.00 | 2,001,200.00 | \\+2,000,000.00 |" in text
     assert render_markdown(diff_registries(empty_registry(reg.root), head, date(2026, 6, 1)))
 
 
