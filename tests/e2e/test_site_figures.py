@@ -7,6 +7,7 @@ compares it with ``itamctl costs / depreciation / budget / expiries / check --fo
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections import Counter
@@ -186,3 +187,41 @@ def test_findings_page_equals_check(site):
     summary = re.search(r"(\d+) to fix and (\d+) to check", (site / "findings.html").read_text(encoding="utf-8"))
     assert summary is not None
     assert (int(summary[1]), int(summary[2])) == (cli["summary"]["error"], cli["summary"]["warning"])
+
+
+def _pairs(page: Path, block: str) -> dict[str, str]:
+    """``{label: value}`` of the page's header cells (``itam-head``) or dashboard cards (``itam-card``)."""
+    text = html.unescape(page.read_text(encoding="utf-8"))
+    first, second = {"head": ("label", "value"), "card": ("title", "figure")}[block]
+    pattern = rf'itam-{block}__{first}">([^<]*)</span><span class="itam-{block}__{second}">([^<]*)'
+    return {label.strip(): value.strip() for label, value in re.findall(pattern, text)}
+
+
+def _leading_amount(value: str) -> str | None:
+    """The amount a header cell or card starts with (``41,601.37 EUR for 25 assets`` -> ``41601.37``)."""
+    found = re.match(r"\s*(-?[\d,]+\.\d\d)\b", value)
+    return None if found is None else amount(found[1])
+
+
+def test_dashboard_location_and_vendor_figures_equal_the_cli(site):
+    costs, budget = cli_json("costs"), cli_json("budget")
+    cards = _pairs(site / "index.html", "card")
+    current, label = budget["current"], budget["current"]["label"]
+    expected = {
+        "Total book value": costs["totals"]["book_value"],
+        f"Spent in FY{label} so far": current["actual_to_date"],
+        f"Forecast FY{label}, rest of the year": current["total"],
+        f"FY{label} in all (spent and forecast)": current["expected_total"],
+        f"Budget FY{budget['years'][0]['label']} (next year)": budget["years"][0]["total"],
+    }
+    shown = {k: _leading_amount(cards[k]) for k in expected if k in cards}
+    assert shown == {k: expected[k] for k in shown} and len(shown) >= 3, cards
+    for by, what, field in (("location", "Book value here", "book_value"), ("vendor", "Bought from them", "cost")):
+        groups = {g["key"]: g[field] for g in cli_json("costs", "--by", by)["groups"] if g["key"] is not None}
+        shown = {}
+        for key in groups:
+            page = site / by / f"{key}.html"
+            if page.exists():
+                value = _pairs(page, "head").get(what)
+                shown[key] = None if value is None else _leading_amount(value)
+        assert shown == {k: v for k, v in groups.items() if k in shown} and len(shown) >= 3, (by, shown)
