@@ -36,9 +36,11 @@ class Figures:
     next_expiry: date | None = None
     next_expiry_kind: str | None = None
     findings: tuple[Diagnostic, ...] = ()
+    #: Assets only: False while planned, ordered or bought after as_of (figures are None then, never 0.00).
+    purchased: bool | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"book_value": _money(self.book_value), "tco": _money(self.tco),
+        return {"purchased": self.purchased, "book_value": _money(self.book_value), "tco": _money(self.tco),
                 "next_expiry": self.next_expiry.isoformat() if self.next_expiry else None,
                 "next_expiry_kind": self.next_expiry_kind,
                 "open_findings": len(self.findings)}
@@ -177,13 +179,14 @@ class Inventory:
     def figures(self, item: Item) -> Figures:
         from itamctl.finance.tco import asset_costs
 
-        book = tco = None
+        book = tco = purchased = None
         if item.kind == "Asset":
             try:
                 costs = asset_costs(item, self.registry, self.as_of, links=self._links)  # type: ignore[arg-type]
-                book, tco = costs.book_value, costs.tco
+                book, tco, purchased = costs.book_value, costs.tco, costs.purchased
             except FatalError:  # a missing exchange rate: validation reports it, the figures stay empty
                 pass
         upcoming = sorted((e for e in self._events.get(item.id, ()) if e.days_left >= 0), key=lambda e: e.date)
         nxt = upcoming[0] if upcoming else None
-        return Figures(book, tco, nxt.date if nxt else None, nxt.event if nxt else None, self.findings(item))
+        return Figures(book, tco, nxt.date if nxt else None, nxt.event if nxt else None, self.findings(item),
+                       purchased)

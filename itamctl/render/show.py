@@ -32,7 +32,9 @@ def render_text(report: ItemReport, options: Options = PLAIN) -> str:
     width = max((len(k) for k, _ in fields), default=0)
     lines += [f"  {k.ljust(width)}  {v}" for k, v in fields]
     computed = []
-    if figures.book_value is not None:
+    if figures.purchased is False:
+        computed.append("  book value  not purchased yet")
+    elif figures.book_value is not None:
         computed.append(f"  book value  {amount(figures.book_value)} {currency}")
     if figures.tco is not None:
         computed.append(f"  TCO         {amount(figures.tco)} {currency}")

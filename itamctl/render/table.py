@@ -34,7 +34,7 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right:
         parts = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)]
         return "  ".join(parts).rstrip()
 
-    out = [line(list(headers)), line(["-" * w for w in widths])]
+    out = [line(list(headers)), line(["-" * w if h else " " * w for h, w in zip(headers, widths, strict=True)])]
     out.extend(line(row) for row in cells)
     return "\n".join(out) + "\n"
 

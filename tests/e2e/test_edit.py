@@ -218,6 +218,19 @@ def test_show_gives_every_field_the_core_figures_findings_and_where(demo):
     assert finding["rule"] in {f["rule"] for f in json.loads(out)["findings"]}
 
 
+def test_show_says_not_purchased_yet_for_an_ordered_asset_never_zero(demo):
+    # DT-0006 is ordered (issue 9 item 4): no book value or TCO yet, and show says so in words.
+    code, out, _ = run_cli("show", "DT-0006", "--registry", demo, "--as-of", "2026-12-01", "--format", "json")
+    computed = json.loads(out)["computed"]
+    assert code == 0 and computed["purchased"] is False
+    assert computed["book_value"] is None and computed["tco"] is None
+    code, out, _ = run_cli("show", "DT-0006", "--registry", demo, "--as-of", "2026-12-01")
+    computed_text = out.split("Computed as of")[1]
+    assert "book value  not purchased yet" in computed_text and "0.00" not in computed_text
+    code, out, _ = run_cli("show", "LT-0012", "--registry", demo, "--as-of", "2026-12-01", "--format", "json")
+    assert json.loads(out)["computed"]["purchased"] is True
+
+
 def test_new_refuses_names_a_windows_or_macos_checkout_cannot_hold(registry):
     code, _, err = run_cli("new", "license", "--id", "CON", "name=X", "--registry", registry.root)
     assert code == 2 and "device name" in err

@@ -18,6 +18,13 @@ def test_text_table_aligns_and_right_aligns_numbers():
     ]
 
 
+def test_text_table_draws_no_rule_under_an_unnamed_column():
+    # depreciation's "<- as of" marker column has no header: no stray dashes under it
+    out = text_table(["Year", "Cost", ""], [["2026", "9.50", "<- as of"], ["2027", "1.00", ""]], right=[1])
+    assert out.splitlines()[:2] == ["Year  Cost", "----  ----"]
+    assert out.splitlines()[2] == "2026  9.50  <- as of"
+
+
 def test_csv_defuses_formulas_but_keeps_numbers():
     """A name like =HYPERLINK(...) must not run as a formula when the CSV is opened in a spreadsheet."""
     out = csv_text(["name", "amount"], [["=HYPERLINK(\"http://x\")", "-180.00"], ["+cmd|' /C calc'!A0", "12"],
