@@ -10,14 +10,17 @@ round (medians reported):
 
 * baselines: the libyaml parse floor (PyYAML CSafeLoader on every file) in one
   process and in two, and check-jsonschema with ``--base-uri`` on the same
-  asset files (when it is installed);
-* ``validate`` cold (``--no-cache``) and warm (cache filled, then one file
-  edited); ``check``, ``costs``, ``budget``, ``expiries`` warm; ``validate``
-  cold on the registry with 1% unresolved references.
+  asset files (when it is installed; up to 20,000 assets);
+* ``validate`` cold (``--no-cache``, all cores, and ``ITAMCTL_JOBS=1``) and
+  warm (cache filled, then one file edited); ``check``, ``costs``,
+  ``budget``, ``expiries`` warm; ``diff --base HEAD`` warm with 10 files
+  changed since the commit; ``validate`` cold on the registry with 1%
+  unresolved references.
 
-Times are wall-clock seconds; memory is each process's peak RSS (wait4). The
-machine is shared: read the ratios, not the seconds, and say how loaded it was
-(the load average is printed with the results).
+Times are wall-clock seconds; memory is the peak RSS of the largest process
+(wait4: the command or one of its worker processes). The machine is shared:
+read the ratios, not the seconds, and say how loaded it was (the load average
+is printed with the results, at the start and at the end of the run).
 """
 
 from __future__ import annotations
@@ -66,7 +69,9 @@ def measure(argv: list[str], env: dict[str, str] | None = None) -> tuple[float, 
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
-    proc.returncode = os.waitstatus_to_exitcode(status)
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):  # 1: findings (the registry with unresolved references); anything else: broken
+        print(f"warning: exit {code}: {' '.join(argv)}", file=sys.stderr)
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -79,9 +84,19 @@ def check_jsonschema(assets: list[Path]) -> list[str] | None:
             *map(str, assets)]
 
 
-def edit_one(root: Path, round_no: int) -> None:
-    path = sorted((root / "assets").glob("*.yaml"))[len(list((root / "assets").glob("*.yaml"))) // 2]
-    path.write_text(path.read_text().rstrip("\n").split("\nx-bench:")[0] + f"\nx-bench: {round_no}\n")
+def edit(root: Path, round_no: int, count: int = 1) -> None:
+    """Change ``count`` asset files (an ``x-bench`` field), spread over the registry."""
+    assets = sorted((root / "assets").glob("*.yaml"))
+    for path in assets[len(assets) // 2::max(1, len(assets) // (2 * count))][:count]:
+        path.write_text(path.read_text().rstrip("\n").split("\nx-bench:")[0] + f"\nx-bench: {round_no}\n")
+
+
+def git_repo(root: Path) -> None:
+    """Commit the registry (its folder becomes a git repository)."""
+    env = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
+           "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "registry"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True, capture_output=True)
 
 
 def unresolved(root: Path, share: float = 0.01) -> Path:
@@ -104,15 +119,18 @@ def run_size(n: int, rounds: int, tmp: Path) -> dict:
     assets = sorted((root / "assets").glob("*.yaml"))
     cj = check_jsonschema(assets) if n <= 20_000 else None
     reg = ["--registry", str(root)]
+    git_repo(root)
     cases: dict[str, tuple[list[str], str]] = {
         "floor 1 process": ([PYTHON, "-c", FLOOR, str(root), "1"], "cold"),
         "floor 2 processes": ([PYTHON, "-c", FLOOR, str(root), "2"], "cold"),
         "validate cold": ([ITAMCTL, "validate", *reg, "--no-cache"], "cold"),
+        "validate cold, 1 process": ([ITAMCTL, "validate", *reg, "--no-cache"], "cold-1"),
         "validate warm": ([ITAMCTL, "validate", *reg], "warm"),
         "check warm": ([ITAMCTL, "check", *reg, "--as-of", AS_OF, "--exit-zero"], "warm"),
         "costs warm": ([ITAMCTL, "costs", *reg, "--as-of", AS_OF], "warm"),
         "budget warm": ([ITAMCTL, "budget", *reg, "--as-of", AS_OF], "warm"),
         "expiries warm": ([ITAMCTL, "expiries", *reg, "--as-of", AS_OF], "warm"),
+        "diff warm, 10 files changed": ([ITAMCTL, "diff", *reg, "--base", "HEAD", "--as-of", AS_OF], "diff"),
         "validate cold, 1% unresolved": ([ITAMCTL, "validate", "--registry", str(bad), "--no-cache"], "cold"),
     }
     if cj:
@@ -121,21 +139,26 @@ def run_size(n: int, rounds: int, tmp: Path) -> dict:
     memory: dict[str, list[float]] = {name: [] for name in cases}
     for r in range(rounds):
         for name, (argv, mode) in cases.items():
-            if mode == "warm":
+            if mode in ("warm", "diff"):
+                subprocess.run(["git", "checkout", "-q", "--", "."], cwd=root, check=True)
                 subprocess.run([ITAMCTL, "validate", *reg], env=env, capture_output=True)  # fill the cache
-                edit_one(root, r)
-            seconds, mb = measure(argv, env)
+                edit(root, r, 10 if mode == "diff" else 1)
+            run_env = {**env, "ITAMCTL_JOBS": "1"} if mode == "cold-1" else env
+            seconds, mb = measure(argv, run_env)
             times[name].append(seconds)
             memory[name].append(mb)
+    subprocess.run(["git", "checkout", "-q", "--", "."], cwd=root, check=True)
     med = {name: statistics.median(v) for name, v in times.items()}
     floor = med["floor 1 process"]
     validate_cold = med["validate cold"]
+    validate_warm = med["validate warm"]
     rows = []
     for name in cases:
         rows.append({
             "command": name, "seconds": round(med[name], 3), "peak_mb": round(max(memory[name]), 1),
             "x_floor_1": round(med[name] / floor, 2), "x_floor_2": round(med[name] / med["floor 2 processes"], 2),
             "x_validate_cold": round(med[name] / validate_cold, 2),
+            "x_validate_warm": round(med[name] / validate_warm, 2),
             "per_asset_ms": round(1000 * med[name] / n, 3),
         })
     result = {"assets": n, "files": len(list(root.rglob("*.yaml"))), "rounds": rounds, "rows": rows}
@@ -144,15 +167,18 @@ def run_size(n: int, rounds: int, tmp: Path) -> dict:
     return result
 
 
-def markdown(results: list[dict], load: tuple[float, float, float]) -> str:
-    out = [f"Load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f} on {os.cpu_count()} cores.", ""]
+def markdown(results: list[dict], loads: list[tuple[float, float, float]]) -> str:
+    shown = "; ".join(f"{a:.2f} {b:.2f} {c:.2f}" for a, b, c in loads)
+    out = [f"Load average (1, 5, 15 min) at the start and at the end: {shown}, on {os.cpu_count()} cores.", ""]
     for res in results:
         out += [f"### {res['assets']:,} assets ({res['files']:,} files, median of {res['rounds']} rounds)", "",
-                "| command | s | × floor (1 proc) | × floor (2 procs) | × validate cold | ms/asset | peak MB |",
-                "|---|---:|---:|---:|---:|---:|---:|"]
+                "| command | s | × floor (1 proc) | × floor (2 procs) | × validate cold | × validate warm "
+                "| ms/asset | peak MB |",
+                "|---|---:|---:|---:|---:|---:|---:|---:|"]
         for row in res["rows"]:
             out.append(f"| {row['command']} | {row['seconds']} | {row['x_floor_1']} | {row['x_floor_2']} | "
-                       f"{row['x_validate_cold']} | {row['per_asset_ms']} | {row['peak_mb']} |")
+                       f"{row['x_validate_cold']} | {row['x_validate_warm']} | {row['per_asset_ms']} | "
+                       f"{row['peak_mb']} |")
         if "check_jsonschema_over_validate_cold" in res:
             out.append(f"\ncheck-jsonschema takes {res['check_jsonschema_over_validate_cold']}× "
                        "as long as a cold `itamctl validate` on the same assets.")
@@ -169,15 +195,16 @@ def main() -> None:
     parser.add_argument("--markdown", type=Path, help="write the Markdown table here")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",") if s] + ([100_000] if args.huge else [])
+    loads = [os.getloadavg()]
     with tempfile.TemporaryDirectory(prefix="itamctl-bench-") as tmp:
         results = [run_size(n, args.rounds, Path(tmp)) for n in sizes]
-    load = os.getloadavg()
-    text = markdown(results, load)
+    loads.append(os.getloadavg())
+    text = markdown(results, loads)
     print(text)
     if args.markdown:
         args.markdown.write_text(text + "\n")
     if args.json:
-        args.json.write_text(json.dumps({"load_average": load, "cpus": os.cpu_count(), "results": results},
+        args.json.write_text(json.dumps({"load_average": loads, "cpus": os.cpu_count(), "results": results},
                                         indent=2) + "\n")
 
 
