@@ -209,16 +209,21 @@ class Repository:
         except FileNotFoundError as exc:
             raise FatalError("git is not installed (it is needed to read revisions)") from exc
         assert proc.stdout is not None
-        pending = b""
+        pending = bytearray()  # the unfinished record; grown in place (re-joining it per chunk was quadratic)
         try:
             while chunk := proc.stdout.read(1 << 16):
-                records = (pending + chunk).split(sep)
-                pending = records.pop()
+                if sep in chunk:
+                    first, *records, last = chunk.split(sep)
+                    pending += first
+                    yield bytes(pending)
+                    yield from records
+                    pending = bytearray(last)
+                else:
+                    pending += chunk
                 if len(pending) > max_record:
                     raise too_big()
-                yield from records
             if pending:
-                yield pending
+                yield bytes(pending)
         finally:
             if proc.poll() is None:
                 proc.kill()

@@ -11,6 +11,7 @@ import pytest
 from itamctl import gitrepo
 from itamctl.pipeline import registry_snapshot
 from tests.conftest import RegistryDir, run_cli, write_registry
+from tests.helpers_fuzz import run_batch
 from tests.helpers_git import commit, commit_tree, git_out, tree_object
 
 AS_OF = "2026-06-01"
@@ -148,11 +149,14 @@ def test_a_tree_expanding_to_ten_million_paths_is_refused(registry, repo, monkey
     bomb = _with_registry_tree(root, tree)
     code, _, err = run_cli("validate", "--registry", registry.root, "--at", bomb)
     assert code == 2 and f"more than {gitrepo.MAX_FILES:,} files" in err
-    code, _, err = run_cli("diff", "--registry", registry.root, "--base", bomb)
-    assert code == 2 and "refused" in err
+    # diff in a fresh process whose peak memory is bounded (helpers_fuzz.MAX_RSS_MIB)
+    [diff] = run_batch([(["diff", "--registry", registry.root, "--base", bomb], None)])
+    assert diff.code == 2 and "refused" in diff.err
     monkeypatch.setattr(gitrepo, "MAX_FILES", 5)
     code, _, err = run_cli("validate", "--registry", registry.root, "--at", "HEAD")
     assert code == 2 and "more than 5 files" in err
+    code, _, err = run_cli("history", "LT-0001", "--registry", registry.root, "--rev", bomb)
+    assert code == 2 and "changes more than 5 files" in err
 
 
 def test_repository_with_the_registry_at_its_root(tmp_path):
