@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import warnings
 from collections.abc import Iterator
 
 import click
@@ -98,16 +99,26 @@ def _click_message(exc: click.ClickException) -> str:
     return message
 
 
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    from itamctl.commands._options import echo_line
+
+    echo_line(f"itamctl: warning: {category.__name__}: {message}")
+
+
 @contextlib.contextmanager
 def one_line_errors() -> Iterator[None]:
     """Every fatal error, ours or click's, as one escaped line on stderr (``itamctl: error: ...``) and its exit code.
 
     Click would print a usage block and quote option values raw; here they go
     through :func:`~itamctl.commands._options.echo_error` like every other
-    error. A group called without a command still shows its help.
+    error. A group called without a command still shows its help. A Python
+    warning (a library's) is one escaped line too (``itamctl: warning: ...``),
+    not the two-line default that quotes source code.
     """
     try:
-        yield
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            yield
     except click.exceptions.NoArgsIsHelpError:
         raise
     except (FatalError, click.ClickException) as exc:

@@ -140,7 +140,12 @@ def echo_error(message: str) -> None:
     shown escaped (``\\n``), so the error stays one line and nothing in it can
     start a workflow command or move a terminal's cursor.
     """
-    click.echo(for_stream(f"itamctl: error: {terminal(message)}", "text"), err=True)
+    echo_line(f"itamctl: error: {message}")
+
+
+def echo_line(text: str) -> None:
+    """One line on standard error, whatever ``text`` holds: its control characters and line breaks shown escaped."""
+    click.echo(for_stream(terminal(text), "text"), err=True)
 
 
 def amount_callback(ctx, param, value: str | None) -> Decimal | None:

@@ -104,3 +104,30 @@ def test_a_missing_exchange_rate_names_a_file_whose_folder_holds_a_line_break(tm
     for command in (["costs"], ["depreciation", "LT-0001"], ["budget"]):
         line = one_line_error([*command, "--registry", reg.root, "--as-of", "2026-01-01"], code=1)
         assert "fx_missing_rate" in line and "\\n::error" in line
+
+
+def test_a_library_warning_is_one_escaped_line_too(tmp_path):
+    """openpyxl warns about a worksheet extension it drops; Python would print it with a line of its source."""
+    import io
+    import zipfile
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["Asset Tag", "Asset Name", "Category", "Status"])
+    book.active.append(["LT-0300", "Spare", "Laptop", "Ready to Deploy"])
+    saved = io.BytesIO()
+    book.save(saved)
+    with zipfile.ZipFile(saved) as source, zipfile.ZipFile(tmp_path / "ext.xlsx", "w") as workbook:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</worksheet>", b'<extLst><ext uri="{78C0D931-6437-407d-A8EE-F0AAD7539E65}"/>'
+                                                     b"</extLst></worksheet>")
+            workbook.writestr(info, data)
+    reg = write_registry(tmp_path / "registry")
+    code, _, err = run_cli("import", "xlsx", tmp_path / "ext.xlsx", "--registry", reg.root, "--dry-run",
+                           env={"GITHUB_ACTIONS": "true"})
+    assert code == 0
+    assert err == ("itamctl: warning: UserWarning: Conditional Formatting extension is not supported "
+                   "and will be removed\n")
