@@ -10,6 +10,12 @@ Decisions:
   groups are the sums of the rows' figures, so they equal the sum of the rows
   to the cent (an asset without a figure adds nothing). ``gain_or_loss`` sums
   the disposals of the assets disposed by ``as_of``.
+* :func:`vendor_spend`: per vendor, what was spent with them by ``as_of``:
+  the purchase cost of the assets bought from them (the report's ``vendor``
+  groups, nothing computed again) plus every payment of their licenses and
+  contracts due on or before ``as_of`` (:func:`itamctl.facts.payments_in`,
+  each converted on its due date; payments follow renewals as the facts do).
+  Each part is rounded to cents once; the total is the sum of the parts.
 * ``--by category|cost_center|location|vendor`` adds :attr:`CostsReport.groups`:
   one :class:`CostTotals` per distinct value (``vendor`` is the purchase
   vendor), sorted by key, assets without a value in a last group whose key is
@@ -24,9 +30,10 @@ from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
-from itamctl.finance.tco import AssetCosts, CostLinks, asset_costs
-from itamctl.model import Asset, Registry
-from itamctl.money import ZERO, money_str
+from itamctl.facts import payments_in
+from itamctl.finance.tco import AssetCosts, CostLinks, _missing_rate, asset_costs
+from itamctl.model import Asset, Contract, License, Registry, Settings
+from itamctl.money import ZERO, MissingRate, cents, money_str
 
 GROUP_KEYS: dict[str, Callable[[Asset], str | None]] = {
     "category": lambda a: a.category or None,
@@ -152,3 +159,50 @@ def group_totals(items: Iterable[AssetCosts], by: str) -> tuple[CostTotals, ...]
 def regrouped(report: CostsReport, by: str) -> CostsReport:
     """The same report grouped ``by`` another field (nothing is computed again)."""
     return replace(report, by=by, groups=group_totals(report.items, by))
+
+
+@dataclass(frozen=True)
+class VendorSpend:
+    """What was spent with one vendor by ``as_of`` (report currency, cents)."""
+
+    vendor: str
+    assets: Decimal = ZERO  # purchase cost of the assets bought from them and purchased by as_of
+    licenses: Decimal = ZERO  # their licenses' payments due on or before as_of
+    contracts: Decimal = ZERO  # their contracts' payments due on or before as_of
+
+    @property
+    def total(self) -> Decimal:
+        return self.assets + self.licenses + self.contracts
+
+    def to_json(self) -> dict:
+        return {"vendor": self.vendor, **{name: money_str(getattr(self, name))
+                                          for name in ("assets", "licenses", "contracts", "total")}}
+
+
+def _paid(items: Iterable[License | Contract], settings: Settings, as_of: date) -> Decimal:
+    """Every payment of ``items`` due on or before ``as_of``, each converted on its due date (exact)."""
+    total = ZERO
+    for item in items:
+        try:
+            total += sum((settings.fx.convert(p.amount, p.date) for p in payments_in(item, None, as_of)), ZERO)
+        except MissingRate as exc:
+            raise _missing_rate(item, exc) from None
+    return total
+
+
+def vendor_spend(registry: Registry, report: CostsReport) -> tuple[VendorSpend, ...]:
+    """Per vendor (every vendor file and every vendor an item names, sorted by id): assets bought from
+    them (``report``'s purchase cost per purchase vendor) + their licenses' and contracts' payments due
+    on or before ``report.as_of``."""
+    bought = {g.key: g.cost for g in group_totals(report.items, "vendor") if g.key is not None}
+    names = {v.id for v in registry.vendors} | set(bought)
+    names |= {i.vendor for i in (*registry.licenses, *registry.contracts) if i.vendor}
+    settings = registry.settings
+    return tuple(
+        VendorSpend(
+            vendor=v,
+            assets=bought.get(v, ZERO),
+            licenses=cents(_paid((i for i in registry.licenses if i.vendor == v), settings, report.as_of)),
+            contracts=cents(_paid((i for i in registry.contracts if i.vendor == v), settings, report.as_of)),
+        )
+        for v in sorted(names))

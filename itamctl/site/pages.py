@@ -33,6 +33,14 @@ def _book_values(ctx: SiteContext) -> dict[str, str]:
     return {row["id"]: row.get("book_value", "") for row in costs["items"]}
 
 
+def _vendor_spend(ctx: SiteContext) -> dict[str, dict[str, str]]:
+    """Vendor id → the core's spend with them (``costs`` report ``spend_by_vendor``); empty without costs."""
+    costs = ctx.reports.get("costs")
+    if not isinstance(costs, dict):
+        return {}
+    return {row["vendor"]: row for row in costs.get("spend_by_vendor", [])}
+
+
 def inventory_rows(ctx: SiteContext) -> list[dict[str, Any]]:
     book = _book_values(ctx)
     return [{**{k: a.get(k, "") for k in INVENTORY_COLUMNS}, "book_value": book.get(a["id"], "")}
@@ -102,6 +110,7 @@ def section_pages(ctx: SiteContext, registry_root: Path | None = None,
     """``(path, Markdown)`` of the section pages (the navigation)."""
     data = ctx.page_data()
     data["book"] = _book_values(ctx)
+    data["spend"] = _vendor_spend(ctx)
     data["attention"] = annotate(ctx)
     data["charts"] = charts.budget_charts(ctx.reports.get("budget"))
     data["has_ics"] = isinstance(ctx.reports.get("ics"), str)
@@ -134,6 +143,7 @@ def item_pages(ctx: SiteContext) -> Iterator[tuple[str, str]]:
               "costs_available": isinstance(costs, dict) and "items" in costs, "source_url": ctx.source_url,
               "items": items, "costs": per_asset,
               "ended": {a["id"] for a in ctx.assets if a["ended"]}, "status_counts": _status_counts(items)}
+    spend = _vendor_spend(ctx)
     groups = {by: {g["key"]: g for g in costs.get(f"groups_by_{by}", [])} if isinstance(costs, dict) else {}
               for by in ("location", "vendor")}
     for asset in ctx.assets:
@@ -149,6 +159,7 @@ def item_pages(ctx: SiteContext) -> Iterator[tuple[str, str]]:
                                                     **common)
     for vendor in ctx.vendors:
         yield f"vendor/{vendor['id']}.md", render("vendor.md.j2", v=vendor, group=groups["vendor"].get(vendor["id"]),
+                                                      spend=spend.get(vendor["id"]),
                                                       **common)
 
 

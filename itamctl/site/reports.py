@@ -60,14 +60,16 @@ def budget(registry: Registry, as_of: date) -> dict | None:
 
 def costs(registry: Registry, as_of: date) -> dict | None:
     """``itamctl costs --format json``, each item with its depreciation schedule (``itamctl depreciation``),
-    plus its groups per location and purchase vendor (``--by location``, ``--by vendor``)."""
-    from itamctl.finance.costs import costs_report, regrouped
+    plus its groups per location and purchase vendor (``--by location``, ``--by vendor``) and the spend per
+    vendor (:func:`itamctl.finance.costs.vendor_spend`: assets bought + license and contract payments)."""
+    from itamctl.finance.costs import costs_report, regrouped, vendor_spend
     from itamctl.finance.schedule_report import schedule_view
 
     report = costs_report(registry, as_of)
     result = report.to_json()
     for by in ("location", "vendor"):
         result[f"groups_by_{by}"] = [g.to_json(key=True) for g in regrouped(report, by).groups]
+    result["spend_by_vendor"] = [s.to_json() for s in vendor_spend(registry, report)]
     assets = {a.id: a for a in registry.assets}
     for item in result["items"]:
         item["schedule"] = schedule_view(assets[item["id"]], registry.settings, as_of).to_json()

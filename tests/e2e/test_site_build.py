@@ -92,7 +92,9 @@ def test_only_web_and_mail_links(hostile_site):
     asset = (hostile_site / "asset" / "H-00.html").read_text(encoding="utf-8")
     assert 'href="https://example.com/ok"' in asset
     directory = (hostile_site / "directory.html").read_text(encoding="utf-8")
-    assert 'href="https://acme.example"' in directory and "[x](javascript" in visible(directory)
+    assert "[x](javascript" in visible(directory)
+    # A vendor's website is linked on its page (the vendors list keeps contact and e-mail).
+    assert 'href="https://acme.example"' in (hostile_site / "vendor" / "acme.html").read_text(encoding="utf-8")
 
 
 def test_sensitive_fields_are_never_rendered(hostile_site):
@@ -345,6 +347,27 @@ def test_location_and_vendor_pages(demo_site):
     # Out of the navigation like the other item pages.
     nav = (demo_site / "index.html").read_text(encoding="utf-8").split('class="md-tabs"', 1)[1].split("</nav>", 1)[0]
     assert "location/" not in nav and "vendor/" not in nav
+
+
+def test_vendor_pages_and_list_show_the_cores_spend(demo_site):
+    """Issue 15: spend per vendor (assets bought + license and contract payments) is the core's figure."""
+    from datetime import date
+
+    from itamctl.finance.costs import costs_report, vendor_spend
+    from itamctl.pipeline import load_valid_registry
+
+    registry = load_valid_registry(DEMO)
+    spend = vendor_spend(registry, costs_report(registry, date.fromisoformat(AS_OF)))
+    assert all(any(getattr(s, part) for s in spend) for part in ("assets", "licenses", "contracts"))
+    directory = visible((demo_site / "directory.html").read_text(encoding="utf-8").split('id="vendors"', 1)[1])
+    for s in spend:
+        page = visible((demo_site / "vendor" / f"{s.vendor}.html").read_text(encoding="utf-8"))
+        shown = page.split("Spent on", 1)[1]
+        for label, value in (("Assets bought", s.assets), ("License payments", s.licenses),
+                             ("Contract payments", s.contracts), (f"Total to {AS_OF}", s.total)):
+            assert re.search(rf"{re.escape(label)}\s+{re.escape(f'{value:,.2f}')}\b", shown), (s.vendor, label)
+        assert f"{s.total:,.2f} EUR to {AS_OF}" in page
+        assert f"{s.total:,.2f}" in directory
 
 
 def test_dashboard_cards_for_this_and_next_fiscal_year(demo_site):

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from itamctl.finance.costs import costs_report
+from itamctl.finance.costs import costs_report, vendor_spend
 from itamctl.finance.tco import asset_costs, tco
 from tests.helpers_finance import FinanceRegistry
 
@@ -176,3 +176,22 @@ def test_report_for_selected_ids(registry):
     assert [i.id for i in report.items] == ["A-2"]
     with pytest.raises(KeyError):
         costs_report(registry, date(2025, 6, 30), ids=["NOPE"])
+
+
+def test_vendor_spend_adds_assets_bought_and_license_and_contract_payments(registry):
+    """Issue 15: spend per vendor, by hand. As of 2025-06-30:
+    acme   assets A-1 1200 (A-3 planned: nothing); LIC-2 5000 once; CTR-1 900 on 2024-01-01 and (auto) 2025-01-01.
+    globex assets A-2 900; LIC-1 10 seats x 100 GBP on 2024-01-01 (1.2) and 2025-01-01 (1.25) = 1200 + 1250;
+           CTR-2 100 USD on 2024-10-01 (0.9; manual renewal not followed) = 90.
+    Every payment counts, whoever owned the covered assets then (TCO shares count only those)."""
+    spend = {s.vendor: s for s in vendor_spend(registry, costs_report(registry, date(2025, 6, 30)))}
+    assert set(spend) == {"acme", "globex"}
+    acme, globex = spend["acme"], spend["globex"]
+    assert (acme.assets, acme.licenses, acme.contracts, acme.total) == (D(1200), D(5000), D(1800), D(8000))
+    assert (globex.assets, globex.licenses, globex.contracts, globex.total) == (D(900), D(2450), D(90), D(3440))
+    assert acme.to_json() == {"vendor": "acme", "assets": "1200.00", "licenses": "5000.00",
+                              "contracts": "1800.00", "total": "8000.00"}
+    early = {s.vendor: s for s in vendor_spend(registry, costs_report(registry, date(2024, 1, 5)))}
+    # before A-2's purchase (2024-01-10): the 2024-01-01 payments only
+    assert (early["globex"].assets, early["globex"].licenses, early["globex"].total) == (D(0), D(1200), D(1200))
+    assert early["acme"].total == D(5000) + D(900)
