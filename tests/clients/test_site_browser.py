@@ -267,6 +267,22 @@ def test_portal_dashboard_item_and_filtered_list(demo_site, tmp_path, width):
         assert _wait(lambda: "vendors-q=apple" in driver.current_url
                      and "people-team=Engineering" in driver.current_url)
 
+        # The expiries page: one box filters every month's table, from the URL; empty months go.
+        driver.get(f"{base}/expiries.html?event=cancel%20by")
+        count = _wait(lambda: driver.find_elements(By.CSS_SELECTOR, ".itam-filter__count"))
+        assert _wait(lambda: re.fullmatch(r"\d+ of \d+ shown", count[0].text))
+        shown, total = (int(n) for n in re.findall(r"\d+", count[0].text))
+        rows = [r for r in driver.find_elements(By.CSS_SELECTOR, ".md-content table tbody tr") if r.is_displayed()]
+        assert 0 < shown == len(rows) < total and all("cancel by" in r.text for r in rows)
+        months = [h.text for h in driver.find_elements(By.CSS_SELECTOR, ".md-content h2") if h.is_displayed()]
+        assert len({r.find_element(By.XPATH, "ancestor::table") for r in rows}) == len(months)
+        event = Select(driver.find_element(By.CSS_SELECTOR, ".itam-filter select[aria-label='Event']"))
+        event.select_by_visible_text("Event: all")
+        assert _wait(lambda: "event=" not in driver.current_url)
+        assert count[0].text == f"{total} of {total} shown"
+        assert _no_sideways_scroll(driver)
+        driver.save_screenshot(str(tmp_path / f"expiries-{width}.png"))
+
         driver.get(f"{base}/asset/LT-0012.html")
         assert "LT-0012" in driver.find_element(By.TAG_NAME, "h1").text
         head = driver.find_element(By.CSS_SELECTOR, ".itam-head").text

@@ -8,7 +8,8 @@
  * ticked (?all=1). A page with several filtered tables gives each box a data-prefix, which its URL
  * parameters start with (?people-q=…&people-team=IT). A cell's data-value, when present, is what it
  * sorts and filters by (a status cell shows badges but filters by its word). Every cell gets its
- * column heading as data-label, for the phone layout. */
+ * column heading as data-label, for the phone layout. A box with data-tables="following" filters every
+ * table after it (the expiries page: one table per month), matching each named column by its heading. */
 (function () {
   "use strict";
 
@@ -83,12 +84,27 @@
     return null;
   }
 
+  function tablesAfter(node) {
+    return Array.prototype.filter.call(document.querySelectorAll(".md-content table"), function (t) {
+      return t.tHead && t.tBodies[0] && (node.compareDocumentPosition(t) & Node.DOCUMENT_POSITION_FOLLOWING);
+    });
+  }
+
   function makeFilter(box) {
     var table = tableAfter(box);
     if (box.dataset.itamReady || !table || !table.tHead) return;
     box.dataset.itamReady = "1";
-    var heads = Array.prototype.map.call(table.tHead.rows[0].cells, function (th) { return th.textContent.trim(); });
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var tables = box.dataset.tables === "following" ? tablesAfter(box) : [table];
+    var rows = [], columns = [];  // columns[i]: heading -> index in rows[i]'s table
+    tables.forEach(function (t) {
+      var heads = {};
+      Array.prototype.forEach.call(t.tHead.rows[0].cells, function (th, i) { heads[th.textContent.trim()] = i; });
+      Array.prototype.forEach.call(t.tBodies[0].rows, function (row) { rows.push(row); columns.push(heads); });
+    });
+    function valueOf(n, name) {
+      var index = columns[n][name];
+      return index === undefined ? "" : cellText(rows[n], index);
+    }
     var params = new URLSearchParams(window.location.search);
     var prefix = box.dataset.prefix ? box.dataset.prefix + "-" : "";
     var search = document.createElement("input");
@@ -100,14 +116,13 @@
     box.appendChild(search);
     var selects = [];
     (box.dataset.columns || "").split("|").forEach(function (name) {
-      var index = heads.indexOf(name);
-      if (index < 0) return;
+      if (!columns.some(function (heads) { return heads[name] !== undefined; })) return;
       var select = document.createElement("select");
       select.setAttribute("aria-label", name);
-      select.dataset.column = String(index);
+      select.dataset.column = name;
       select.dataset.key = prefix + key(name);
       var values = {};
-      rows.forEach(function (row) { values[cellText(row, index)] = true; });
+      rows.forEach(function (row, n) { values[valueOf(n, name)] = true; });
       select.appendChild(new Option(name + ": all", ""));
       Object.keys(values).sort(compare).forEach(function (v) { select.appendChild(new Option(v || "(none)", v)); });
       var wanted = params.get(select.dataset.key);
@@ -145,16 +160,23 @@
     }
     function apply() {
       var needle = search.value.trim().toLowerCase(), shown = 0;
-      rows.forEach(function (row) {
+      rows.forEach(function (row, n) {
         var ok = !needle || row.textContent.toLowerCase().indexOf(needle) >= 0;
         if (ok && all && !all.checked && row.classList.contains("itam-ended")) ok = false;
         selects.forEach(function (s) {
-          if (ok && s.selectedIndex > 0 && cellText(row, +s.dataset.column) !== s.value) ok = false;
+          if (ok && s.selectedIndex > 0 && valueOf(n, s.dataset.column) !== s.value) ok = false;
         });
         row.hidden = !ok;
         if (ok) shown++;
       });
       count.textContent = shown + " of " + rows.length + " shown";
+      if (tables.length > 1) tables.forEach(function (t) {  // a table with nothing shown goes, heading and all
+        var any = Array.prototype.some.call(t.tBodies[0].rows, function (r) { return !r.hidden; });
+        var block = t.closest(".md-typeset__scrollwrap") || t;
+        block.hidden = !any;
+        var head = block.previousElementSibling;
+        if (head && /^H[23]$/.test(head.tagName)) head.hidden = !any;
+      });
     }
     function changed() { apply(); remember(); }
     search.addEventListener("input", changed);
