@@ -245,6 +245,11 @@ def test_portal_dashboard_item_and_filtered_list(demo_site, tmp_path, width):
         assert _wait(lambda: "all=1" in driver.current_url)
         assert "101 of 101 shown" in driver.find_element(By.CSS_SELECTOR, ".itam-filter__count").text
         assert _no_sideways_scroll(driver)
+        # Not only the page: the table itself fits, its box does not scroll sideways either.
+        boxes = driver.execute_script(
+            "return Array.from(document.querySelectorAll('.md-content .md-typeset__table,"
+            " .md-content .md-typeset__scrollwrap')).map(e => [e.scrollWidth, e.clientWidth]);")
+        assert boxes and all(scroll <= client for scroll, client in boxes), boxes
         driver.save_screenshot(str(tmp_path / f"inventory-{width}.png"))
 
         # A list other than the inventory: its filter comes from the URL, ended rows wait behind the toggle.
