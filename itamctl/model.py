@@ -103,6 +103,8 @@ class Settings:
     policy: Mapping[str, str] = field(default_factory=dict)
     audit_interval_months: int | None = None
     cost_centers: tuple[str, ...] | None = None  # None: `cost_center` is free text
+    #: Settings ``source_url``: where the files are browsed online (ends with "/"), or None.
+    source_url: str | None = None
     doc: Document | None = field(default=None, compare=False, repr=False)
 
     @classmethod
@@ -145,6 +147,7 @@ class Settings:
             policy=MappingProxyType(policy),
             audit_interval_months=(d.get("audit") or {}).get("interval_months"),
             cost_centers=tuple(d["cost_centers"]) if "cost_centers" in d else None,
+            source_url=(d["source_url"].rstrip("/") + "/") if d.get("source_url") else None,
             doc=doc,
         )
 

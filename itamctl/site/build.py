@@ -78,7 +78,8 @@ def _items(registry_root: Path, as_of: date, at: str | None = None, source_url: 
            ) -> tuple[Registry, SiteContext, list[tuple[str, str]]]:
     """Load the registry (at git revision ``at``) and render the item pages (they need only :data:`ITEM_REPORTS`)."""
     registry = load_valid_registry(registry_root, at=at)
-    ctx = gather(registry, as_of, with_reports=False, source_url=source_url)
+    # Settings `source_url` wins over what the CLI found in the CI environment.
+    ctx = gather(registry, as_of, with_reports=False, source_url=registry.settings.source_url or source_url)
     add_reports(ctx, registry, ITEM_REPORTS)
     return registry, ctx, list(item_pages(ctx))
 

@@ -414,6 +414,34 @@ def test_item_pages_link_their_file_in_the_repository_on_ci(tmp_path):
     assert '<a href="https://github.com/acme/itam/blob/main/registry/assets/LT-0001.yaml">' in page
 
 
+def test_settings_source_url_links_files_off_github_and_wins_over_the_ci_environment(tmp_path):
+    """Issue 15 item 3: Settings `source_url` (any forge) gives each item page its file link."""
+    checkout = tmp_path / "checkout"
+    registry = small_registry(checkout / "registry")
+    settings = registry / "settings.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8")
+                        + "source_url: https://git.example.org/it/itam/src/branch/main/registry\n", encoding="utf-8")
+    code, out, err = run_cli("site", "build", "--registry", registry, "--out", tmp_path / "out", "--as-of", AS_OF)
+    assert code == 0, out + err
+    link = '<a href="https://git.example.org/it/itam/src/branch/main/registry/assets/LT-0001.yaml">'
+    assert link in (tmp_path / "out" / "asset" / "LT-0001.html").read_text(encoding="utf-8")
+    env = {"GITHUB_SERVER_URL": "https://github.com", "GITHUB_REPOSITORY": "acme/itam", "GITHUB_REF_NAME": "main",
+           "GITHUB_WORKSPACE": str(checkout)}
+    code, out, err = run_cli("site", "build", "--registry", registry, "--out", tmp_path / "ci", "--as-of", AS_OF,
+                             env=env)
+    page = (tmp_path / "ci" / "asset" / "LT-0001.html").read_text(encoding="utf-8")
+    assert code == 0 and link in page and "https://github.com/acme" not in page
+
+
+def test_settings_source_url_must_be_a_web_address(tmp_path):
+    registry = small_registry(tmp_path / "registry")
+    settings = registry / "settings.yaml"
+    settings.write_text(settings.read_text(encoding="utf-8") + "source_url: 'javascript:alert(1)'\n",
+                        encoding="utf-8")
+    code, out, _ = run_cli("validate", "--registry", registry)
+    assert code == 1 and "settings.yaml" in out and "source_url" in out
+
+
 def test_badges_headers_and_new_pages_keep_hostile_values_inert(tmp_path):
     """A waiver's reason (a badge's hover text), a serial (search tags) and a location's name stay text."""
     evil = HOSTILE["script"] + ' " onmouseover="alert(9)'
