@@ -26,6 +26,13 @@ _KIND = click.option("--kind", type=click.Choice(["asset", "license", "contract"
                      default="asset", show_default=True, help="What each row is.")
 
 
+def _table_options(func):
+    """The options `import csv` and `import xlsx` share (a spreadsheet of one kind, with a column map)."""
+    for option in reversed((_KIND, _MAP, _DATE_ORDER, registry_option, _DRY_RUN, _FORCE, format_option(*FORMATS))):
+        func = option(func)
+    return func
+
+
 @click.group("import")
 def importer() -> None:
     """Create registry files from another tool's export."""
@@ -77,13 +84,7 @@ def snipeit(csv_file: Path, kind: str | None, date_order: str | None, registry: 
 
 @importer.command("csv")
 @click.argument("csv_file", type=click.Path(path_type=Path, dir_okay=False))
-@_KIND
-@_MAP
-@_DATE_ORDER
-@registry_option
-@_DRY_RUN
-@_FORCE
-@format_option(*FORMATS)
+@_table_options
 def csv_(csv_file: Path, kind: str, mapping: tuple[str, ...], date_order: str | None, registry: Path,
          dry_run: bool, force: bool, fmt: str) -> None:
     """Import any spreadsheet's CSV export of one kind, with a column map.
@@ -103,13 +104,7 @@ def csv_(csv_file: Path, kind: str, mapping: tuple[str, ...], date_order: str | 
 @importer.command("xlsx")
 @click.argument("xlsx_file", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--sheet", default=None, help="The sheet to read [default: the first].")
-@_KIND
-@_MAP
-@_DATE_ORDER
-@registry_option
-@_DRY_RUN
-@_FORCE
-@format_option(*FORMATS)
+@_table_options
 def xlsx(xlsx_file: Path, sheet: str | None, kind: str, mapping: tuple[str, ...], date_order: str | None,
          registry: Path, dry_run: bool, force: bool, fmt: str) -> None:
     """Import one kind from a workbook sheet (header rows with merged cells are joined).

@@ -21,8 +21,8 @@ import git
 import pytest
 import yaml
 from conftest import REPO_ROOT, run_cli
+from helpers_clients import tool
 
-from tests.clients.test_workflows import tool
 from tests.helpers_tracking import asset, make_registry
 
 REPO = REPO_ROOT

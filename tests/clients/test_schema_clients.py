@@ -7,15 +7,14 @@ extra; a missing one fails the test (``pip install -e '.[test]'``).
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
-import sys
 from decimal import Decimal
 from pathlib import Path
 
 import jsonschema_rs
 import pytest
 from conftest import REPO_ROOT, run_cli
+from helpers_clients import tool
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -39,14 +38,6 @@ VARIANTS = [
     ("url-with-space", "vendor", "url: https://www.apple .com/\n", False),
     ("url-fine", "vendor", "url: https://www.apple.com/de/\n", True),
 ]
-
-
-def tool(name: str) -> str:
-    beside_python = Path(sys.executable).parent / name
-    found = str(beside_python) if beside_python.exists() else shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is not installed: it comes with the test extra (pip install -e '.[test]')")
-    return found
 
 
 def as_json(value):

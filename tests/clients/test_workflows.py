@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 import shlex
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ import git
 import pytest
 import yaml
 from conftest import REPO_ROOT
+from helpers_clients import actionlint, tool
 
 from tests.helpers_tracking import asset, make_registry, run
 
@@ -28,18 +28,6 @@ WORKFLOWS = OWN_WORKFLOWS + TEMPLATES  # this repository's CI and the ones `itam
 DEPENDABOT = [REPO / ".github" / "dependabot.yml", REPO / "itamctl" / "templates" / "repo" / "dependabot.yml"]
 REQUIRED = {"registry.yml", "daily-check.yml", "tests.yml"}
 PINNED = re.compile(r"(?P<action>[\w.-]+/[\w.-]+)@(?P<sha>[0-9a-f]{40}) # (?P<version>v\d+\.\d+\.\d+)")
-
-
-def tool(name: str) -> str:
-    beside_python = Path(sys.executable).parent / name
-    found = str(beside_python) if beside_python.exists() else shutil.which(name)
-    if found is None:
-        pytest.fail(f"{name} is not installed: it comes with the test extra (pip install -e '.[test]')")
-    return found
-
-
-def actionlint() -> str:
-    return tool("actionlint")
 
 
 def workflow_id(path: Path) -> str:

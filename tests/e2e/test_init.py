@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 from conftest import run_cli
+from helpers_clients import actionlint
 
 from itamctl.pipeline import open_registry
 from itamctl.scaffold import REPO_FILES, TEMPLATES, modeline, planned_files
-from tests.clients.test_workflows import actionlint
 
 
 def toplevel(path: Path) -> Path:
