@@ -16,6 +16,13 @@ cache. Cross-file rules still run on the whole model every time.
   only means no cache. Each entry is pickled on its own, read as a view into
   the pack (no copy) and unpickled only when it is used; one that does not
   unpickle is a miss.
+* Unchanged files are not even read: the pack also keeps, for each file of
+  the last run, its device, inode, size, modification and change times (in
+  nanoseconds) and blob id, as git's index does. A file whose ``lstat`` still
+  says the same is taken to have that blob id; any difference (an edit, a
+  ``touch``, a copy, a replaced file) means it is read and hashed again. A
+  file changed less than :data:`RACY_SECONDS` before it was looked at is not
+  remembered this way (an edit in the same tick of the clock would not show).
 * Off unless turned on: the CLI turns it on; ``--no-cache`` keeps it off.
 """
 
@@ -29,6 +36,7 @@ import os
 import pickle
 import struct
 import tempfile
+import time
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -38,6 +46,10 @@ MAGIC = b"itamctl-cache-3\n"
 _RECORD = struct.Struct("<32sI")
 #: A pack keeps the entries of its last run and, of earlier runs, at most this many more.
 KEEP_OLD = 20_000
+#: The record under this key holds the file signatures (``lstat``) of the last run, not an entry.
+STAT_KEY = bytes(32)
+#: A file modified this recently when it was looked at is not known by its signature.
+RACY_SECONDS = 2
 _enabled = False
 
 
@@ -112,7 +124,41 @@ class FileCache:
         self.path = cache_dir() / f"files-{name}.pickle"
         self._old = self._read()
         self._new: dict[bytes, bytes | memoryview] = {}
+        self._stats = self._read_stats(self._old.pop(STAT_KEY, None))
+        self._new_stats: dict[str, tuple[tuple[int, ...], bytes]] = {}
+        self._walked = False  # whether this run looked at the working tree (a revision's run keeps the index)
         self.hits = 0
+
+    @staticmethod
+    def _read_stats(raw: bytes | memoryview | None) -> dict[str, tuple[tuple[int, ...], bytes]]:
+        if raw is None:
+            return {}
+        try:
+            stats = pickle.loads(raw)
+        except Exception:
+            return {}
+        return stats if isinstance(stats, dict) else {}
+
+    @staticmethod
+    def _signature(info: os.stat_result) -> tuple[int, ...]:
+        return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_mode)
+
+    def known_blob(self, file: str, info: os.stat_result) -> bytes | None:
+        """The blob id of ``file`` if its ``lstat`` is the one the last run recorded; else None (read it).
+
+        Asking means this run reads the working tree: the signatures it notes replace the last run's.
+        """
+        self._walked = True
+        known = self._stats.get(file)
+        if known is None or not isinstance(known, tuple) or len(known) != 2:
+            return None
+        signature, blob = known
+        return blob if signature == self._signature(info) and isinstance(blob, bytes) else None
+
+    def note_stat(self, file: str, info: os.stat_result, blob: bytes) -> None:
+        """Remember that ``file`` with this ``lstat`` has the blob id ``blob`` (unless it changed just now)."""
+        if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= RACY_SECONDS * 1_000_000_000:
+            self._new_stats[file] = (self._signature(info), blob)
 
     def _read(self) -> dict[bytes, bytes | memoryview]:
         """Key -> pickled entry, each a view into the one pack read (no copy of 100 MB at 10^5 files)."""
@@ -171,11 +217,14 @@ class FileCache:
     def save(self) -> None:
         """Write this run's entries (and some of earlier runs'); failures leave no cache, never a broken one."""
         old = [key for key in self._old if key not in self._new]  # most recently used first
-        if not old[KEEP_OLD:] and self._new.keys() <= self._old.keys():
+        stats = self._new_stats if self._walked else self._stats
+        if not old[KEEP_OLD:] and self._new.keys() <= self._old.keys() and stats == self._stats:
             return  # nothing new to remember and nothing to forget
         entries = dict(self._new)
         for key in old[:KEEP_OLD]:
             entries[key] = self._old[key]
+        if stats:
+            entries[STAT_KEY] = pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")

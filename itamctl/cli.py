@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
+import sys
 import warnings
 from collections.abc import Iterator
 
@@ -146,4 +148,18 @@ def cli() -> None:
 
 
 def main() -> None:
-    cli(prog_name="itamctl")
+    """The ``itamctl`` program. It leaves without tearing the interpreter down once its output is flushed:
+    freeing a loaded registry object by object took ~0.1 s at 10^4 assets, for nothing."""
+    try:
+        cli(prog_name="itamctl")
+        code = 0
+    except SystemExit as exc:
+        if not isinstance(exc.code, int | None):
+            raise  # a message as the exit code: Python prints it
+        code = exc.code or 0
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):  # a closed pipe (itamctl ... | head): what Python itself would do
+        code = code or 120
+    os._exit(code)

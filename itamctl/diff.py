@@ -182,7 +182,8 @@ def diff_registries(base: Registry, head: Registry, as_of: date, *, base_name: s
         elif after is None:
             change, fields = "removed", ()
         else:
-            fields = field_changes(before.doc.data, after.doc.data)
+            same = before.doc is after.doc or before.doc.data == after.doc.data
+            fields = () if same else field_changes(before.doc.data, after.doc.data)
             if before.file != after.file:
                 fields = (*fields, FieldChange("file", before.file, after.file))
             if not fields:

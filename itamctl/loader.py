@@ -173,7 +173,7 @@ class _Marks:
     def position(self, path: JsonPath, key: bool) -> Position | None:
         """The position of the longest existing part of ``path`` (None: only the root exists)."""
         node, at, key_at, depth = self.data, 0, None, 0
-        ends = self.ends() if path else None
+        ends = None  # built only when a container has to be skipped (a scalar is one position)
         for part in path:
             if isinstance(node, dict):
                 if not isinstance(part, str) or part not in node:
@@ -183,13 +183,23 @@ class _Marks:
                     if name == part:
                         key_at, at, node = j, j + 1, child
                         break
-                    j = ends[j + 1]
+                    if isinstance(child, (dict, list)):
+                        if ends is None:
+                            ends = self.ends()
+                        j = ends[j + 1]
+                    else:
+                        j += 2
             elif isinstance(node, list):
                 if not isinstance(part, int) or not 0 <= part < len(node):
                     break
                 j = at + 1
-                for _ in range(part):
-                    j = ends[j]
+                for child in node[:part]:
+                    if isinstance(child, (dict, list)):
+                        if ends is None:
+                            ends = self.ends()
+                        j = ends[j]
+                    else:
+                        j += 1
                 key_at, at, node = None, j, node[part]
             else:
                 break
@@ -694,6 +704,16 @@ def display_namer(cwd: Path | None = None) -> Callable[[Path], str]:
     return name
 
 
+def display_inside(root: Path, cwd: Path | None = None) -> Callable[[str], str]:
+    """:func:`display_path` of ``root / rel`` for many POSIX paths ``rel`` inside ``root`` (a revision's files):
+    ``root``'s name worked out once, each file's by joining (no path object a file)."""
+    base = display_path(root, cwd)
+    if base == ".":
+        return lambda rel: rel
+    prefix = base.rstrip("/") + "/"
+    return lambda rel: prefix + rel
+
+
 def display_path(path: Path, cwd: Path | None = None) -> str:
     """The path as users should see it: relative to the working directory when possible."""
     cwd = cwd or Path.cwd()
@@ -703,8 +723,11 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
         return path.as_posix()
 
 
-def iter_registry_files(root: Path) -> Iterator[tuple[Path, Diagnostic | None]]:
+def iter_registry_files(root: Path, stats: dict[Path, os.stat_result] | None = None
+                        ) -> Iterator[tuple[Path, Diagnostic | None]]:
     """YAML files under ``root`` in a stable order; what is not read comes with a finding instead.
+
+    ``stats``, if given, gets the ``lstat`` of each regular file yielded (not of links).
 
     Not read: links that leave the registry (or loop, or lead nowhere),
     entries that are not regular files (a FIFO named ``*.yaml`` would block
@@ -737,7 +760,8 @@ def iter_registry_files(root: Path) -> Iterator[tuple[Path, Diagnostic | None]]:
                 continue
             path = base / name
             try:
-                mode = os.lstat(path).st_mode  # one system call for most files: a regular file, not a link
+                info = os.lstat(path)  # one system call for most files: a regular file, not a link
+                mode = info.st_mode
             except OSError:
                 mode = 0
             if stat.S_ISLNK(mode) and not inside(path, real_root):
@@ -752,6 +776,8 @@ def iter_registry_files(root: Path) -> Iterator[tuple[Path, Diagnostic | None]]:
                 yield path, Diagnostic(display_path(root), None, None, "yaml.too_many_files", Severity.ERROR,
                                        f"more than {MAX_FILES} YAML files in the registry; the rest are not read")
                 return
+            if stats is not None and stat.S_ISREG(mode):
+                stats[path] = info
             yield path, None
 
 

@@ -475,8 +475,15 @@ def build_registry(
     valid: Iterable[Document],
     all_documents: Iterable[Document],
     files: Iterable[str] = (),
+    *,
+    items: dict[int, tuple] | None = None,
 ) -> tuple[Registry, list[Diagnostic]]:
-    """Typed registry from schema-valid documents; Settings problems are findings."""
+    """Typed registry from schema-valid documents; Settings problems are findings.
+
+    ``items``, if given, keeps each document's model item (by the document's
+    identity and the report currency) for the next registry built with it:
+    the same document object gives the same item.
+    """
     valid = list(valid)
     all_documents = tuple(all_documents)
     diagnostics: list[Diagnostic] = []
@@ -501,8 +508,16 @@ def build_registry(
     buckets: dict[str, list[Item]] = {kind: [] for kind in ITEM_TYPES}
     for doc in valid:
         cls = ITEM_TYPES.get(doc.kind)
-        if cls is not None:
-            buckets[doc.kind].append(cls.from_document(doc, settings.currency))
+        if cls is None:
+            continue
+        known = items.get(id(doc)) if items is not None else None
+        if known is not None and known[0] is doc and known[1] == settings.currency:
+            item = known[2]
+        else:
+            item = cls.from_document(doc, settings.currency)
+            if items is not None:
+                items[id(doc)] = (doc, settings.currency, item)  # holds the document: its id stays its own
+        buckets[doc.kind].append(item)
     known: dict[str, str] = {}
     for doc in all_documents:
         if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("kind"), str):

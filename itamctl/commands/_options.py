@@ -17,9 +17,10 @@ from itamctl.render.escape import for_channel, for_stream, terminal
 
 
 def _set_cache(ctx: Any, param: Any, no_cache: bool) -> None:
-    from itamctl import cache
+    from itamctl import cache, pipeline
 
     cache.set_enabled(not no_cache)
+    pipeline.freeze_after_load(True)  # a command process keeps its registry until it exits
 
 
 def registry_option(func: Callable) -> Callable:

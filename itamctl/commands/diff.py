@@ -19,7 +19,15 @@ from itamctl.commands._options import (
 from itamctl.diagnostics import Severity
 from itamctl.diff import DiffReport, diff_registries, findings
 from itamctl.errors import EXIT_FINDINGS, UsageError
-from itamctl.pipeline import Checked, empty_registry, open_registry, open_snapshot, registry_snapshot, valid_or_fail
+from itamctl.pipeline import (
+    Checked,
+    empty_registry,
+    open_registry,
+    open_snapshot,
+    registry_snapshot,
+    shared_files,
+    valid_or_fail,
+)
 from itamctl.render import formats
 from itamctl.render.numbers import amount
 
@@ -70,12 +78,13 @@ def diff(registry: Path, base: str, head: str | None, as_of: date, fail_above: D
     if registry.exists() and not registry.is_dir():
         raise UsageError(f"--registry {registry} is a file, not the registry folder")
     sides = []
-    for rev, label in ((base, "base"), (head, "head")):
-        checked = _side(registry, rev, label)
-        name = f"{label} ({rev or 'working tree'})"
-        reg = valid_or_fail(checked, side=name) if checked.registry.files else checked.registry
-        warnings = tuple(d for d in checked.diagnostics if d.severity is not Severity.ERROR)
-        sides.append((reg, findings(reg, warnings, as_of)))
+    with shared_files():  # the sides share the documents and items of the files they have in common
+        for rev, label in ((base, "base"), (head, "head")):
+            checked = _side(registry, rev, label)
+            name = f"{label} ({rev or 'working tree'})"
+            reg = valid_or_fail(checked, side=name) if checked.registry.files else checked.registry
+            warnings = tuple(d for d in checked.diagnostics if d.severity is not Severity.ERROR)
+            sides.append((reg, findings(reg, warnings, as_of)))
     (old, old_findings), (new, new_findings) = sides
     report = diff_registries(old, new, as_of, base_name=base, head_name=head or "working tree",
                              base_findings=old_findings, head_findings=new_findings)

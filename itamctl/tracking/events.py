@@ -93,8 +93,12 @@ class Event:
     lead_days: tuple[int, ...]
     path: tuple[str | int, ...]  # the value the date comes from, for file:line
     file: str
-    line: int | None
     waiver: Waiver | None = field(default=None, compare=False)
+
+    @property
+    def line(self) -> int | None:
+        """The line of the value the date comes from (looked up when asked: most events are never shown)."""
+        return self.item.doc.position(self.path).line
 
     @property
     def name(self) -> str:
@@ -174,8 +178,7 @@ def _event(item: Item, kind: str, name: str, day: date, path: tuple, as_of: date
     days_left, status, stage = classify(day, as_of, leads)
     if is_closed:
         status = "closed"
-    pos = item.doc.position(path)
-    return Event(item, item.id, kind, name, day, days_left, status, stage, leads, path, item.file, pos.line,
+    return Event(item, item.id, kind, name, day, days_left, status, stage, leads, path, item.file,
                  event_waiver(item, name, status, as_of))
 
 
@@ -214,14 +217,26 @@ def _key(event: Event) -> tuple:
     return (event.date, event.id, EVENT_TYPES.index(event.event))
 
 
+_last: tuple[Registry, date, tuple[Event, ...]] | None = None
+
+
 def registry_events(registry: Registry, as_of: date) -> list[Event]:
-    """Every event of the registry on ``as_of``, by date, then id."""
+    """Every event of the registry on ``as_of``, by date, then id.
+
+    The last registry's events are kept (a registry is immutable): ``check`` asks
+    for them in a policy rule and again for its report.
+    """
+    global _last
+    if _last is not None and _last[0] is registry and _last[1] == as_of:
+        return list(_last[2])
     found: list[Event] = []
     for asset in registry.assets:
         found.extend(asset_events(asset, registry.settings, as_of))
     for item in (*registry.licenses, *registry.contracts):
         found.extend(term_events(item, registry.settings, as_of))
-    return sorted(found, key=_key)
+    found.sort(key=_key)
+    _last = (registry, as_of, tuple(found))
+    return found
 
 
 def select(

@@ -131,3 +131,84 @@ def test_a_registry_read_from_the_cache_does_not_import_the_schema_libraries(reg
     registry.replace("people.yaml", "Alice Example", "Alice Exemplary")
     edited = subprocess.run([sys.executable, "-c", script, str(registry.root)], capture_output=True, text=True, env=env)
     assert edited.stdout.strip() == "['jsonschema', 'jsonschema_rs', 'referencing']", edited.stderr
+
+
+def _no_racy_window(monkeypatch) -> None:
+    """Files just written count as settled (a test cannot make their change time older)."""
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)
+
+
+def _reads(monkeypatch) -> list[str]:
+    """The files the pipeline reads from disk from now on (a spy on the real reader)."""
+    from itamctl import pipeline
+
+    seen: list[str] = []
+    real = pipeline.read_file
+
+    def spy(path, file, limit):
+        seen.append(file)
+        return real(path, file, limit)
+
+    monkeypatch.setattr(pipeline, "read_file", spy)
+    return seen
+
+
+def test_an_unchanged_file_is_not_even_read(registry, monkeypatch):
+    from itamctl.pipeline import open_registry
+
+    cache.set_enabled(True)
+    _no_racy_window(monkeypatch)
+    first = open_registry(registry.root)  # reads every file and notes its lstat
+    reads = _reads(monkeypatch)
+    second = open_registry(registry.root)
+    assert reads == []
+    assert second.diagnostics == first.diagnostics and second.registry.files == first.registry.files
+    registry.replace("people.yaml", "name: Alice Example", "name: Alice Exampel")  # same size, new times
+    third = open_registry(registry.root)
+    assert reads == [str(registry.root / "people.yaml")]
+    assert any(p.name == "Alice Exampel" for p in third.registry.people)
+
+
+def test_files_changed_just_before_a_run_are_read_again_next_time(registry, monkeypatch):
+    from itamctl.pipeline import open_registry
+
+    cache.set_enabled(True)
+    then = os.stat(registry.root).st_mtime_ns - 60 * 1_000_000_000
+    for path in registry.root.rglob("*.yaml"):  # modified a minute ago, but the change time (ctime) is now
+        os.utime(path, ns=(then, then))
+    open_registry(registry.root)
+    reads = _reads(monkeypatch)
+    open_registry(registry.root)
+    assert sorted(reads) == sorted(str(p) for p in registry.root.rglob("*.yaml"))  # none trusted by its lstat yet
+
+
+def test_a_revision_run_keeps_the_working_trees_file_index(registry, monkeypatch):
+    import subprocess
+
+    from itamctl.pipeline import open_registry
+
+    cache.set_enabled(True)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "r"]):
+        subprocess.run(["git", *args], cwd=registry.root, env=env, check=True)
+    _no_racy_window(monkeypatch)
+    open_registry(registry.root)
+    open_registry(registry.root, at="HEAD")  # a revision: no lstat to note, the index stays
+    reads = _reads(monkeypatch)
+    open_registry(registry.root)
+    assert reads == []
+
+
+def test_diff_sides_share_the_files_they_have_in_common(registry):
+    from itamctl.pipeline import open_registry, shared_files
+
+    cache.set_enabled(True)
+    with shared_files():
+        one = open_registry(registry.root)
+        two = open_registry(registry.root)
+    assert one.registry.assets and all(a is b for a, b in zip(one.registry.assets, two.registry.assets, strict=True))
+    assert one.diagnostics == two.diagnostics
+    three = open_registry(registry.root)  # outside: a registry of its own
+    assert not any(a is b for a, b in zip(one.registry.assets, three.registry.assets, strict=True))
+    assert one.registry.assets == three.registry.assets

@@ -7,6 +7,8 @@ data, positions, document numbers and findings.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from conftest import REPO_ROOT
 from hypothesis import given, settings
@@ -68,3 +70,14 @@ def test_the_fast_path_is_taken_for_plain_files_only():
 @given(st.text(alphabet="ab: -[]{},\n'\"#?|>.1", max_size=60))
 def test_any_text_loads_the_same_either_way(text):
     _same(*_both(text))
+
+
+@pytest.mark.parametrize("root", [".", "registry", "sub/registry", "../elsewhere/registry", "/abs/registry"])
+def test_display_inside_equals_display_path(tmp_path, root):
+    from itamctl.loader import display_inside, display_path
+
+    cwd = tmp_path / "work"
+    for base in (Path(root), cwd / root if not root.startswith("/") else Path(root), cwd):
+        name = display_inside(base, cwd)
+        for rel in ("settings.yaml", "assets/laptops/LT-1.yaml"):
+            assert name(rel) == display_path(base / rel, cwd)

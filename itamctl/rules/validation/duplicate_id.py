@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from itamctl.diagnostics import Diagnostic
+from itamctl.loader import Document
 from itamctl.model import Registry
 
 ID = "duplicate_id"
@@ -15,18 +16,15 @@ WAIVABLE = False
 
 
 def check(registry: Registry) -> Iterator[Diagnostic]:
-    first_seen: dict[str, tuple[str, int, str]] = {}
+    first_seen: dict[str, Document] = {}
     for doc in registry.documents:
         item_id = doc.data.get("id")
         if not isinstance(item_id, str):
             continue
-        line = doc.position(("id",)).line
-        kind = doc.data.get("kind", "document")
-        if item_id in first_seen:
-            file, first_line, first_kind = first_seen[item_id]
+        first = first_seen.setdefault(item_id, doc)
+        if first is not doc:  # positions are looked up only for a duplicate
+            kind = first.data.get("kind", "document")
             yield doc.diagnostic(
                 ("id",), ID,
-                f"id '{item_id}' is already used by the {first_kind} in {file}:{first_line}",
+                f"id '{item_id}' is already used by the {kind} in {first.file}:{first.position(('id',)).line}",
             )
-        else:
-            first_seen[item_id] = (doc.file, line, kind)
