@@ -129,6 +129,15 @@ class Document:
         return Diagnostic(self.file, pos.line, pos.column, rule, severity, message)
 
 
+def _span(node: Any) -> int:
+    """How many positions ``node`` takes in a document's marks (itself, then each key and value inside)."""
+    if isinstance(node, dict):
+        return 1 + sum(1 + _span(child) if isinstance(child, (dict, list)) else 2 for child in node.values())
+    if isinstance(node, list):
+        return 1 + sum(_span(child) if isinstance(child, (dict, list)) else 1 for child in node)
+    return 1
+
+
 class _Marks:
     """A fast-path document's positions: (line, column) pairs, 0-based, in document order.
 
@@ -138,13 +147,26 @@ class _Marks:
     unless one is asked for (``Document.values`` / ``Document.keys``).
     """
 
-    __slots__ = ("_ends", "_tables", "data", "marks")
+    __slots__ = ("_ends", "_spent", "_tables", "data", "marks")
 
     def __init__(self, data: Any, marks: array) -> None:
         self.data = data
         self.marks = marks
         self._tables: tuple[dict, dict] | None = None
         self._ends: array | None = None
+        self._spent = 0  # nodes counted to skip containers; past half the document, the end table is built
+
+    def _skip(self, node: Any, at: int) -> int:
+        """The index just past the container ``node`` whose value position is ``at``.
+
+        A few lookups count the skipped containers' nodes; once that has cost half
+        a walk of the document, :meth:`ends` is built and every later skip is one step.
+        """
+        if self._ends is None and self._spent * 2 < len(self.marks):
+            span = _span(node)
+            self._spent += span
+            return at + span
+        return self.ends()[at]
 
     def ends(self) -> array:
         """For each value's position index, the index just past everything in it (one pass, when first asked):
@@ -173,8 +195,7 @@ class _Marks:
     def position(self, path: JsonPath, key: bool) -> Position | None:
         """The position of the longest existing part of ``path`` (None: only the root exists)."""
         node, at, key_at, depth = self.data, 0, None, 0
-        ends = None  # built only when a container has to be skipped (a scalar is one position)
-        for part in path:
+        for part in path:  # a scalar sibling is one position (two with its key); a container is skipped
             if isinstance(node, dict):
                 if not isinstance(part, str) or part not in node:
                     break
@@ -183,23 +204,13 @@ class _Marks:
                     if name == part:
                         key_at, at, node = j, j + 1, child
                         break
-                    if isinstance(child, (dict, list)):
-                        if ends is None:
-                            ends = self.ends()
-                        j = ends[j + 1]
-                    else:
-                        j += 2
+                    j = self._skip(child, j + 1) if isinstance(child, (dict, list)) else j + 2
             elif isinstance(node, list):
                 if not isinstance(part, int) or not 0 <= part < len(node):
                     break
                 j = at + 1
                 for child in node[:part]:
-                    if isinstance(child, (dict, list)):
-                        if ends is None:
-                            ends = self.ends()
-                        j = ends[j]
-                    else:
-                        j += 1
+                    j = self._skip(child, j) if isinstance(child, (dict, list)) else j + 1
                 key_at, at, node = None, j, node[part]
             else:
                 break

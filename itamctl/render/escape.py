@@ -34,10 +34,14 @@ def _shown(char: str) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
+def _shown_match(match: re.Match) -> str:
+    return _shown(match.group())
+
+
 def terminal(value: object) -> str:
     """One value (a name, a path, a message) for a terminal: every control character shown escaped."""
     text = "" if value is None else str(value)
-    return CONTROL.sub(lambda m: _shown(m.group()), text)
+    return CONTROL.sub(_shown_match, text) if CONTROL.search(text) else text
 
 
 #: What the renderers themselves put in human output: line breaks, tabs and colour (SGR) sequences.

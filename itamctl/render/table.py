@@ -30,6 +30,8 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right:
         for i, cell in enumerate(row):
             widths[i] = max(widths[i], len(cell))
 
+    right = frozenset(right)
+
     def line(row: Sequence[str]) -> str:
         parts = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)]
         return "  ".join(parts).rstrip()

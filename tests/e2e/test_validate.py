@@ -176,6 +176,26 @@ def test_the_console_script_on_a_binary_file(registry):
     assert proc.stderr == ""
 
 
+@pytest.mark.slow
+def test_the_console_script_flushes_everything_before_it_leaves(tmp_path):
+    # main() leaves without the interpreter's teardown: every byte must still be out, with the right exit code
+    assert SCRIPT.exists(), f"{SCRIPT} is missing: the [project.scripts] entry point did not install"
+    env = {k: v for k, v in os.environ.items() if k != "GITHUB_ACTIONS"}
+    demo = str(REPO_ROOT / "registry")
+    for args, code in ((["costs", "--as-of", "2026-11-28", "--format", "csv"], 0),
+                       (["validate"], 0), (["check", "--as-of", "2026-11-28", "--format", "json"], 1)):
+        expected = run_cli(*args, "--registry", demo)
+        out = tmp_path / "out"
+        with out.open("wb") as stream:  # a file, not a pipe: nothing reads while it is written
+            proc = subprocess.run([str(SCRIPT), *args, "--registry", demo], stdout=stream, stderr=subprocess.PIPE,
+                                  env=env, check=False)
+        assert (proc.returncode, out.read_text(encoding="utf-8")) == (code, expected[1]), args
+        assert expected[0] == code
+    proc = subprocess.run([str(SCRIPT), "validate", "--registry", str(tmp_path / "none")], capture_output=True,
+                          text=True, env=env, check=False)
+    assert proc.returncode == 2 and proc.stderr.startswith("itamctl: error: registry folder not found")
+
+
 # --- property-based: whatever the documents hold, validation never raises ----------------------
 
 SCALARS = st.one_of(

@@ -170,3 +170,15 @@ def test_a_waived_event_carries_its_waiver(tmp_path):
     assert ev[("LT-2", "warranty_end")].waiver is None
     lapsed = events_of(tmp_path / "later", asset("LT-1", warranty_end="2026-06-30", extra=waivers), as_of="2027-04-01")
     assert lapsed[("LT-1", "warranty_end")].waiver is None  # until is inclusive; the day after it lapses
+
+
+def test_events_of_the_same_registry_are_computed_once_and_handed_out_as_new_lists(tmp_path):
+    reg = load_valid_registry(make_registry(tmp_path / "reg", asset("A-1", warranty_end="2026-12-01")))
+    day = date(2026, 11, 28)
+    first = registry_events(reg, day)
+    first.clear()  # a caller's list is its own
+    again = registry_events(reg, day)
+    assert again and again == registry_events(reg, day)
+    assert again[0] is registry_events(reg, day)[0]  # the same events, not computed again
+    assert registry_events(reg, date(2027, 1, 1))[0].status == "expired"  # another day: computed for it
+    assert again[0].line == reg.assets[0].doc.position(again[0].path).line  # the line, looked up when asked
