@@ -233,10 +233,10 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
         loaded.schema.extend(_schema_findings(documents, validator))
         result.diagnostics.extend(problems)
         result.files.append(file)
-    checked = _check(root, loaded)
-    if cache is not None:
+    if cache is not None:  # saved, and its pack let go, before the model is built: both never in memory at once
         cache.save()
-    return checked
+        del cache
+    return _check(root, loaded)
 
 
 def _load(sources: Callable[[int], list[_Source | Diagnostic]], validator: SchemaValidator,
@@ -516,9 +516,11 @@ def open_snapshot(root: Path, snapshot: Snapshot) -> Checked:
                 out.append(_Source(file, b.data, bytes.fromhex(b.oid) if b.oid else None, fetch(b.oid)))
         return out
 
-    checked = _check(root, _load(sources, validator, cache))
-    if cache is not None:
+    loaded = _load(sources, validator, cache)
+    if cache is not None:  # as in open_registry: the pack is let go before the model is built
         cache.save()
+        del cache
+    checked = _check(root, loaded)
     registry = replace(checked.registry, schema_extensions=extensions, revision=current[0].revision)
     return Checked(registry, checked.diagnostics)
 
