@@ -140,11 +140,12 @@ class FileCache:
         return stats if isinstance(stats, dict) else {}
 
     @staticmethod
-    def _signature(info: os.stat_result) -> tuple[int, ...]:
+    def signature(info: os.stat_result) -> tuple[int, ...]:
+        """What the index compares of a file's ``lstat``: device, inode, size, mtime_ns, ctime_ns, mode."""
         return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_mode)
 
-    def known_blob(self, file: str, info: os.stat_result) -> bytes | None:
-        """The blob id of ``file`` if its ``lstat`` is the one the last run recorded; else None (read it).
+    def known_blob(self, file: str, signature: tuple[int, ...]) -> bytes | None:
+        """The blob id of ``file`` if its signature is the one the last run recorded; else None (read it).
 
         Asking means this run reads the working tree: the signatures it notes replace the last run's.
         """
@@ -152,13 +153,15 @@ class FileCache:
         known = self._stats.get(file)
         if known is None or not isinstance(known, tuple) or len(known) != 2:
             return None
-        signature, blob = known
-        return blob if signature == self._signature(info) and isinstance(blob, bytes) else None
+        old, blob = known
+        return blob if old == signature and isinstance(blob, bytes) else None
 
-    def note_stat(self, file: str, info: os.stat_result, blob: bytes) -> None:
-        """Remember that ``file`` with this ``lstat`` has the blob id ``blob`` (unless it changed just now)."""
-        if time.time_ns() - max(info.st_mtime_ns, info.st_ctime_ns) >= RACY_SECONDS * 1_000_000_000:
-            self._new_stats[file] = (self._signature(info), blob)
+    def note_stat(self, file: str, signature: tuple[int, ...], blob: bytes) -> None:
+        """Remember that ``file`` with this signature has the blob id ``blob`` (unless it changed just now)."""
+        if time.time_ns() - max(signature[3], signature[4]) >= RACY_SECONDS * 1_000_000_000:
+            record = (signature, blob)
+            old = self._stats.get(file)
+            self._new_stats[file] = old if old == record else record  # the same record held once, not twice
 
     def _read(self) -> dict[bytes, bytes | memoryview]:
         """Key -> pickled entry, each a view into the one pack read (no copy of 100 MB at 10^5 files)."""

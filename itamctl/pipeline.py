@@ -143,7 +143,7 @@ def diagnostics_json(diagnostics: Sequence[Diagnostic], files: int) -> dict:
     return {"diagnostics": [d.to_json() for d in diagnostics], "summary": {**counts(diagnostics), "files": files}}
 
 
-@dataclass
+@dataclass(slots=True)
 class _Source:
     """One file to load: its name in findings, its content (or why it has none) and its git blob id if known.
 
@@ -154,7 +154,7 @@ class _Source:
     data: bytes | Diagnostic | None
     blob: bytes | None = None
     fetch: Callable[[], bytes | Diagnostic] | None = None
-    stat: os.stat_result | None = None  # a working-tree file's lstat, noted in the cache with its blob id
+    stat: tuple[int, ...] | None = None  # a working-tree file's lstat signature, noted in the cache with its blob id
 
 
 def _reader(path: Path, file: str, limit: int) -> Callable[[], bytes | Diagnostic]:
@@ -201,22 +201,26 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
     validator = SchemaValidator(root)
     cache = _cache(root, ((PurePosixPath(shown).name, blob_id(content)) for shown, content in validator.extensions))
 
-    def sources(limit: int) -> list[_Source | Diagnostic]:
+    def sources(limit: int, only: Callable[[str], bool] | None) -> list[_Source | Diagnostic]:
         out: list[_Source | Diagnostic] = []
         shown = display_namer()
         stats: dict[Path, os.stat_result] | None = {} if cache is not None else None
         for path, problem in iter_registry_files(root, stats):
             if problem is not None:
-                out.append(problem)
+                if only is None:
+                    out.append(problem)
                 continue
             file = shown(path)
-            info = stats.get(path) if stats is not None else None
-            if info is not None and cache is not None and info.st_size <= limit:
-                blob = cache.known_blob(file, info)
+            if only is not None and not only(file):
+                continue
+            info = stats.pop(path, None) if stats is not None else None
+            signature = FileCache.signature(info) if info is not None else None
+            if signature is not None and cache is not None and info.st_size <= limit:
+                blob = cache.known_blob(file, signature)
                 if blob is not None and cache.key(file, blob) in cache:  # unchanged since the last run: not read
-                    out.append(_Source(file, None, blob, _reader(path, file, limit), info))
+                    out.append(_Source(file, None, blob, _reader(path, file, limit), signature))
                     continue
-            out.append(_Source(file, read_file(path, file, limit), stat=info))
+            out.append(_Source(file, read_file(path, file, limit), stat=signature))
         return out
 
     loaded = _load(sources, validator, cache)
@@ -239,7 +243,11 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
     return _check(root, loaded)
 
 
-def _load(sources: Callable[[int], list[_Source | Diagnostic]], validator: SchemaValidator,
+#: What lists a registry's files: ``(size limit, which files (None: all, with the listing's findings))``.
+Sources = Callable[[int, Callable[[str], bool] | None], list["_Source | Diagnostic"]]
+
+
+def _load(sources: Sources, validator: SchemaValidator,
           cache: FileCache | None) -> _Loaded:
     """Every file's entry (from the cache, or computed), in file order.
 
@@ -247,20 +255,21 @@ def _load(sources: Callable[[int], list[_Source | Diagnostic]], validator: Schem
     document raises the limit (``max_file_bytes``), those files are read again
     with it (the others do not depend on the limit).
     """
-    listed = sources(MAX_FILE_BYTES)
+    listed = sources(MAX_FILE_BYTES, None)
     entries = _entries(listed, validator, cache, MAX_FILE_BYTES)
     loaded = _assemble(listed, entries)
     if any(d.rule == "yaml.too_large" for d in loaded.result.diagnostics):
         limit = file_limit(loaded.result.documents)
         if limit != MAX_FILE_BYTES:
-            again = sources(limit)
-            done = {s.file: e for s, e in zip(listed, entries, strict=True)
-                    if isinstance(s, _Source) and not isinstance(s.data, Diagnostic)}
-            redo = [s for s in again if isinstance(s, _Source) and s.file not in done]
-            fresh = iter(_entries(redo, validator, cache, limit))
-            merged = [None if isinstance(s, Diagnostic) else done[s.file] if s.file in done else next(fresh)
-                      for s in again]
-            loaded = _assemble(again, merged)
+            # only the files that were not read are listed again (a second list of every file held
+            # alongside the first cost ~110 MB and a second walk at 10^5 files)
+            unread = {s.file for s in listed if isinstance(s, _Source) and isinstance(s.data, Diagnostic)}
+            again = {s.file: s for s in sources(limit, unread.__contains__) if isinstance(s, _Source)}
+            fresh = dict(zip(again, _entries(list(again.values()), validator, cache, limit), strict=True))
+            listed = [again.get(s.file, s) if isinstance(s, _Source) else s for s in listed]
+            entries = [fresh.get(s.file, e) if isinstance(s, _Source) else e
+                       for s, e in zip(listed, entries, strict=True)]
+            loaded = _assemble(listed, entries)
     return loaded
 
 
@@ -499,17 +508,20 @@ def open_snapshot(root: Path, snapshot: Snapshot) -> Checked:
 
     shown = display_inside(root)
 
-    def sources(limit: int) -> list[_Source | Diagnostic]:
+    def sources(limit: int, only: Callable[[str], bool] | None) -> list[_Source | Diagnostic]:
         if limit != MAX_FILE_BYTES and any(b.data is None and not b.oid for b in current[0].files):
             again = registry_snapshot(root, snapshot.commit, limit)
             current[0] = replace(again, revision=snapshot.revision) if again else current[0]
         out: list[_Source | Diagnostic] = [
             Diagnostic(display_path(root / rel), None, None, "yaml.symlink", Severity.WARNING,
-                       "symbolic link in a git revision; not followed") for rel in current[0].links]
+                       "symbolic link in a git revision; not followed") for rel in current[0].links
+        ] if only is None else []
         for b in current[0].files:
             if not is_registry_path(PurePosixPath(b.path)):
                 continue
             file = shown(b.path)
+            if only is not None and not only(file):
+                continue
             if b.data is None and not b.oid:
                 out.append(_Source(file, too_large(file, b.size, limit)))
             else:

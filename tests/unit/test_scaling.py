@@ -5,6 +5,8 @@ Behaviour only (never wall-clock times: speed belongs in benchmarks/).
 
 from __future__ import annotations
 
+import os
+
 import difflib
 import random
 
@@ -86,3 +88,24 @@ def test_settings_raise_the_file_limit(registry, tmp_path):
     registry.replace("settings.yaml", f"max_file_bytes: {4 * MAX_FILE_BYTES}\n", "max_file_bytes: 1000\n")
     code, out, _ = run_cli("validate", "--registry", str(registry.root))
     assert code == 1 and "max_file_bytes" in out and "schema.minimum" in out
+
+
+def test_a_raised_file_limit_reads_only_the_large_files_again_with_or_without_cache(registry):
+    import subprocess
+
+    from itamctl.loader import MAX_FILE_BYTES
+
+    registry.write("hr-export.yaml", _big_people(MAX_FILE_BYTES // 100))
+    registry.write("broken.yaml", "a: [\n")  # a finding of its own, kept where it was
+    registry.replace("settings.yaml", "currency: EUR\n", f"currency: EUR\nmax_file_bytes: {4 * MAX_FILE_BYTES}\n")
+    env = {"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com", "GIT_COMMITTER_NAME": "t",
+           "GIT_COMMITTER_EMAIL": "t@example.com"}
+    for args in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "r"]):
+        subprocess.run(["git", *args], cwd=registry.root, env={**os.environ, **env}, check=True)
+    args = ("validate", "--registry", str(registry.root), "--format", "json")
+    cold = run_cli(*args, "--no-cache")
+    assert cold[0] == 1 and "too_large" not in cold[1] and "hr-export.yaml" not in cold[1]
+    assert '"files": 9' in cold[1] and "broken.yaml" in cold[1]
+    assert run_cli(*args) == cold and run_cli(*args) == cold  # filling the cache, then from it
+    at = run_cli(*args, "--at", "HEAD", "--no-cache")
+    assert at == cold and run_cli(*args, "--at", "HEAD") == cold
