@@ -46,6 +46,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
@@ -115,7 +116,7 @@ class AssetCosts:
     def id(self) -> str:
         return self.asset.id
 
-    @property
+    @cached_property  # asked for by every renderer, several times a row
     def tco(self) -> Decimal | None:
         if not self.purchased:
             return None

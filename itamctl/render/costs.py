@@ -40,7 +40,7 @@ def _money_cells(item: AssetCosts, *, say: bool = True, show=money_str) -> list[
     (``say``), the rest are empty."""
     if not item.purchased:
         return [NOT_PURCHASED if say else "", *[""] * (len(MONEY_FIELDS) - 1)]
-    return ["" if getattr(item, name) is None else show(getattr(item, name)) for name in MONEY_FIELDS]
+    return ["" if (value := getattr(item, name)) is None else show(value) for name in MONEY_FIELDS]
 
 
 def render_csv(report: CostsReport, options: Options = PLAIN) -> str:

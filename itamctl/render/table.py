@@ -23,12 +23,16 @@ def _cell(value: Cell) -> str:
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
     """An aligned plain-text table; columns listed in ``right`` are right-aligned (numbers)."""
-    cells = [[_cell(c) for c in row] for row in rows]
+    cells = [[terminal(c) for c in row] for row in rows]  # terminal(None) is ""
     headers = [_cell(h) for h in headers]
-    widths = [len(h) for h in headers]
-    for row in cells:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
+    width = len(headers)
+    if all(len(row) == width for row in cells):
+        widths = [max(map(len, column)) for column in zip(headers, *cells, strict=True)]
+    else:
+        widths = [len(h) for h in headers]
+        for row in cells:
+            for i, cell in enumerate(row):
+                widths[i] = max(widths[i], len(cell))
 
     right = frozenset(right)
 

@@ -38,7 +38,7 @@ The calendar (:func:`calendar_events`) holds what is ahead and the last
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -217,26 +217,49 @@ def _key(event: Event) -> tuple:
     return (event.date, event.id, EVENT_TYPES.index(event.event))
 
 
-_last: tuple[Registry, date, tuple[Event, ...]] | None = None
+class _Computed:
+    """The events of one registry on one date: sorted, and by item."""
+
+    def __init__(self, registry: Registry, as_of: date) -> None:
+        self.registry, self.as_of = registry, as_of
+        found: list[Event] = []
+        settings = registry.settings
+        by_item: dict[int, list[Event]] = {}
+        for asset in registry.assets:
+            events = list(asset_events(asset, settings, as_of))
+            by_item[id(asset)] = events
+            found.extend(events)
+        for item in (*registry.licenses, *registry.contracts):
+            events = list(term_events(item, settings, as_of))
+            by_item[id(item)] = events
+            found.extend(events)
+        found.sort(key=_key)
+        self.events = tuple(found)
+        self.by_item = by_item  # by the item object's identity: ids can repeat in a registry with errors
+
+
+_last: _Computed | None = None
+
+
+def _computed(registry: Registry, as_of: date) -> _Computed:
+    """The last registry's events are kept (a registry is immutable): ``check`` asks for them in its
+    policy rules and again for its report."""
+    global _last
+    if _last is None or _last.registry is not registry or _last.as_of != as_of:
+        _last = _Computed(registry, as_of)
+    return _last
 
 
 def registry_events(registry: Registry, as_of: date) -> list[Event]:
-    """Every event of the registry on ``as_of``, by date, then id.
+    """Every event of the registry on ``as_of``, by date, then id."""
+    return list(_computed(registry, as_of).events)
 
-    The last registry's events are kept (a registry is immutable): ``check`` asks
-    for them in a policy rule and again for its report.
-    """
-    global _last
-    if _last is not None and _last[0] is registry and _last[1] == as_of:
-        return list(_last[2])
-    found: list[Event] = []
-    for asset in registry.assets:
-        found.extend(asset_events(asset, registry.settings, as_of))
-    for item in (*registry.licenses, *registry.contracts):
-        found.extend(term_events(item, registry.settings, as_of))
-    found.sort(key=_key)
-    _last = (registry, as_of, tuple(found))
-    return found
+
+def events_of(registry: Registry, as_of: date) -> Callable[[Item], Sequence[Event]]:
+    """The events of one item of ``registry`` on ``as_of`` (:func:`asset_events` or :func:`term_events`),
+    computed once for the whole registry: the policy rules look at every item's events."""
+    by_item = _computed(registry, as_of).by_item
+    return lambda item: by_item.get(id(item), ())
 
 
 def select(

@@ -7,7 +7,7 @@ from datetime import date
 
 from itamctl.model import Registry
 from itamctl.rules.finding import Finding
-from itamctl.tracking.events import asset_events
+from itamctl.tracking.events import events_of
 
 ID = "eol_passed"
 TITLE = "End of life passed"  # optional; else derived from the id
@@ -18,10 +18,11 @@ WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:
+    events = events_of(registry, as_of)
     for asset in registry.assets:
         if not asset.in_service:
             continue
-        for event in asset_events(asset, registry.settings, as_of):
+        for event in events(asset):
             if event.event == "end_of_life" and event.status == "expired":
                 derived = "" if asset.end_of_life else ", from purchase date + service life"
                 yield Finding(asset, event.path,

@@ -7,7 +7,7 @@ from datetime import date
 
 from itamctl.model import Registry
 from itamctl.rules.finding import Finding
-from itamctl.tracking.events import term_events
+from itamctl.tracking.events import events_of
 
 ID = "expired_license_in_use"
 DESCRIPTION = "a license past its end date (and not renewing automatically) still has assignments"
@@ -17,10 +17,11 @@ WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:
+    events = events_of(registry, as_of)
     for lic in registry.licenses:
         if not lic.assigned_to:
             continue
-        for event in term_events(lic, registry.settings, as_of):
+        for event in events(lic):
             if event.event == "license_end" and event.status == "expired":
                 n = len(lic.assigned_to)
                 yield Finding(lic, event.path,

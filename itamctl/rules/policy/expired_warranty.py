@@ -13,7 +13,7 @@ from datetime import date
 from itamctl.facts import running_on
 from itamctl.model import Registry
 from itamctl.rules.finding import Finding
-from itamctl.tracking.events import asset_events
+from itamctl.tracking.events import events_of
 
 ID = "expired_warranty"
 DESCRIPTION = "an asset that is deployed, in stock or in repair has a warranty end before the as-of date"
@@ -32,11 +32,12 @@ def extended(registry: Registry, as_of: date) -> set[str]:
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:
+    events = events_of(registry, as_of)
     covered = extended(registry, as_of)
     for asset in registry.assets:
         if not asset.in_service or asset.id in covered:
             continue
-        for event in asset_events(asset, registry.settings, as_of):
+        for event in events(asset):
             if event.event == "warranty_end" and event.status == "expired":
                 yield Finding(asset, event.path,
                               f"{asset.id} is {asset.status.replace('_', ' ')} but its {event.describe()}; "

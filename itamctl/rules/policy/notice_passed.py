@@ -7,7 +7,7 @@ from datetime import date
 
 from itamctl.model import Registry
 from itamctl.rules.finding import Finding
-from itamctl.tracking.events import term_events
+from itamctl.tracking.events import events_of
 
 ID = "notice_passed"
 TITLE = "Notice deadline passed"  # optional; else derived from the id
@@ -18,8 +18,9 @@ WAIVABLE = True
 
 
 def check(registry: Registry, as_of: date) -> Iterator[Finding]:
+    events_of_item = events_of(registry, as_of)
     for item in (*registry.licenses, *registry.contracts):
-        events = {e.event: e for e in term_events(item, registry.settings, as_of)}
+        events = {e.event: e for e in events_of_item(item)}
         cancel_by = events.get("cancel_by")
         if cancel_by is not None and cancel_by.status == "expired":
             renewal = events["renewal"]

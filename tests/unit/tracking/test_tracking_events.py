@@ -182,3 +182,21 @@ def test_events_of_the_same_registry_are_computed_once_and_handed_out_as_new_lis
     assert again[0] is registry_events(reg, day)[0]  # the same events, not computed again
     assert registry_events(reg, date(2027, 1, 1))[0].status == "expired"  # another day: computed for it
     assert again[0].line == reg.assets[0].doc.position(again[0].path).line  # the line, looked up when asked
+
+
+def test_the_events_of_an_item_are_those_of_the_registry(tmp_path):
+    """The policy rules read each item's events from the registry's (computed once), not anew."""
+    from itamctl.tracking.events import asset_events, events_of, term_events
+
+    reg = load_valid_registry(make_registry(
+        tmp_path / "reg", asset("LT-1", warranty_end="2026-10-10"), asset("LT-2", warranty_end="2027-01-10"),
+        license("LIC-1", end="2026-12-01"), contract("CTR-1", end="2026-01-31", renewal="manual")))
+    as_of = date(2026, 11, 28)
+    of = events_of(reg, as_of)
+    for item in reg.assets:
+        assert list(of(item)) == list(asset_events(item, reg.settings, as_of)) != []
+    for item in (*reg.licenses, *reg.contracts):
+        assert list(of(item)) == list(term_events(item, reg.settings, as_of)) != []
+    assert sum(len(of(item)) for item in reg.items()) == len(registry_events(reg, as_of))
+    later = events_of(reg, date(2027, 6, 1))  # another date: computed for it
+    assert [e.status for e in later(reg.assets[1])][0] == "expired"
