@@ -24,7 +24,8 @@ def _waiver(event: Event) -> str:
 
 
 def _where(event: Event) -> str:
-    return f"{event.file}:{event.line}" if event.line else event.file
+    line = event.line
+    return f"{event.file}:{line}" if line else event.file
 
 
 def _row(event: Event) -> list:

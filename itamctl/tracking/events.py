@@ -41,6 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 
 from itamctl.facts import (
     audit_due,
@@ -95,9 +96,9 @@ class Event:
     file: str
     waiver: Waiver | None = field(default=None, compare=False)
 
-    @property
+    @cached_property
     def line(self) -> int | None:
-        """The line of the value the date comes from (looked up when asked: most events are never shown)."""
+        """The line of the value the date comes from (looked up when first asked: most events are never shown)."""
         return self.item.doc.position(self.path).line
 
     @property
