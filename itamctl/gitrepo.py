@@ -247,10 +247,11 @@ class Repository:
             mode, kind, obj, size = meta.decode("ascii", "replace").split()
             yield mode, kind, obj, int(size) if size.isdigit() else 0, path.decode("utf-8", "surrogateescape")
 
-    def files_at(self, rev: str, folder: PurePosixPath, wanted: Callable[[PurePosixPath], bool], *,
+    def files_at(self, rev: str, folder: PurePosixPath, wanted: Callable[[str], bool], *,
                  max_file_bytes: int | None = None,
                  read: Callable[[list[tuple[str, str]]], Collection[str]] | None = None) -> Snapshot | None:
-        """The files of ``folder`` at ``rev`` for which ``wanted(path)`` holds; None when the folder
+        """The files of ``folder`` at ``rev`` for which ``wanted(path)`` holds (a POSIX path inside ``folder``,
+        as a string); None when the folder
         does not exist there. Raises (exit 2) when ``folder`` is a file at ``rev``.
 
         ``read``, given every ``(path, object name)`` listed, returns the paths whose content
@@ -273,8 +274,7 @@ class Repository:
             parts = path.split("/")
             if any(part in ("", ".", "..") for part in parts):
                 raise UsageError(f"{name or '.'} at {rev} holds a tree entry with an unsafe name {path!r}: refused")
-            rel = PurePosixPath(path)
-            if kind != "blob" or not wanted(rel):
+            if kind != "blob" or not wanted(path):
                 continue
             if mode == "120000":
                 links.append(path)

@@ -846,9 +846,11 @@ def load_bytes(data: bytes, file: str, max_bytes: int = MAX_FILE_BYTES) -> tuple
     return documents, problems
 
 
-def is_registry_path(rel: PurePosixPath) -> bool:
-    """Whether the loader reads the file at ``rel`` (a path inside the registry folder)."""
-    return rel.name.endswith(YAML_SUFFIXES) and not any(part.startswith(".") for part in rel.parts)
+def is_registry_path(rel: PurePosixPath | str) -> bool:
+    """Whether the loader reads the file at ``rel`` (a path inside the registry folder; a string: in POSIX
+    form without empty or ``.`` parts, as git lists a tree, and read without making a path object)."""
+    parts = rel.split("/") if isinstance(rel, str) else rel.parts
+    return bool(parts) and parts[-1].endswith(YAML_SUFFIXES) and not any(part.startswith(".") for part in parts)
 
 
 def load_blobs(root: Path, blobs: Iterable[tuple[str, int, bytes | None]],

@@ -490,7 +490,14 @@ def build_registry(
     settings_docs = [d for d in valid if d.kind == "Settings"]
     settings_any = [d for d in all_documents if d.data.get("kind") == "Settings"]
     if settings_docs:
-        settings = Settings.from_document(settings_docs[0])
+        first = settings_docs[0]
+        known = items.get(id(first)) if items is not None else None
+        if known is not None and known[0] is first:  # the same document: the same Settings (diff's sides)
+            settings = known[2]
+        else:
+            settings = Settings.from_document(first)
+            if items is not None:
+                items[id(first)] = (first, None, settings)
         for extra in settings_docs[1:]:
             first = settings_docs[0]
             diagnostics.append(extra.diagnostic(

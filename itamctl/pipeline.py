@@ -43,6 +43,7 @@ from itamctl.loader import (
 from itamctl.model import Registry, Settings, build_registry
 from itamctl.rules import run_policy, run_validation
 from itamctl.schema import SchemaValidator
+from itamctl.sharing import sharing
 from itamctl.tracking.events import Event, registry_events
 
 if TYPE_CHECKING:
@@ -118,7 +119,8 @@ def shared_files() -> Iterator[None]:
     outer = _shared
     _shared = ({}, {})
     try:
-        yield
+        with sharing():  # and facts of the items they share are computed once (itamctl.sharing)
+            yield
     finally:
         _shared = outer
 
@@ -459,10 +461,9 @@ def _collect(pid: int, fd: int) -> list[tuple[int, bytes]] | None:
 # --- git revisions -------------------------------------------------------------------------------
 
 
-def _wanted(rel: PurePosixPath) -> bool:
+def _wanted(rel: str) -> bool:
     """Files of a revision the pipeline reads: registry YAML and schema extensions."""
-    return is_registry_path(rel) or (len(rel.parts) == 2 and rel.parts[0] == "schemas"
-                                     and rel.name.endswith(".schema.json"))
+    return is_registry_path(rel) or _extension(rel)
 
 
 def _extension(path: str) -> bool:
@@ -517,7 +518,7 @@ def open_snapshot(root: Path, snapshot: Snapshot) -> Checked:
                        "symbolic link in a git revision; not followed") for rel in current[0].links
         ] if only is None else []
         for b in current[0].files:
-            if not is_registry_path(PurePosixPath(b.path)):
+            if not is_registry_path(b.path):
                 continue
             file = shown(b.path)
             if only is not None and not only(file):

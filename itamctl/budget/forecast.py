@@ -63,6 +63,7 @@ from itamctl.facts import (
 )
 from itamctl.model import IN_SERVICE, Asset, Contract, License, Registry
 from itamctl.money import ZERO, cents
+from itamctl.sharing import per_item
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,7 +106,9 @@ def forecast_lines(registry: Registry, as_of: date, window: Window) -> tuple[lis
     for asset in registry.assets:
         if asset.retired:
             continue
-        asset_lines, problems = _asset_lines(registry, asset, as_of, window, replaced_by.get(asset.id))
+        successor = replaced_by.get(asset.id)
+        asset_lines, problems = per_item(("budget lines", window), asset, registry.settings, as_of,
+                                         _asset_lines, registry, asset, as_of, window, successor, also=(successor,))
         lines.extend(asset_lines)
         unplaced.extend(problems)
     levels = {a.id: a.service_level for a in registry.assets}

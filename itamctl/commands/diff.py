@@ -78,16 +78,16 @@ def diff(registry: Path, base: str, head: str | None, as_of: date, fail_above: D
     if registry.exists() and not registry.is_dir():
         raise UsageError(f"--registry {registry} is a file, not the registry folder")
     sides = []
-    with shared_files():  # the sides share the documents and items of the files they have in common
+    with shared_files():  # the sides share the documents, items and item facts of the files they have in common
         for rev, label in ((base, "base"), (head, "head")):
             checked = _side(registry, rev, label)
             name = f"{label} ({rev or 'working tree'})"
             reg = valid_or_fail(checked, side=name) if checked.registry.files else checked.registry
             warnings = tuple(d for d in checked.diagnostics if d.severity is not Severity.ERROR)
             sides.append((reg, findings(reg, warnings, as_of)))
-    (old, old_findings), (new, new_findings) = sides
-    report = diff_registries(old, new, as_of, base_name=base, head_name=head or "working tree",
-                             base_findings=old_findings, head_findings=new_findings)
+        (old, old_findings), (new, new_findings) = sides
+        report = diff_registries(old, new, as_of, base_name=base, head_name=head or "working tree",
+                                 base_findings=old_findings, head_findings=new_findings)
     emit(report, fmt, output, force)
     if fail_above is not None:
         reasons = _over(report, fail_above)

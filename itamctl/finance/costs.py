@@ -34,6 +34,7 @@ from itamctl.facts import payments_in
 from itamctl.finance.tco import AssetCosts, CostLinks, _missing_rate, asset_costs
 from itamctl.model import Asset, Contract, License, Registry, Settings
 from itamctl.money import ZERO, MissingRate, cents, money_str
+from itamctl.sharing import per_item
 
 GROUP_KEYS: dict[str, Callable[[Asset], str | None]] = {
     "category": lambda a: a.category or None,
@@ -136,12 +137,24 @@ def select_assets(registry: Registry, ids: Iterable[str] = ()) -> tuple[Asset, .
     return tuple(sorted((by_id[i] for i in wanted), key=lambda a: a.id))
 
 
+def _unlinked_costs(asset: Asset, registry: Registry, as_of: date, links: CostLinks) -> AssetCosts:
+    """The costs of an asset no contract covers and no per-seat license is assigned to: its own facts only."""
+    return asset_costs(asset, registry, as_of, links=links)
+
+
 def costs_report(registry: Registry, as_of: date, *, ids: Iterable[str] = (), by: str | None = None) -> CostsReport:
     """Costs of the assets (all, or those in ``ids``) as of ``as_of``, grouped ``by`` a field."""
     if by is not None and by not in GROUP_KEYS:
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUP_KEYS)}")
     links = CostLinks.of(registry)
-    items = tuple(asset_costs(a, registry, as_of, links=links) for a in select_assets(registry, ids))
+    settings = registry.settings
+
+    def row(asset: Asset) -> AssetCosts:
+        if asset.id in links.contracts or asset.id in links.licenses:  # its shares depend on other items
+            return asset_costs(asset, registry, as_of, links=links)
+        return per_item("costs", asset, settings, as_of, _unlinked_costs, asset, registry, as_of, links)
+
+    items = tuple(map(row, select_assets(registry, ids)))
     groups = group_totals(items, by) if by is not None else ()
     return CostsReport(as_of, registry.settings.currency, items, CostTotals.of(None, items), by, groups)
 

@@ -46,9 +46,9 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import cached_property
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from itamctl.errors import FatalError
 from itamctl.facts import depreciation_spec, months_in_service, owned_on, payment_dates, purchased

@@ -42,6 +42,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
+from typing import Any
 
 from itamctl.facts import (
     audit_due,
@@ -54,6 +55,7 @@ from itamctl.facts import (
     warranty_end,
 )
 from itamctl.model import Asset, Contract, Item, License, Registry, Settings, Waiver
+from itamctl.sharing import per_item
 
 EVENT_TYPES = ("warranty_end", "license_end", "contract_end", "renewal", "cancel_by", "end_of_life", "audit_due")
 ITEM_KINDS = ("asset", "license", "contract")
@@ -218,6 +220,11 @@ def _key(event: Event) -> tuple:
     return (event.date, event.id, EVENT_TYPES.index(event.event))
 
 
+def _listed(events: Callable[[Any, Settings, date], Iterable[Event]], item: Item, settings: Settings, as_of: date
+            ) -> list[Event]:
+    return list(events(item, settings, as_of))
+
+
 class _Computed:
     """The events of one registry on one date: sorted, and by item."""
 
@@ -227,11 +234,11 @@ class _Computed:
         settings = registry.settings
         by_item: dict[int, list[Event]] = {}
         for asset in registry.assets:
-            events = list(asset_events(asset, settings, as_of))
+            events = per_item("events", asset, settings, as_of, _listed, asset_events, asset, settings, as_of)
             by_item[id(asset)] = events
             found.extend(events)
         for item in (*registry.licenses, *registry.contracts):
-            events = list(term_events(item, settings, as_of))
+            events = per_item("events", item, settings, as_of, _listed, term_events, item, settings, as_of)
             by_item[id(item)] = events
             found.extend(events)
         found.sort(key=_key)

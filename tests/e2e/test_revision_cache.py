@@ -83,3 +83,35 @@ def test_output_is_the_same_with_and_without_the_cache(registry, repo, command):
     assert run_cli(*args) == cold  # from the cache
     assert run_cli("validate", "--registry", str(registry.root))[0] == 0
     assert run_cli(*args) == cold  # after the working tree's entries
+
+
+_SCENARIOS = {
+    # the contract's price changes: the shares of assets whose files did not change differ between the sides
+    "contract": ("contracts/CTR-0001.yaml", "cost: 480", "cost: 960"),
+    # Settings change: every figure may differ although no asset file changed
+    "settings": ("settings.yaml", "life_months: 36", "life_months: 24"),
+    # a planned successor on one side: the budget of the asset it replaces changes
+    "successor": ("assets/A-99.yaml", None, "apiVersion: itam/v1\nkind: Asset\nid: A-99\nname: Next\n"
+                  "category: laptop\nstatus: planned\nreplaces: A-3\n"
+                  "purchase: {date: 2026-09-01, cost: 1500.00}\n"),
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(_SCENARIOS))
+def test_diff_shares_only_what_is_the_same_on_both_sides(registry, repo, scenario):
+    """The sides share an item's figures when nothing they depend on changed (itamctl.sharing): the report is
+    the one computed side by side without the cache (nothing shared)."""
+    registry.replace("contracts/CTR-0001.yaml", "covers: [LT-0001]", "covers: [LT-0001, A-1, A-2]")
+    commit(repo, "the contract covers two more")
+    path, old, new = _SCENARIOS[scenario]
+    if old is None:
+        registry.write(path, new, dedent=False)
+    else:
+        registry.replace(path, old, new)
+    args = ("diff", "--base", "HEAD", "--as-of", AS_OF, "--format", "json", "--registry", str(registry.root))
+    cold = run_cli(*args, "--no-cache")
+    assert cold[0] == 0, cold
+    report = json.loads(cold[1])
+    assert report["totals"]["tco"]["delta"] != "0.00" or any(b["delta"] != "0.00" for b in report["budget"])
+    assert run_cli(*args) == cold  # fills the cache
+    assert run_cli(*args) == cold  # from the cache: the sides share their files

@@ -5,9 +5,8 @@ Behaviour only (never wall-clock times: speed belongs in benchmarks/).
 
 from __future__ import annotations
 
-import os
-
 import difflib
+import os
 import random
 
 from itamctl.rules.validation import unresolved_reference as references

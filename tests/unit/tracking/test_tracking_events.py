@@ -199,4 +199,4 @@ def test_the_events_of_an_item_are_those_of_the_registry(tmp_path):
         assert list(of(item)) == list(term_events(item, reg.settings, as_of)) != []
     assert sum(len(of(item)) for item in reg.items()) == len(registry_events(reg, as_of))
     later = events_of(reg, date(2027, 6, 1))  # another date: computed for it
-    assert [e.status for e in later(reg.assets[1])][0] == "expired"
+    assert next(e.status for e in later(reg.assets[1])) == "expired"

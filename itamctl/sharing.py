@@ -1,0 +1,51 @@
+"""Facts of one item computed once for every registry opened together (``diff``'s two sides).
+
+Inside :func:`itamctl.pipeline.shared_files`, two registries built from the same
+files hold the very same item objects for the files they have in common, and
+the same Settings object when its document did not change. A fact that depends
+only on the item, the Settings and the as-of date (an item's events, an asset's
+costs row when no contract or license ties it to other items) is then the same
+on both sides: :func:`per_item` computes it for the first and hands it to the
+second. Outside that context nothing is kept.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Hashable, Iterator
+from datetime import date
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+_memo: dict[tuple, tuple[tuple, Any]] | None = None
+
+
+@contextlib.contextmanager
+def sharing() -> Iterator[None]:
+    """Facts asked for through :func:`per_item` inside are kept until the outermost one ends."""
+    global _memo
+    outer = _memo
+    if outer is None:
+        _memo = {}
+    try:
+        yield
+    finally:
+        _memo = outer
+
+
+def per_item(fact: Hashable, item: object, settings: object, as_of: date, compute: Callable[..., T], *args: Any,
+             also: tuple[object, ...] = ()) -> T:
+    """``compute(*args)``, which depends only on ``item``, ``settings``, ``as_of`` and ``also`` (further objects,
+    or None), and on ``fact`` (its name, and any value it depends on): once for these very objects."""
+    memo = _memo
+    if memo is None:
+        return compute(*args)
+    held = (item, settings, *also)
+    key = (fact, as_of, *map(id, held))
+    hit = memo.get(key)
+    if hit is not None and all(a is b for a, b in zip(hit[0], held, strict=True)):  # ids are unique while alive
+        return hit[1]
+    value = compute(*args)
+    memo[key] = (held, value)  # held here: their ids stay theirs
+    return value
