@@ -13,9 +13,11 @@ cache. Cross-file rules still run on the whole model every time.
   and the schemas in force (extensions included). A change to any of them misses.
 * A pack carries a SHA-256 of its payload: a corrupt, truncated or foreign
   file is ignored (and replaced), never trusted; an unwritable cache folder
-  only means no cache. Each entry is pickled on its own, read as a view into
-  the pack (no copy) and unpickled only when it is used; one that does not
-  unpickle is a miss.
+  only means no cache. Each entry is pickled on its own; the pack is read
+  once to check it and list its records, and an entry is read from the file
+  again (``pread``) and unpickled only when it is used, so the pack's bytes are
+  never held beside the documents made from them; one that does not unpickle
+  is a miss.
 * Unchanged files are not even read: the pack also keeps, for each file of
   the last run, its device, inode, size, modification and change times (in
   nanoseconds) and blob id, as git's index does. A file whose ``lstat`` still
@@ -31,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -122,15 +125,17 @@ class FileCache:
         self.salt = salt
         name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
         self.path = cache_dir() / f"files-{name}.pickle"
+        self._pack: io.BufferedReader | None = None  # the pack, kept open: entries are read from it when used
         self._old = self._read()
-        self._new: dict[bytes, bytes | memoryview] = {}
-        self._stats = self._read_stats(self._old.pop(STAT_KEY, None))
+        self._new: dict[bytes, bytes | None] = {}  # None: the last run's record, copied from the pack
+        stats = self._old.pop(STAT_KEY, None)
+        self._stats = self._read_stats(self._record(stats) if stats is not None else None)
         self._new_stats: dict[str, tuple[tuple[int, ...], bytes]] = {}
         self._walked = False  # whether this run looked at the working tree (a revision's run keeps the index)
         self.hits = 0
 
     @staticmethod
-    def _read_stats(raw: bytes | memoryview | None) -> dict[str, tuple[tuple[int, ...], bytes]]:
+    def _read_stats(raw: bytes | None) -> dict[str, tuple[tuple[int, ...], bytes]]:
         if raw is None:
             return {}
         try:
@@ -163,28 +168,67 @@ class FileCache:
             old = self._stats.get(file)
             self._new_stats[file] = old if old == record else record  # the same record held once, not twice
 
-    def _read(self) -> dict[bytes, bytes | memoryview]:
-        """Key -> pickled entry, each a view into the one pack read (no copy of 100 MB at 10^5 files)."""
+    def _read(self) -> dict[bytes, tuple[int, int]]:
+        """Key -> (offset, size) of each record of the pack, whose checksum is verified as it is read.
+
+        The pack is read once, in order, a record at a time, and not kept: an entry is
+        read again from the file when it is used (:meth:`get`), so the pack's bytes
+        (110 MB at 10^5 files) are never in memory beside the documents made from them.
+        """
         try:
-            raw = self.path.read_bytes()
+            pack = open(self.path, "rb", buffering=1 << 20)  # noqa: SIM115 - kept open until save()
         except OSError:
             return {}
-        head = len(MAGIC) + 32
-        view = memoryview(raw)
-        if not raw.startswith(MAGIC) or hashlib.sha256(view[head:]).digest() != raw[len(MAGIC):head]:
-            return {}
-        entries: dict[bytes, bytes | memoryview] = {}
-        at, end = head, len(raw)
-        while at < end:
-            if at + _RECORD.size > end:
-                return {}  # a checksum that matches a pack this code did not write: ignore it all
-            key, size = _RECORD.unpack_from(raw, at)
-            at += _RECORD.size
-            if at + size > end:
-                return {}
-            entries[key] = view[at:at + size]
-            at += size
-        return entries
+        records: dict[bytes, tuple[int, int]] = {}
+        try:
+            head = pack.read(len(MAGIC) + 32)
+            if not head.startswith(MAGIC) or len(head) != len(MAGIC) + 32:
+                raise ValueError("not a pack")
+            digest = hashlib.sha256()
+            at = len(head)
+            while header := pack.read(_RECORD.size):
+                if len(header) != _RECORD.size:
+                    raise ValueError("truncated")
+                key, size = _RECORD.unpack(header)
+                payload = pack.read(size)
+                if len(payload) != size:
+                    raise ValueError("truncated")
+                digest.update(header)
+                digest.update(payload)
+                records[key] = (at + _RECORD.size, size)
+                at += _RECORD.size + size
+            if digest.digest() != head[len(MAGIC):]:
+                raise ValueError("checksum")
+        except (OSError, ValueError, struct.error):
+            pack.close()
+            return {}  # a corrupt, truncated or foreign pack: ignored (and replaced), never trusted
+        self._pack = pack
+        return records
+
+    def _record(self, where: tuple[int, int]) -> bytes | None:
+        """The bytes of the last run's record at ``where`` (None: the pack cannot be read any more)."""
+        offset, size = where
+        if self._pack is None:
+            return None
+        try:
+            if hasattr(os, "pread"):
+                raw = os.pread(self._pack.fileno(), size, offset)
+            else:  # Windows: the unbuffered file under the reader (which is not used any more)
+                self._pack.raw.seek(offset)
+                raw = self._pack.raw.read(size)
+        except (OSError, ValueError):
+            return None
+        return raw if len(raw) == size else None
+
+    def close(self) -> None:
+        """Let the pack go (after :meth:`save`, or when this cache is not needed any more)."""
+        if self._pack is not None:
+            self._pack.close()
+            self._pack = None
+
+    def __del__(self) -> None:
+        with contextlib.suppress(Exception):
+            self.close()
 
     def key(self, file: str, blob: bytes) -> bytes:
         """The key of ``file`` whose content has the git blob id ``blob``."""
@@ -195,16 +239,19 @@ class FileCache:
 
     def get(self, key: bytes) -> Any:
         """The entry stored under ``key``; None when there is none (or it does not unpickle)."""
-        raw = self._new.get(key) or self._old.get(key)
+        raw = self._new.get(key)
         if raw is None:
-            return None
+            where = self._old.get(key)
+            raw = self._record(where) if where is not None else None
+            if raw is None:
+                return None
         try:
             entry = pickle.loads(raw)
         except Exception:
             return None
         if not (isinstance(entry, tuple) and len(entry) == 3):
             return None
-        self._new[key] = raw
+        self._new.setdefault(key, None)  # kept: the pack's record is copied into the next pack
         self.hits += 1
         return entry
 
@@ -218,14 +265,22 @@ class FileCache:
         self._new[key] = raw
 
     def save(self) -> None:
-        """Write this run's entries (and some of earlier runs'); failures leave no cache, never a broken one."""
+        """Write this run's entries (and some of earlier runs'); failures leave no cache, never a broken one.
+
+        The pack read is let go afterwards: nothing more can be read from this cache."""
+        try:
+            self._save()
+        finally:
+            self.close()
+
+    def _save(self) -> None:
         old = [key for key in self._old if key not in self._new]  # most recently used first
         stats = self._new_stats if self._walked else self._stats
         if not old[KEEP_OLD:] and self._new.keys() <= self._old.keys() and stats == self._stats:
             return  # nothing new to remember and nothing to forget
-        entries = dict(self._new)
+        entries: dict[bytes, bytes | None] = dict(self._new)
         for key in old[:KEEP_OLD]:
-            entries[key] = self._old[key]
+            entries[key] = None
         if stats:
             entries[STAT_KEY] = pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL)
         try:
@@ -233,9 +288,14 @@ class FileCache:
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
             try:
                 digest = hashlib.sha256()
-                with os.fdopen(fd, "wb") as handle:
+                with os.fdopen(fd, "wb", buffering=1 << 20) as handle:
                     handle.write(MAGIC + bytes(32))  # the checksum goes here once the records are written
                     for key, raw in entries.items():
+                        if raw is None:  # a record of the last run's pack, read from it one at a time
+                            where = self._old.get(key)
+                            raw = self._record(where) if where is not None else None
+                            if raw is None:
+                                continue
                         record = _RECORD.pack(key, len(raw))
                         digest.update(record)
                         digest.update(raw)

@@ -81,12 +81,17 @@ def case_collisions(paths: Iterable[str]) -> list[tuple[str, str]]:
     ``assets/laptop/b.yaml`` collide at ``assets/Laptop``.
     """
     seen: dict[str, str] = {}
+    folded: dict[str, str] = {}  # each prefix met so far -> its key (a folder is met once per file in it)
     found: dict[str, str] = {}
     for path in paths:
-        parts = path.split("/")
-        for i in range(1, len(parts) + 1):
-            prefix = "/".join(parts[:i])
-            key = fold(prefix)
+        prefix = key = ""
+        for i, part in enumerate(path.split("/")):
+            prefix, parent = (part, "") if i == 0 else (f"{prefix}/{part}", key)
+            known = folded.get(prefix)
+            if known is not None:  # met before: its collision, if any, is recorded
+                key = known
+                continue
+            key = folded[prefix] = f"{parent}/{fold(part)}" if i else fold(part)  # folding keeps "/" as it is
             first = seen.setdefault(key, prefix)
             if first != prefix and prefix not in found:
                 found[prefix] = first

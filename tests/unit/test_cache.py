@@ -212,3 +212,26 @@ def test_diff_sides_share_the_files_they_have_in_common(registry):
     three = open_registry(registry.root)  # outside: a registry of its own
     assert not any(a is b for a, b in zip(one.registry.assets, three.registry.assets, strict=True))
     assert one.registry.assets == three.registry.assets
+
+
+def test_entries_are_read_from_the_pack_when_used_and_a_pack_cut_short_meanwhile_only_misses(registry):
+    """The pack is checked and listed when opened, not held: an entry is read from the file when it is used.
+    A pack cut short after that (another run, a full disk) gives misses, never a wrong or broken entry."""
+    from itamctl.pipeline import open_registry
+
+    cold = run_cli("validate", "--registry", str(registry.root), "--format", "json", "--no-cache")
+    cache.set_enabled(True)
+    open_registry(registry.root)
+    [pack] = _packs()
+    opened = FileCache(registry.root, cache.salt())
+    records = sorted(opened._old.items(), key=lambda kv: kv[1][0])
+    assert len(records) >= 6 and all(isinstance(where, tuple) for _, where in records)
+    first, last = records[0][0], records[-1][0]
+    assert opened.get(first) is not None
+    with open(pack, "r+b") as handle:  # the last record loses its end
+        handle.truncate(records[-1][1][0] + 1)
+    assert opened.get(last) is None and opened.get(first) is not None
+    opened.save()
+    assert FileCache(registry.root, cache.salt())._old == {}  # a pack that no longer checks: ignored as a whole
+    assert run_cli("validate", "--registry", str(registry.root), "--format", "json") == cold
+    assert FileCache(registry.root, cache.salt())._old  # and written anew

@@ -36,14 +36,17 @@ def _relative(files: tuple[str, ...], root: str) -> list[tuple[str, str]]:
 def check(registry: Registry) -> Iterator[Diagnostic]:
     root = display_path(registry.root)
     files = _relative(registry.files, root)
-    reported: set[str] = set()
+    checked: set[str] = set()  # a folder is checked once, not once per file in it
     for _shown, rel in files:
         parts = rel.split("/")
+        prefix = ""
         for i, part in enumerate(parts):
-            prefix = "/".join(parts[: i + 1])
+            prefix = part if i == 0 else f"{prefix}/{part}"
+            if prefix in checked:
+                continue
+            checked.add(prefix)
             problem = name_problem(part)
-            if problem and prefix not in reported:
-                reported.add(prefix)
+            if problem:
                 what = "file" if i == len(parts) - 1 else "folder"
                 yield Diagnostic(f"{root}/{prefix}", None, None, ID, Severity(DEFAULT_SEVERITY),
                                  f"{what} name {part!r} {problem}; Git for Windows cannot check it out: rename it")
