@@ -51,6 +51,8 @@ _RECORD = struct.Struct("<32sI")
 KEEP_OLD = 20_000
 #: The record under this key holds the file signatures (``lstat``) of the last run, not an entry.
 STAT_KEY = bytes(32)
+#: A file's ``lstat`` signature in the index: device, inode, size, mtime_ns, ctime_ns, mode.
+_SIGNATURE = struct.Struct("<QQQqqQ")
 #: A file modified this recently when it was looked at is not known by its signature.
 RACY_SECONDS = 2
 _enabled = False
@@ -128,43 +130,50 @@ class FileCache:
         self._pack: io.BufferedReader | None = None  # the pack, kept open: entries are read from it when used
         self._old = self._read()
         self._new: dict[bytes, bytes | None] = {}  # None: the last run's record, copied from the pack
-        stats = self._old.pop(STAT_KEY, None)
-        self._stats = self._read_stats(self._record(stats) if stats is not None else None)
-        self._new_stats: dict[str, tuple[tuple[int, ...], bytes]] = {}
+        self._stats_at = self._old.pop(STAT_KEY, None)  # where the last run's index is; read when first needed
+        self._stats_read: dict[str, bytes] | None = None
+        self._new_stats: dict[str, bytes] = {}
         self._walked = False  # whether this run looked at the working tree (a revision's run keeps the index)
         self.hits = 0
 
+    @property
+    def _stats(self) -> dict[str, bytes]:
+        """The last run's index: file -> signature + blob id (a revision's run never reads it)."""
+        if self._stats_read is None:
+            raw = self._record(self._stats_at) if self._stats_at is not None else None
+            try:
+                stats = pickle.loads(raw) if raw is not None else {}
+            except Exception:
+                stats = {}
+            self._stats_read = stats if isinstance(stats, dict) else {}
+        return self._stats_read
+
     @staticmethod
-    def _read_stats(raw: bytes | None) -> dict[str, tuple[tuple[int, ...], bytes]]:
-        if raw is None:
-            return {}
+    def signature(info: os.stat_result) -> bytes | None:
+        """What the index compares of a file's ``lstat``: device, inode, size, mtime_ns, ctime_ns and mode,
+        packed (68 bytes a file with its blob id, where tuples of ints took ~300); None if they do not fit."""
         try:
-            stats = pickle.loads(raw)
-        except Exception:
-            return {}
-        return stats if isinstance(stats, dict) else {}
+            return _SIGNATURE.pack(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
+                                   info.st_mode)
+        except struct.error:
+            return None
 
-    @staticmethod
-    def signature(info: os.stat_result) -> tuple[int, ...]:
-        """What the index compares of a file's ``lstat``: device, inode, size, mtime_ns, ctime_ns, mode."""
-        return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_mode)
-
-    def known_blob(self, file: str, signature: tuple[int, ...]) -> bytes | None:
+    def known_blob(self, file: str, signature: bytes) -> bytes | None:
         """The blob id of ``file`` if its signature is the one the last run recorded; else None (read it).
 
         Asking means this run reads the working tree: the signatures it notes replace the last run's.
         """
         self._walked = True
         known = self._stats.get(file)
-        if known is None or not isinstance(known, tuple) or len(known) != 2:
+        if not isinstance(known, bytes) or len(known) != _SIGNATURE.size + 20:
             return None
-        old, blob = known
-        return blob if old == signature and isinstance(blob, bytes) else None
+        return known[_SIGNATURE.size:] if known[:_SIGNATURE.size] == signature else None
 
-    def note_stat(self, file: str, signature: tuple[int, ...], blob: bytes) -> None:
+    def note_stat(self, file: str, signature: bytes, blob: bytes) -> None:
         """Remember that ``file`` with this signature has the blob id ``blob`` (unless it changed just now)."""
-        if time.time_ns() - max(signature[3], signature[4]) >= RACY_SECONDS * 1_000_000_000:
-            record = (signature, blob)
+        _dev, _ino, _size, mtime, ctime, _mode = _SIGNATURE.unpack(signature)
+        if time.time_ns() - max(mtime, ctime) >= RACY_SECONDS * 1_000_000_000:
+            record = signature + blob
             old = self._stats.get(file)
             self._new_stats[file] = old if old == record else record  # the same record held once, not twice
 
@@ -275,14 +284,17 @@ class FileCache:
 
     def _save(self) -> None:
         old = [key for key in self._old if key not in self._new]  # most recently used first
-        stats = self._new_stats if self._walked else self._stats
-        if not old[KEEP_OLD:] and self._new.keys() <= self._old.keys() and stats == self._stats:
+        same_stats = not self._walked or self._new_stats == self._stats
+        if not old[KEEP_OLD:] and self._new.keys() <= self._old.keys() and same_stats:
             return  # nothing new to remember and nothing to forget
         entries: dict[bytes, bytes | None] = dict(self._new)
         for key in old[:KEEP_OLD]:
             entries[key] = None
-        if stats:
-            entries[STAT_KEY] = pickle.dumps(stats, protocol=pickle.HIGHEST_PROTOCOL)
+        if self._walked and self._new_stats:
+            entries[STAT_KEY] = pickle.dumps(self._new_stats, protocol=pickle.HIGHEST_PROTOCOL)
+        elif not self._walked and self._stats_at is not None:  # a revision's run: the index as it was
+            self._old[STAT_KEY] = self._stats_at
+            entries[STAT_KEY] = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")

@@ -156,7 +156,7 @@ class _Source:
     data: bytes | Diagnostic | None
     blob: bytes | None = None
     fetch: Callable[[], bytes | Diagnostic] | None = None
-    stat: tuple[int, ...] | None = None  # a working-tree file's lstat signature, noted in the cache with its blob id
+    stat: bytes | None = None  # a working-tree file's lstat signature, noted in the cache with its blob id
 
 
 def _reader(path: Path, file: str, limit: int) -> Callable[[], bytes | Diagnostic]:
@@ -203,7 +203,7 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
     validator = SchemaValidator(root)
     cache = _cache(root, ((PurePosixPath(shown).name, blob_id(content)) for shown, content in validator.extensions))
 
-    refused: dict[str, tuple[Path, tuple[int, ...] | None]] = {}  # files over the size limit of their listing
+    refused: dict[str, tuple[Path, bytes | None]] = {}  # files over the size limit of their listing
 
     def sources(limit: int, only: Callable[[str], bool] | None) -> list[_Source | Diagnostic]:
         if only is not None and refused and all(only(file) for file in refused):

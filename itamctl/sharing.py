@@ -34,6 +34,14 @@ def sharing() -> Iterator[None]:
         _memo = outer
 
 
+def forget(fact: str) -> None:
+    """Let go of what is kept of ``fact`` (named by a string, or a tuple that starts with it): once every
+    registry has asked for it, its values need not stay in memory beside what comes next."""
+    if _memo is not None:
+        for key in [k for k in _memo if k[0] == fact or (isinstance(k[0], tuple) and k[0][:1] == (fact,))]:
+            del _memo[key]
+
+
 def per_item(fact: Hashable, item: object, settings: object, as_of: date, compute: Callable[..., T], *args: Any,
              also: tuple[object, ...] = ()) -> T:
     """``compute(*args)``, which depends only on ``item``, ``settings``, ``as_of`` and ``also`` (further objects,

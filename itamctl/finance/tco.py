@@ -48,7 +48,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from functools import cached_property
 
 from itamctl.errors import FatalError
 from itamctl.facts import depreciation_spec, months_in_service, owned_on, payment_dates, purchased
@@ -88,7 +87,7 @@ class CostLinks:
                    {a.id: a for a in registry.assets})
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AssetCosts:
     """What one asset cost, is worth and has cost in all, as of a date (report currency, in cents).
 
@@ -111,17 +110,17 @@ class AssetCosts:
     license_share: Decimal | None
     disposal: Decimal | None  # disposal cost − proceeds (negative when the sale brought money in)
     months_in_service: int
+    #: cost + maintenance + contract and license shares + disposal (None: not purchased yet); set from them
+    tco: Decimal | None = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        parts = (self.cost, self.maintenance, self.contract_share, self.license_share, self.disposal)
+        total = sum((p for p in parts if p is not None), ZERO) if self.purchased else None
+        object.__setattr__(self, "tco", total)  # once: every renderer asks for it, several times a row
 
     @property
     def id(self) -> str:
         return self.asset.id
-
-    @cached_property  # asked for by every renderer, several times a row
-    def tco(self) -> Decimal | None:
-        if not self.purchased:
-            return None
-        parts = (self.cost, self.maintenance, self.contract_share, self.license_share, self.disposal)
-        return sum((p for p in parts if p is not None), ZERO)
 
     @property
     def tco_per_month(self) -> Decimal | None:
