@@ -315,6 +315,7 @@ class FileCache:
                         handle.write(raw)
                     handle.seek(len(MAGIC))
                     handle.write(digest.digest())
+                self.close()  # before the pack is replaced (Windows cannot replace an open file)
                 os.replace(tmp, self.path)
             except BaseException:
                 with contextlib.suppress(OSError):
