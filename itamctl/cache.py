@@ -131,22 +131,19 @@ class FileCache:
         self._old = self._read()
         self._new: dict[bytes, bytes | None] = {}  # None: the last run's record, copied from the pack
         self._stats_at = self._old.pop(STAT_KEY, None)  # where the last run's index is; read when first needed
-        self._stats_read: dict[str, bytes] | None = None
         self._new_stats: dict[str, bytes] = {}
         self._walked = False  # whether this run looked at the working tree (a revision's run keeps the index)
         self.hits = 0
 
-    @property
+    @functools.cached_property
     def _stats(self) -> dict[str, bytes]:
         """The last run's index: file -> signature + blob id (a revision's run never reads it)."""
-        if self._stats_read is None:
-            raw = self._record(self._stats_at) if self._stats_at is not None else None
-            try:
-                stats = pickle.loads(raw) if raw is not None else {}
-            except Exception:
-                stats = {}
-            self._stats_read = stats if isinstance(stats, dict) else {}
-        return self._stats_read
+        raw = self._record(self._stats_at) if self._stats_at is not None else None
+        try:
+            stats = pickle.loads(raw) if raw is not None else {}
+        except Exception:
+            stats = {}
+        return stats if isinstance(stats, dict) else {}
 
     @staticmethod
     def signature(info: os.stat_result) -> bytes | None:

@@ -499,7 +499,6 @@ def build_registry(
             if items is not None:
                 items[id(first)] = (first, None, settings)
         for extra in settings_docs[1:]:
-            first = settings_docs[0]
             diagnostics.append(extra.diagnostic(
                 ("kind",), "settings_duplicate",
                 f"a registry has one Settings document; the first is in {first.file}:{first.start.line}",

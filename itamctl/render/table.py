@@ -6,6 +6,7 @@ import csv
 import io
 import re
 from collections.abc import Sequence
+from itertools import zip_longest
 
 from itamctl.render.escape import no_mentions, terminal
 
@@ -23,16 +24,9 @@ def _cell(value: Cell) -> str:
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
     """An aligned plain-text table; columns listed in ``right`` are right-aligned (numbers)."""
-    cells = [[terminal(c) for c in row] for row in rows]  # terminal(None) is ""
+    cells = [[_cell(c) for c in row] for row in rows]
     headers = [_cell(h) for h in headers]
-    width = len(headers)
-    if all(len(row) == width for row in cells):
-        widths = [max(map(len, column)) for column in zip(headers, *cells, strict=True)]
-    else:
-        widths = [len(h) for h in headers]
-        for row in cells:
-            for i, cell in enumerate(row):
-                widths[i] = max(widths[i], len(cell))
+    widths = [max(map(len, column)) for column in zip_longest(headers, *cells, fillvalue="")]
 
     right = frozenset(right)
 

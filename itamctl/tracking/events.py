@@ -42,7 +42,6 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
-from typing import Any
 
 from itamctl.facts import (
     audit_due,
@@ -220,9 +219,10 @@ def _key(event: Event) -> tuple:
     return (event.date, event.id, EVENT_TYPES.index(event.event))
 
 
-def _listed(events: Callable[[Any, Settings, date], Iterable[Event]], item: Item, settings: Settings, as_of: date
-            ) -> list[Event]:
-    return list(events(item, settings, as_of))
+def item_events(item: Asset | License | Contract, settings: Settings, as_of: date) -> list[Event]:
+    """The events of one asset (:func:`asset_events`), license or contract (:func:`term_events`)."""
+    events = asset_events(item, settings, as_of) if isinstance(item, Asset) else term_events(item, settings, as_of)
+    return list(events)
 
 
 class _Computed:
@@ -233,12 +233,8 @@ class _Computed:
         found: list[Event] = []
         settings = registry.settings
         by_item: dict[int, list[Event]] = {}
-        for asset in registry.assets:
-            events = per_item("events", asset, settings, as_of, _listed, asset_events, asset, settings, as_of)
-            by_item[id(asset)] = events
-            found.extend(events)
-        for item in (*registry.licenses, *registry.contracts):
-            events = per_item("events", item, settings, as_of, _listed, term_events, item, settings, as_of)
+        for item in (*registry.assets, *registry.licenses, *registry.contracts):
+            events = per_item("events", item, settings, as_of, item_events, item, settings, as_of)
             by_item[id(item)] = events
             found.extend(events)
         found.sort(key=_key)
