@@ -98,3 +98,33 @@ def test_minimal_registry_is_valid_under_both(registry):
     for name in MINIMAL_REGISTRY:
         for doc in _documents(registry.root / name):
             assert _verdicts(doc.data, doc.kind) == (True, True)
+
+
+FORMAT_SAMPLES = ("2024-02-29", "2023-02-29", "2024-13-01", "2024-1-01", "20240101", "2024-01-01\n", " 2024-01-01",
+                  "٢٠٢٤-٠١-٠١", "2024-01-01T00:00", "", "a@b", "@", "alice@example.com", "no at sign", "mailto:x@y",
+                  "https://www.example.com/a?b=c#d", "https://www.example .com/", "http://x/%zz", "urn:isbn:123",
+                  "relative/path", None, 12, Decimal("1.5"), True, [], {})
+
+
+@pytest.mark.parametrize("name", sorted(__import__("itamctl.schema", fromlist=["OWN_FORMATS"]).OWN_FORMATS))
+def test_own_format_functions_are_the_references(name):
+    """A changed file is checked by jsonschema-rs with these; python-jsonschema explains with its own."""
+    from itamctl.schema import OWN_FORMATS, _reference
+
+    checker = _reference().checker
+    for value in FORMAT_SAMPLES:
+        assert OWN_FORMATS[name](value) == checker.conforms(value, name), (name, value)
+
+
+def test_the_shipped_schemas_use_only_formats_restated_here():
+    from itamctl.schema import OWN_FORMATS, _keyword_values
+
+    used = {name for schema in FAST.schemas.values() for name in _keyword_values(schema, "format")}
+    assert used and used <= set(OWN_FORMATS)
+
+
+def test_an_extension_format_not_restated_is_checked_by_the_reference():
+    from itamctl.schema import _fast_formats
+
+    formats = _fast_formats([{"properties": {"ip": {"type": "string", "format": "ipv4"}}}])
+    assert formats["ipv4"]("10.0.0.1") and not formats["ipv4"]("10.0.0.300")
