@@ -698,15 +698,16 @@ def decode(data: bytes, file: str) -> tuple[str | None, list[Diagnostic]]:
         ]
 
 
-def display_namer(cwd: Path | None = None) -> Callable[[Path], str]:
-    """:func:`display_path` for many paths: the working directory read once, names made by prefix."""
+def display_namer(cwd: Path | None = None) -> Callable[[Path | str], str]:
+    """:func:`display_path` for many paths (or their strings): the working directory read once, names made
+    by prefix."""
     cwd = cwd or Path.cwd()
     if os.sep != "/":
-        return lambda path: display_path(path, cwd)
+        return lambda path: display_path(Path(path), cwd)
     base = str(cwd)
     prefix = base.rstrip("/") + "/"
 
-    def name(path: Path) -> str:
+    def name(path: Path | str) -> str:
         text = str(path)  # a Path's str is its POSIX form here, and relative_to compares its parts
         if text == base:
             return "."
@@ -734,11 +735,17 @@ def display_path(path: Path, cwd: Path | None = None) -> str:
         return path.as_posix()
 
 
-def iter_registry_files(root: Path, stats: dict[Path, os.stat_result] | None = None
-                        ) -> Iterator[tuple[Path, Diagnostic | None]]:
-    """YAML files under ``root`` in a stable order; what is not read comes with a finding instead.
+def iter_registry_files(root: Path) -> Iterator[tuple[Path, Diagnostic | None]]:
+    """YAML files under ``root`` in a stable order; what is not read comes with a finding instead
+    (:func:`registry_files`, as paths)."""
+    for path, problem, _info in registry_files(root):
+        yield Path(path), problem
 
-    ``stats``, if given, gets the ``lstat`` of each regular file yielded (not of links).
+
+def registry_files(root: Path) -> Iterator[tuple[str, Diagnostic | None, os.stat_result | None]]:
+    """YAML files under ``root`` in a stable order, as ``(path, None, lstat)``; what is not read comes as
+    ``(path, finding, None)`` instead. Paths are strings (``root``'s joined with the names found): no path
+    object a file, which cost a third of listing 10^5 files. ``lstat`` is None for a link to a file.
 
     Not read: links that leave the registry (or loop, or lead nowhere),
     entries that are not regular files (a FIFO named ``*.yaml`` would block
@@ -747,49 +754,51 @@ def iter_registry_files(root: Path, stats: dict[Path, os.stat_result] | None = N
     every folder after the first :data:`MAX_FOLDERS` (each an error finding).
     """
     real_root = root.resolve()
+    top = str(root)
+    depths = {top: 0}
     count = folders = 0
-    for dirpath, dirnames, filenames in os.walk(root, followlinks=False):
+    for dirpath, dirnames, filenames in os.walk(top, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
-        base = Path(dirpath)
         folders += 1
         if folders > MAX_FOLDERS:
-            yield base, Diagnostic(display_path(root), None, None, "yaml.too_many_folders", Severity.ERROR,
-                                   f"more than {MAX_FOLDERS} folders in the registry; the rest are not read "
-                                   "(keep the registry's files in fewer folders)")
+            yield dirpath, Diagnostic(display_path(root), None, None, "yaml.too_many_folders", Severity.ERROR,
+                                      f"more than {MAX_FOLDERS} folders in the registry; the rest are not read "
+                                      "(keep the registry's files in fewer folders)"), None
             return
-        if dirnames and len(base.relative_to(root).parts) >= MAX_FOLDER_DEPTH:
-            yield base, Diagnostic(display_path(base), None, None, "yaml.too_deep", Severity.ERROR,
-                                   f"folders nested more than {MAX_FOLDER_DEPTH} levels deep; the folders in "
-                                   "this one are not read (keep the registry's files in shallower folders)")
+        depth = depths.pop(dirpath, 0)
+        if dirnames and depth >= MAX_FOLDER_DEPTH:
+            yield dirpath, Diagnostic(display_path(Path(dirpath)), None, None, "yaml.too_deep", Severity.ERROR,
+                                      f"folders nested more than {MAX_FOLDER_DEPTH} levels deep; the folders in "
+                                      "this one are not read (keep the registry's files in shallower folders)"), None
             dirnames[:] = []
         for name in dirnames:
-            link = base / name
-            if link.is_symlink() and not inside(link, real_root):
-                yield link, _link_warning(link, "folder")
+            link = os.path.join(dirpath, name)
+            depths[link] = depth + 1
+            if os.path.islink(link) and not inside(Path(link), real_root):
+                yield link, _link_warning(Path(link), "folder"), None
+        prefix = os.path.join(dirpath, "")
         for name in sorted(filenames):
             if name.startswith(".") or not name.endswith(YAML_SUFFIXES):
                 continue
-            path = base / name
+            path = prefix + name
             try:
                 info = os.lstat(path)  # one system call for most files: a regular file, not a link
                 mode = info.st_mode
             except OSError:
                 mode = 0
-            if stat.S_ISLNK(mode) and not inside(path, real_root):
-                yield path, _link_warning(path, "file")
+            if stat.S_ISLNK(mode) and not inside(Path(path), real_root):
+                yield path, _link_warning(Path(path), "file"), None
                 continue
-            if not (stat.S_ISREG(mode) or (stat.S_ISLNK(mode) and is_regular_file(path))):
-                yield path, Diagnostic(display_path(path), None, None, "yaml.not_a_file", Severity.WARNING,
-                                       "not a regular file (a FIFO, socket or device); not read")
+            if not (stat.S_ISREG(mode) or (stat.S_ISLNK(mode) and is_regular_file(Path(path)))):
+                yield path, Diagnostic(display_path(Path(path)), None, None, "yaml.not_a_file", Severity.WARNING,
+                                       "not a regular file (a FIFO, socket or device); not read"), None
                 continue
             count += 1
             if count > MAX_FILES:
                 yield path, Diagnostic(display_path(root), None, None, "yaml.too_many_files", Severity.ERROR,
-                                       f"more than {MAX_FILES} YAML files in the registry; the rest are not read")
+                                       f"more than {MAX_FILES} YAML files in the registry; the rest are not read"), None
                 return
-            if stats is not None and stat.S_ISREG(mode):
-                stats[path] = info
-            yield path, None
+            yield path, None, info if stat.S_ISREG(mode) else None
 
 
 def _link_warning(path: Path, what: str) -> Diagnostic:
@@ -810,7 +819,7 @@ def load_file(path: Path, file: str | None = None, max_bytes: int = MAX_FILE_BYT
     return load_bytes(data, file, max_bytes)
 
 
-def read_file(path: Path, file: str, max_bytes: int = MAX_FILE_BYTES) -> bytes | Diagnostic:
+def read_file(path: Path | str, file: str, max_bytes: int = MAX_FILE_BYTES) -> bytes | Diagnostic:
     """The content of the file at ``path`` (named ``file``), or why it is not read (too large, unreadable)."""
     try:
         data = _read_regular(path, max_bytes)
@@ -878,7 +887,7 @@ def load_blobs(root: Path, blobs: Iterable[tuple[str, int, bytes | None]],
     return LoadResult(documents, diagnostics, files)
 
 
-def _read_regular(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes | int:
+def _read_regular(path: Path | str, max_bytes: int = MAX_FILE_BYTES) -> bytes | int:
     """The bytes of a regular file, or its size when that is over ``max_bytes``.
 
     Opened without blocking (a FIFO swapped in is refused, not waited on); read

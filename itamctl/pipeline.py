@@ -34,10 +34,10 @@ from itamctl.loader import (
     display_path,
     file_limit,
     is_registry_path,
-    iter_registry_files,
     load_bytes,
     parse_text,
     read_file,
+    registry_files,
     too_large,
 )
 from itamctl.model import Registry, Settings, build_registry
@@ -157,9 +157,10 @@ class _Source:
     blob: bytes | None = None
     fetch: Callable[[], bytes | Diagnostic] | None = None
     stat: bytes | None = None  # a working-tree file's lstat signature, noted in the cache with its blob id
+    key: bytes | None = None  # its cache key, when worked out from ``blob`` already
 
 
-def _reader(path: Path, file: str, limit: int) -> Callable[[], bytes | Diagnostic]:
+def _reader(path: Path | str, file: str, limit: int) -> Callable[[], bytes | Diagnostic]:
     return lambda: read_file(path, file, limit)
 
 
@@ -213,8 +214,7 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
                     for file, (path, signature) in refused.items()]
         out: list[_Source | Diagnostic] = []
         shown = display_namer()
-        stats: dict[Path, os.stat_result] | None = {} if cache is not None else None
-        for path, problem in iter_registry_files(root, stats):
+        for path, problem, info in registry_files(root):
             if problem is not None:
                 if only is None:
                     out.append(problem)
@@ -222,13 +222,14 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
             file = shown(path)
             if only is not None and not only(file):
                 continue
-            info = stats.pop(path, None) if stats is not None else None
-            signature = FileCache.signature(info) if info is not None else None
+            signature = FileCache.signature(info) if info is not None and cache is not None else None
             if signature is not None and cache is not None and info.st_size <= limit:
                 blob = cache.known_blob(file, signature)
-                if blob is not None and cache.key(file, blob) in cache:  # unchanged since the last run: not read
-                    out.append(_Source(file, None, blob, _reader(path, file, limit), signature))
-                    continue
+                if blob is not None:
+                    key = cache.key(file, blob)
+                    if key in cache:  # unchanged since the last run: not read
+                        out.append(_Source(file, None, blob, _reader(path, file, limit), signature, key))
+                        continue
             data = read_file(path, file, limit)
             if isinstance(data, Diagnostic) and data.rule == "yaml.too_large":
                 refused[file] = (path, signature)
@@ -318,7 +319,7 @@ def _entries(sources: list[_Source | Diagnostic], validator: SchemaValidator, ca
         blob = None
         if cache is not None:
             blob = source.blob or blob_id(source.data or b"")
-            key = keys[i] = cache.key(source.file, blob)
+            key = keys[i] = source.key or cache.key(source.file, blob)
             hit = _shared[0].get(key) if _shared is not None else None
             if hit is None:
                 hit = cache.get(key)
