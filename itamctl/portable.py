@@ -45,6 +45,8 @@ def name_problem(name: str) -> str | None:
 
 def fold(name: str) -> str:
     """The key under which case-insensitive file systems (macOS, Windows) see ``name``."""
+    if name.isascii():
+        return name.lower()  # what NFC and casefold make of ASCII, ~4x faster
     return unicodedata.normalize("NFC", name).casefold()
 
 
@@ -81,18 +83,24 @@ def case_collisions(paths: Iterable[str]) -> list[tuple[str, str]]:
     ``assets/laptop/b.yaml`` collide at ``assets/Laptop``.
     """
     seen: dict[str, str] = {}
-    folded: dict[str, str] = {}  # each prefix met so far -> its key (a folder is met once per file in it)
+    folders: dict[str, str] = {"": ""}  # each folder met so far -> its key (a folder is met once per file in it)
     found: dict[str, str] = {}
+
+    def meet(path: str, key: str) -> None:
+        first = seen.setdefault(key, path)
+        if first != path and path not in found:
+            found[path] = first
+
+    def folder_key(folder: str) -> str:
+        known = folders.get(folder)
+        if known is None:
+            parent, _, name = folder.rpartition("/")
+            known = folders[folder] = f"{folder_key(parent)}/{fold(name)}" if parent else fold(name)
+            meet(folder, known)
+        return known
+
     for path in paths:
-        prefix = key = ""
-        for i, part in enumerate(path.split("/")):
-            prefix, parent = (part, "") if i == 0 else (f"{prefix}/{part}", key)
-            known = folded.get(prefix)
-            if known is not None:  # met before: its collision, if any, is recorded
-                key = known
-                continue
-            key = folded[prefix] = f"{parent}/{fold(part)}" if i else fold(part)  # folding keeps "/" as it is
-            first = seen.setdefault(key, prefix)
-            if first != prefix and prefix not in found:
-                found[prefix] = first
+        folder, _, name = path.rpartition("/")
+        parent = folder_key(folder)
+        meet(path, f"{parent}/{fold(name)}" if folder else fold(name))  # folding keeps "/" as it is
     return sorted(found.items())

@@ -85,3 +85,18 @@ def test_a_hundred_thousand_empty_folders(tmp_path):
     code, out, _ = run_cli("validate", "--registry", reg.root, "--format", "json")
     assert code == 1
     assert f'more than {loader.MAX_FOLDERS} folders in the registry' in out
+
+
+@pytest.mark.parametrize("root", [".", "registry", "./registry", "registry/", "registry/../registry"])
+def test_listed_paths_are_the_ones_path_objects_give(tmp_path, monkeypatch, root):
+    """The walk joins strings (no path object a file): the names it gives are those of ``Path(root) / ...``."""
+    from pathlib import Path
+
+    reg = write_registry(tmp_path / "registry")
+    (reg.root / "assets" / "sub").mkdir(parents=True)
+    (reg.root / "assets" / "sub" / "x.yaml").write_text("apiVersion: itam/v1\n")
+    monkeypatch.chdir(tmp_path if root != "." else reg.root)
+    listed = [path for path, problem, _ in loader.registry_files(Path(root)) if problem is None]
+    expected = sorted(str(Path(root) / p.relative_to(reg.root)) for p in reg.root.rglob("*.yaml"))
+    assert sorted(listed) == expected and "assets/sub/x.yaml" in "".join(listed)
+    assert [str(p) for p in loader.iter_registry_files(Path(root)) for p in [p[0]]] == listed

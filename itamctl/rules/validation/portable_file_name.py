@@ -33,23 +33,32 @@ def _relative(files: tuple[str, ...], root: str) -> list[tuple[str, str]]:
     return out
 
 
+def _finding(root: str, path: str, name: str, what: str, problem: str) -> Diagnostic:
+    return Diagnostic(f"{root}/{path}", None, None, ID, Severity(DEFAULT_SEVERITY),
+                      f"{what} name {name!r} {problem}; Git for Windows cannot check it out: rename it")
+
+
 def check(registry: Registry) -> Iterator[Diagnostic]:
     root = display_path(registry.root)
     files = _relative(registry.files, root)
-    checked: set[str] = set()  # a folder is checked once, not once per file in it
+    checked: set[str] = {""}  # a folder is checked once, not once per file in it
+
+    def folders(folder: str) -> Iterator[Diagnostic]:  # ``folder`` and the folders it is in, outermost first
+        checked.add(folder)
+        parent, _, name = folder.rpartition("/")
+        if parent not in checked:
+            yield from folders(parent)
+        problem = name_problem(name)
+        if problem:
+            yield _finding(root, folder, name, "folder", problem)
+
     for _shown, rel in files:
-        parts = rel.split("/")
-        prefix = ""
-        for i, part in enumerate(parts):
-            prefix = part if i == 0 else f"{prefix}/{part}"
-            if prefix in checked:
-                continue
-            checked.add(prefix)
-            problem = name_problem(part)
-            if problem:
-                what = "file" if i == len(parts) - 1 else "folder"
-                yield Diagnostic(f"{root}/{prefix}", None, None, ID, Severity(DEFAULT_SEVERITY),
-                                 f"{what} name {part!r} {problem}; Git for Windows cannot check it out: rename it")
+        folder, _, name = rel.rpartition("/")
+        if folder not in checked:
+            yield from folders(folder)
+        problem = name_problem(name)
+        if problem:
+            yield _finding(root, rel, name, "file", problem)
     for path, first in case_collisions(rel for _, rel in files):
         yield Diagnostic(f"{root}/{path}", None, None, ID, Severity(DEFAULT_SEVERITY),
                          f"differs from {root}/{first} only by case; macOS and Windows keep only one of them: "

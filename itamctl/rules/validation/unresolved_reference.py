@@ -96,21 +96,29 @@ def _named(item: Item, path: tuple, name: str | None, names: Mapping[str, object
 def check(registry: Registry) -> Iterator[Diagnostic]:
     settings = registry.settings
     ids = _Candidates(registry.known_ids)
+    kind_of = registry.known_ids.get
+    # each reference is first tested inline (most resolve): a finding's message is built only for those that fail
+    categories, levels = settings.categories, settings.service_levels
+    named = settings.doc is not None
+    centres = dict.fromkeys(settings.cost_centers) if settings.cost_centers is not None else None
     for a in registry.assets:
-        yield from _ref(ids, a, ("owner",), a.owner, ("Person",))
-        yield from _ref(ids, a, ("location",), a.location, ("Location",))
-        yield from _ref(ids, a, ("replaces",), a.replaces, ("Asset",))
-        if settings.cost_centers is not None:
-            yield from _named(a, ("cost_center",), a.cost_center, dict.fromkeys(settings.cost_centers),
-                              "cost centre")
-        if a.purchase:
+        if a.owner is not None and kind_of(a.owner) != "Person":
+            yield from _ref(ids, a, ("owner",), a.owner, ("Person",))
+        if a.location is not None and kind_of(a.location) != "Location":
+            yield from _ref(ids, a, ("location",), a.location, ("Location",))
+        if a.replaces is not None and kind_of(a.replaces) != "Asset":
+            yield from _ref(ids, a, ("replaces",), a.replaces, ("Asset",))
+        if centres is not None and a.cost_center is not None and a.cost_center not in centres:
+            yield from _named(a, ("cost_center",), a.cost_center, centres, "cost centre")
+        if a.purchase and a.purchase.vendor is not None and kind_of(a.purchase.vendor) != "Vendor":
             yield from _ref(ids, a, ("purchase", "vendor"), a.purchase.vendor, ("Vendor",))
         for m in a.maintenance:
-            yield from _ref(ids, a, ("maintenance", m.index, "vendor"), m.vendor, ("Vendor",))
-        if settings.doc is not None:
-            yield from _named(a, ("category",), a.category, settings.categories, "category")
-            yield from _named(a, ("service_level",), a.service_level, settings.service_levels,
-                              "service level")
+            if m.vendor is not None and kind_of(m.vendor) != "Vendor":
+                yield from _ref(ids, a, ("maintenance", m.index, "vendor"), m.vendor, ("Vendor",))
+        if named and (a.category not in categories or (a.service_level is not None
+                                                        and a.service_level not in levels)):
+            yield from _named(a, ("category",), a.category, categories, "category")
+            yield from _named(a, ("service_level",), a.service_level, levels, "service level")
     for lic in registry.licenses:
         yield from _ref(ids, lic, ("vendor",), lic.vendor, ("Vendor",))
         for i, target in enumerate(lic.assigned_to):
@@ -121,4 +129,5 @@ def check(registry: Registry) -> Iterator[Diagnostic]:
         for i, target in enumerate(c.covers):
             yield from _ref(ids, c, ("covers", i), target, ("Asset",))
     for p in registry.people:
-        yield from _ref(ids, p, ("location",), p.location, ("Location",))
+        if p.location is not None and kind_of(p.location) != "Location":
+            yield from _ref(ids, p, ("location",), p.location, ("Location",))
