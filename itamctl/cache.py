@@ -38,6 +38,7 @@ import json
 import os
 import pickle
 import struct
+import sys
 import tempfile
 import time
 from collections.abc import Iterable
@@ -81,11 +82,12 @@ def blob_id(data: bytes) -> bytes:
 
 def salt(extensions: Iterable[tuple[str, bytes]] = ()) -> bytes:
     """What every key of a registry depends on besides its files: itamctl's version, the installed
-    YAML and schema libraries, the built-in schemas, and the schema extensions as ``(file name, blob id)``."""
+    YAML and schema libraries, the built-in schemas, and the schema extensions as ``(file name, blob id)``;
+    also the machine's byte order (positions are kept as the bytes of an array)."""
     import itamctl
     from itamctl.schema import builtin_digest
 
-    blob = json.dumps([itamctl.__version__, _libraries(), builtin_digest().hex(),
+    blob = json.dumps([itamctl.__version__, sys.byteorder, _libraries(), builtin_digest().hex(),
                        sorted((name, oid.hex()) for name, oid in extensions)])
     return hashlib.sha256(blob.encode()).digest()
 

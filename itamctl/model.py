@@ -37,7 +37,22 @@ def _date(value: Any) -> date | None:
 _NO_EXTRA: Mapping[str, Any] = MappingProxyType({})
 
 
+#: The top-level fields of the shipped schemas (``test_schemas`` keeps the list equal to them): a document
+#: with no other field has no ``x-`` field, known in one set operation (the scan cost ~2 us an item).
+SCHEMA_FIELDS = frozenset({
+    "active", "address", "alerts", "apiVersion", "assigned_to", "audit", "billing", "categories", "category",
+    "contact", "cost", "cost_center", "cost_centers", "country", "covers", "currency", "depreciation",
+    "description", "disposal", "email", "end", "end_of_life", "fiscal_year_start", "fx", "id", "key_ref",
+    "kind", "last_audit", "location", "maintenance", "manufacturer", "max_file_bytes", "model", "name", "notes",
+    "notice_days", "organization", "owner", "per_seat", "phone", "policy", "purchase", "reference", "renewal",
+    "renewal_months", "replacement_cost", "replaces", "seats", "serial", "service_level", "service_levels",
+    "source_url", "start", "status", "tags", "team", "type", "url", "vendor", "waivers", "warranty",
+})
+
+
 def _extra(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    if SCHEMA_FIELDS.issuperset(data):
+        return _NO_EXTRA
     extra = {k: v for k, v in data.items() if k.startswith("x-")}
     return MappingProxyType(extra) if extra else _NO_EXTRA  # most items have none: one shared empty mapping
 

@@ -320,3 +320,26 @@ def test_pattern_messages_quote_the_schema_description_in_full(registry):
     _, out, _ = run_cli("validate", "--registry", registry.root)
     assert ("settings.yaml:5:11: error [schema.pattern] `currency` is 'euro': expected a three-letter upper-case "
             "ISO 4217 currency code, e.g. `EUR`, `USD`, `GBP`\n") in out
+
+
+def test_the_model_knows_the_top_level_fields_of_every_shipped_schema():
+    """``model.SCHEMA_FIELDS`` lets an item skip the scan for ``x-`` fields: it must be these, none ``x-``."""
+    from itamctl.model import SCHEMA_FIELDS
+
+    fields = set()
+    for path in builtin_schema_dir().glob("*.schema.json"):
+        fields |= set(json.loads(path.read_text()).get("properties", {}))
+    assert fields == SCHEMA_FIELDS and not any(name.startswith("x-") for name in SCHEMA_FIELDS)
+
+
+def test_x_fields_are_kept_beside_schema_fields_and_extension_fields():
+    from itamctl.loader import parse_text
+    from itamctl.model import Asset
+
+    base = ("apiVersion: itam/v1\nkind: Asset\nid: A-1\nname: A\ncategory: laptop\nstatus: deployed\n")
+    plain, = parse_text(base, "a.yaml")[0]
+    assert dict(Asset.from_document(plain, "EUR").extra) == {}
+    marked, = parse_text(base + "x-rack: R1\nbadge: 7\nx-slot: 3\n", "b.yaml")[0]
+    assert dict(Asset.from_document(marked, "EUR").extra) == {"x-rack": "R1", "x-slot": 3}
+    other, = parse_text(base + "badge: 7\n", "c.yaml")[0]
+    assert dict(Asset.from_document(other, "EUR").extra) == {}
