@@ -240,3 +240,55 @@ def test_entries_are_read_from_the_pack_when_used_and_a_pack_cut_short_meanwhile
     assert FileCache(registry.root, cache.salt())._old == {}  # a pack that no longer checks: ignored as a whole
     assert run_cli("validate", "--registry", str(registry.root), "--format", "json") == cold
     assert FileCache(registry.root, cache.salt())._old  # and written anew
+
+
+@pytest.mark.parametrize("run_bytes", [1, 300, 1 << 20])
+def test_records_kept_from_the_last_pack_are_copied_whole_in_any_order(tmp_path, monkeypatch, run_bytes):
+    """The next pack copies the last one's records in runs (one read for records that lie together):
+    entries used in another order, dropped, or new in between all come back intact and the pack checks."""
+    import random
+
+    monkeypatch.setattr(cache, "_RUN_BYTES", run_bytes)
+    root = tmp_path / "registry"
+    root.mkdir()
+    first = FileCache(root, b"salt")
+    keys = [first.key(f"f{i}.yaml", bytes(20)) for i in range(60)]
+    for i, key in enumerate(keys):
+        first.put(key, ([f"doc {i}" * (i % 7)], [], [[i]]))
+    first.save()
+    second = FileCache(root, b"salt")
+    used = keys[:40]
+    random.Random(7).shuffle(used)
+    used = used[:10] + sorted(used[10:], key=keys.index)  # a shuffled start, then the pack's own order
+    for key in used[:20]:
+        assert second.get(key) == ([f"doc {keys.index(key)}" * (keys.index(key) % 7)], [], [[keys.index(key)]])
+    new = second.key("new.yaml", bytes(20))
+    second.put(new, (["new"], [], []))
+    for key in used[20:]:
+        assert second.get(key) is not None
+    second.save()
+    third = FileCache(root, b"salt")
+    assert third.get(new) == (["new"], [], [])
+    for i, key in enumerate(keys):  # the 20 not used are kept too (at most KEEP_OLD of earlier runs)
+        assert third.get(key) == ([f"doc {i}" * (i % 7)], [], [[i]])
+    third.close()
+
+
+def test_a_pack_keeps_at_most_keep_old_entries_of_earlier_runs(tmp_path, monkeypatch):
+    """Every edit leaves the file's old entry behind; a pack keeps only the last KEEP_OLD of them."""
+    monkeypatch.setattr(cache, "KEEP_OLD", 3)
+    root = tmp_path / "registry"
+    root.mkdir()
+    for run in range(8):
+        pack = FileCache(root, b"salt")
+        for i in range(5):  # five files; the first one edited at every run
+            key = pack.key(f"f{i}.yaml", bytes([run if i == 0 else 0]) * 20)
+            if pack.get(key) is None:
+                pack.put(key, ([run, i], [], []))
+        pack.save()
+    last = FileCache(root, b"salt")
+    assert len(last._old) == 5 + 3
+    assert last.get(last.key("f0.yaml", bytes([7]) * 20)) == ([7, 0], [], [])
+    assert last.get(last.key("f0.yaml", bytes([4]) * 20)) == ([4, 0], [], [])  # among the last 3 earlier ones
+    assert last.get(last.key("f0.yaml", bytes([3]) * 20)) is None
+    last.close()
