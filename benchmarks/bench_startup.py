@@ -36,6 +36,9 @@ FLOOR = "demo parse floor (libyaml, fresh Python)"
 
 
 def main(runs: int = 15) -> None:
+    import compileall
+
+    compileall.compile_dir(str(ROOT / "itamctl"), quiet=1)  # bytecode as an installed copy has it (run.py: compiled)
     times: dict[str, list[float]] = {name: [] for name in CASES}
     with tempfile.TemporaryDirectory(prefix="itamctl-startup-") as cache:
         env = {**os.environ, "ITAMCTL_CACHE_DIR": cache}  # the warm runs fill their own cache first

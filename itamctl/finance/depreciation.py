@@ -66,7 +66,7 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_EVEN, Context, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Context, Decimal, getcontext, localcontext
 from typing import ParamSpec, TypeVar
 
 from itamctl.dates import FiscalYear, add_months, fiscal_year_of, months_between
@@ -96,6 +96,8 @@ def exact(func: Callable[P, R]) -> Callable[P, R]:
     """Run ``func`` with exact additions and multiplications (see :func:`_divide`)."""
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if getcontext().prec == _EXACT_PREC:  # called from an exact function: its context is this one already
+            return func(*args, **kwargs)
         with localcontext(prec=_EXACT_PREC):
             return func(*args, **kwargs)
     return wrapper
