@@ -302,6 +302,13 @@ class FileCache:
         self.hits += 1
         return entry
 
+    def keep(self, key: bytes) -> None:
+        """Keep the entry under ``key`` in the next pack: this run used it, from where it had it already
+        (diff's other side). Without this, those entries counted as earlier runs' and all but
+        :data:`KEEP_OLD` of them were dropped: the next run parsed most of the registry again."""
+        if key in self._old:
+            self._new.setdefault(key, None)
+
     def put(self, key: bytes, entry: Any, raw: bytes | None = None) -> None:
         """Remember ``entry`` (``raw``: it pickled already, as a worker process sends it)."""
         if raw is None:

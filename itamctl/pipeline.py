@@ -325,6 +325,8 @@ def _entries(sources: list[_Source | Diagnostic], validator: SchemaValidator, ca
                 hit = cache.get(key)
                 if hit is not None and _shared is not None:
                     _shared[0][key] = hit
+            else:
+                cache.keep(key)
             if hit is not None:
                 entries[i] = hit
                 if source.stat is not None:

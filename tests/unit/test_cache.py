@@ -292,3 +292,23 @@ def test_a_pack_keeps_at_most_keep_old_entries_of_earlier_runs(tmp_path, monkeyp
     assert last.get(last.key("f0.yaml", bytes([4]) * 20)) == ([4, 0], [], [])  # among the last 3 earlier ones
     assert last.get(last.key("f0.yaml", bytes([3]) * 20)) is None
     last.close()
+
+
+def test_a_diff_keeps_every_entry_its_sides_shared(registry, monkeypatch):
+    """diff's head side takes the files it shares with the base from the base side, not the pack: they must
+    still be kept. They were not, and a 10^4-file registry's next run parsed 6,000 files again."""
+    import subprocess
+
+    monkeypatch.setattr(cache, "KEEP_OLD", 0)
+    _no_racy_window(monkeypatch)
+    cache.set_enabled(True)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com"]
+    subprocess.run(["git", "init", "-q"], cwd=registry.root, check=True)
+    subprocess.run(["git", "add", "-A"], cwd=registry.root, check=True)
+    subprocess.run([*git, "commit", "-qm", "one"], cwd=registry.root, check=True)
+    assert run_cli("validate", "--registry", str(registry.root))[0] == 0
+    registry.replace("people.yaml", "Alice Example", "Alice Exemplary")
+    assert run_cli("diff", "--registry", str(registry.root), "--base", "HEAD", "--as-of", "2026-11-28")[0] == 0
+    reads = _reads(monkeypatch)
+    assert run_cli("validate", "--registry", str(registry.root))[0] == 0
+    assert reads == []
