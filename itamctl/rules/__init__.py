@@ -135,6 +135,7 @@ def run_validation(registry: Registry) -> Iterator[Diagnostic]:
 def run_policy(registry: Registry, as_of: date) -> Iterator[Diagnostic]:
     """Diagnostics of every policy rule that is not off, after exemptions and waivers."""
     from itamctl.rules.waivers import waived, waivers_of
+    from itamctl.sharing import per_item
 
     for rule in policy_rules():
         level = severity(registry.settings, rule)
@@ -144,7 +145,9 @@ def run_policy(registry: Registry, as_of: date) -> Iterator[Diagnostic]:
             item = finding.item
             if getattr(item, "retired", False) or (rule.waivable and waived(item, rule.id, as_of)):
                 continue
-            yield item.diagnostic(finding.path, rule.id, finding.message, level)
+            # the same finding of the very same item (diff's sides): its position is looked up once
+            yield per_item(("policy finding", rule.id, tuple(finding.path), finding.message, level), item,
+                           registry.settings, as_of, item.diagnostic, finding.path, rule.id, finding.message, level)
     known = waivable_ids()
     for item in (*registry.assets, *registry.licenses, *registry.contracts):
         for waiver in waivers_of(item):
