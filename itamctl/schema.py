@@ -54,6 +54,11 @@ def _is_uri(value: object) -> bool:
     return not isinstance(value, str) or _URI.fullmatch(value) is not None
 
 
+def _integral(value: Decimal) -> bool:
+    """JSON Schema's integer for a Decimal (``30.0`` counts): what both backends' integer checks use."""
+    return value.is_finite() and value == value.to_integral_value()
+
+
 @cache
 def _reference() -> SimpleNamespace:
     """python-jsonschema, set up once: imported only when a document is checked (a registry read
@@ -68,7 +73,7 @@ def _reference() -> SimpleNamespace:
     def is_integer(type_checker: Any, value: Any) -> bool:
         """JSON Schema's integer: any number with a zero fraction, so ``30.0`` (read as Decimal) counts."""
         if isinstance(value, Decimal):
-            return value.is_finite() and value == value.to_integral_value()
+            return _integral(value)
         return base_types.is_type(value, "integer")
 
     validator = validators.extend(Draft202012Validator, type_checker=base_types.redefine("integer", is_integer))
@@ -420,7 +425,7 @@ class _Integer:
 
     def validate(self, instance: Any) -> None:
         if (isinstance(instance, Decimal) and "number" not in self.types
-                and not (instance.is_finite() and instance == instance.to_integral_value())):
+                and not _integral(instance)):
             raise ValueError(f"{instance} is not an integer")
 
 

@@ -33,9 +33,12 @@ def _relative(files: tuple[str, ...], root: str) -> list[tuple[str, str]]:
     return out
 
 
-def _finding(root: str, path: str, name: str, what: str, problem: str) -> Diagnostic:
-    return Diagnostic(f"{root}/{path}", None, None, ID, Severity(DEFAULT_SEVERITY),
-                      f"{what} name {name!r} {problem}; Git for Windows cannot check it out: rename it")
+def _named(root: str, path: str, name: str, what: str) -> Iterator[Diagnostic]:
+    """The finding of ``name`` (the last part of ``path``, a file or a folder) if it is not portable."""
+    problem = name_problem(name)
+    if problem:
+        yield Diagnostic(f"{root}/{path}", None, None, ID, Severity(DEFAULT_SEVERITY),
+                         f"{what} name {name!r} {problem}; Git for Windows cannot check it out: rename it")
 
 
 def check(registry: Registry) -> Iterator[Diagnostic]:
@@ -48,17 +51,13 @@ def check(registry: Registry) -> Iterator[Diagnostic]:
         parent, _, name = folder.rpartition("/")
         if parent not in checked:
             yield from folders(parent)
-        problem = name_problem(name)
-        if problem:
-            yield _finding(root, folder, name, "folder", problem)
+        yield from _named(root, folder, name, "folder")
 
     for _shown, rel in files:
         folder, _, name = rel.rpartition("/")
         if folder not in checked:
             yield from folders(folder)
-        problem = name_problem(name)
-        if problem:
-            yield _finding(root, rel, name, "file", problem)
+        yield from _named(root, rel, name, "file")
     for path, first in case_collisions(rel for _, rel in files):
         yield Diagnostic(f"{root}/{path}", None, None, ID, Severity(DEFAULT_SEVERITY),
                          f"differs from {root}/{first} only by case; macOS and Windows keep only one of them: "
