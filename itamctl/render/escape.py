@@ -49,12 +49,20 @@ _RENDERER_TEXT = re.compile(r"\n|\t|\x1b\[[0-9;]*m")
 _TEXT_CONTROL = re.compile(f"\x1b\\[[0-9;]*m|[\n\t]|{CONTROL.pattern}")
 
 
+#: A control character other than a line break or tab (ESC included): output without one is left as it is.
+_NOT_LAYOUT = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_BIDI}\u2028\u2029]")
+
+
 def terminal_text(text: str) -> str:
     """A whole human-readable output: control characters escaped except line breaks, tabs and colours.
 
     The safety net behind :func:`terminal`: whatever a renderer forgot to
     escape, no cursor movement, title, hyperlink or clipboard sequence gets through.
+    Output with no control character but line breaks and tabs (most of it) is
+    returned after one scan, not matched line by line.
     """
+    if _NOT_LAYOUT.search(text) is None:
+        return text
     return _TEXT_CONTROL.sub(lambda m: m.group() if _RENDERER_TEXT.fullmatch(m.group()) else _shown(m.group()),
                              text)
 

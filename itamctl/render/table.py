@@ -24,21 +24,21 @@ def _cell(value: Cell) -> str:
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
     """An aligned plain-text table; columns listed in ``right`` are right-aligned (numbers)."""
-    cells = [[_text(c) for c in row] for row in rows]
+    cells = [[c if type(c) is str else _text(c) for c in row] for row in rows]
     if CONTROL.search(" ".join(" ".join(row) for row in cells)):  # one scan of every cell; escaped only if needed
         cells = [[terminal(c) for c in row] for row in cells]
     headers = [_cell(h) for h in headers]
-    widths = [max(map(len, column)) for column in zip_longest(headers, *cells, fillvalue="")]
-
+    # padded a column at a time (one comprehension a column, not a call a cell); a short row's missing
+    # cells pad to spaces, which the line's rstrip takes off again
+    columns = list(zip_longest(headers, *cells, fillvalue=""))
+    widths = [max(map(len, column)) for column in columns]
     right = frozenset(right)
-
-    def line(row: Sequence[str]) -> str:
-        parts = [c.rjust(widths[i]) if i in right else c.ljust(widths[i]) for i, c in enumerate(row)]
-        return "  ".join(parts).rstrip()
-
-    out = [line(list(headers)), line(["-" * w if h else " " * w for h, w in zip(headers, widths, strict=True)])]
-    out.extend(line(row) for row in cells)
-    return "\n".join(out) + "\n"
+    padded = [[c.rjust(w) for c in column] if i in right else [c.ljust(w) for c in column]
+              for i, (column, w) in enumerate(zip(columns, widths, strict=True))]
+    lines = ["  ".join(row).rstrip() for row in zip(*padded)]
+    rule = "  ".join("-" * w if h else " " * w for h, w in zip(headers, widths, strict=False)).rstrip()
+    lines.insert(1, rule)
+    return "\n".join(lines) + "\n"
 
 
 def csv_text(headers: Sequence[str], rows: Sequence[Sequence[Cell]]) -> str:
