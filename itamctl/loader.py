@@ -84,11 +84,18 @@ class Document:
 
     def __reduce__(self) -> tuple:
         """Pickled compactly (the cache, the process pool): positions as flat numbers, not tables."""
-        if isinstance(self.values, _MarkTable):
-            # the marks as their bytes: an array pickles through a reconstructor that cost ~4 us a document
-            return (_marked_document, (self.file, self.index, self.data, self.values.marks.marks.tobytes(), self.clean))
+        compact = self.compact()  # the marks as their bytes: an array pickles through a slow reconstructor
+        if compact is not None:
+            return (marked_document, compact)
         return (_document, (self.file, self.index, self.data, (self.start.line, self.start.column),
                             _flat(self.values), _flat(self.keys), self.clean))
+
+    def compact(self) -> tuple[str, int, dict, bytes, bool] | None:
+        """A fast-path document as ``(file, index, data, marks, clean)`` (:func:`marked_document` makes it
+        again); None for a composer document (its positions are tables)."""
+        if isinstance(self.values, _MarkTable):
+            return (self.file, self.index, self.data, self.values.marks.marks.tobytes(), self.clean)
+        return None
 
     @property
     def kind(self) -> Any:
@@ -275,7 +282,7 @@ class _MarkTable(_LazyTable):
         return self.marks.tables()[self.which]
 
 
-def _marked_document(file: str, index: int, data: dict, marks: array | bytes, clean: bool = False) -> Document:
+def marked_document(file: str, index: int, data: dict, marks: array | bytes, clean: bool = False) -> Document:
     """A fast-path document; ``marks`` as an array of line/column pairs, or the bytes of one (unpickled)."""
     if isinstance(marks, bytes):
         marks = array("I", marks)
@@ -497,7 +504,7 @@ def _fast_parse(text: str, file: str) -> list[Document]:
         raise _Fallback from exc
     finally:
         loader.dispose()
-    return [_marked_document(file, index, data, array("I", marks), walk.clean) for index, data, marks in found]
+    return [marked_document(file, index, data, array("I", marks), walk.clean) for index, data, marks in found]
 
 
 _PLAIN_FIRST = frozenset("0123456789+-.~nNtTfF") | {""}

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
-from itamctl.cache import FileCache, blob_id
+from itamctl.cache import FileCache, blob_id, dump_entry, load_entry
 from itamctl.cache import enabled as cache_enabled
 from itamctl.cache import salt as cache_salt
 from itamctl.diagnostics import Diagnostic, Severity, counts, one_line, sorted_diagnostics
@@ -400,10 +400,11 @@ def _share(pending: list[tuple[int, str, bytes]], jobs: int) -> list[list[tuple[
 
 def _compute(pending: list[tuple[int, str, bytes]], validator: SchemaValidator, limit: int
              ) -> list[tuple[int, Entry, bytes | None]]:
-    """``(index, entry, entry pickled or None)`` of every pending file, shared out between processes.
+    """``(index, entry, its :func:`~itamctl.cache.dump_entry` bytes or None)`` of every pending file,
+    shared out between processes.
 
     Forked children (after every import, the schemas compiled) each compute a
-    part and send it back pickled; this process computes the first part
+    part and send it back (:func:`~itamctl.cache.dump_entry`); this process computes the first part
     meanwhile. A child that fails in any way only means its part is computed
     here: output never depends on the number of processes.
     """
@@ -423,7 +424,7 @@ def _compute(pending: list[tuple[int, str, bytes]], validator: SchemaValidator, 
             if sent is None:
                 results += [(i, _entry(file, data, validator, limit), None) for i, file, data in part]
             else:
-                results += [(i, pickle.loads(raw), raw) for i, raw in sent]
+                results += [(i, load_entry(raw), raw) for i, raw in sent]
     finally:
         for pid, fd, _ in children:  # interrupted: stop the others
             with contextlib.suppress(OSError):
@@ -444,8 +445,12 @@ def _fork(part: list[tuple[int, str, bytes]], validator: SchemaValidator, limit:
         code = 1
         try:
             os.close(read)
-            sent = [(i, pickle.dumps(_entry(file, data, validator, limit), pickle.HIGHEST_PROTOCOL))
-                    for i, file, data in part]
+            sent = []
+            for i, file, data in part:
+                raw = dump_entry(_entry(file, data, validator, limit))
+                if raw is None:
+                    raise ValueError(f"{file}: its entry cannot be sent")  # the part is computed here instead
+                sent.append((i, raw))
             with os.fdopen(write, "wb") as out:
                 out.write(pickle.dumps(sent, pickle.HIGHEST_PROTOCOL))
             code = 0

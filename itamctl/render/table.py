@@ -35,7 +35,7 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right:
     right = frozenset(right)
     padded = [[c.rjust(w) for c in column] if i in right else [c.ljust(w) for c in column]
               for i, (column, w) in enumerate(zip(columns, widths, strict=True))]
-    lines = ["  ".join(row).rstrip() for row in zip(*padded)]
+    lines = ["  ".join(row).rstrip() for row in zip(*padded, strict=True)]
     rule = "  ".join("-" * w if h else " " * w for h, w in zip(headers, widths, strict=False)).rstrip()
     lines.insert(1, rule)
     return "\n".join(lines) + "\n"

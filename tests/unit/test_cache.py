@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -312,3 +313,77 @@ def test_a_diff_keeps_every_entry_its_sides_shared(registry, monkeypatch):
     reads = _reads(monkeypatch)
     assert run_cli("validate", "--registry", str(registry.root))[0] == 0
     assert reads == []
+
+
+def _entry_of(text: str, file: str = "assets/x.yaml"):
+    from itamctl.pipeline import _entry
+    from itamctl.schema import SchemaValidator
+
+    return _entry(file, text.encode(), SchemaValidator(REPO_ROOT / "registry"), 1 << 20)
+
+
+def _same_entry(a, b) -> None:
+    docs_a, problems_a, found_a = a
+    docs_b, problems_b, found_b = b
+    assert problems_a == problems_b and found_a == found_b and len(docs_a) == len(docs_b)
+    for x, y in zip(docs_a, docs_b, strict=True):
+        assert (x.file, x.index, x.clean, x.start) == (y.file, y.index, y.clean, y.start)
+        assert repr(x.data) == repr(y.data)  # types too: Decimal('1.50') stays a Decimal with its digits
+        assert dict(x.values) == dict(y.values) and dict(x.keys) == dict(y.keys)
+
+
+ASSET = """apiVersion: itam/v1
+kind: Asset
+id: A-1
+name: Laptop
+category: laptop
+status: deployed
+purchase: {date: 2024-01-15, cost: 1299.50, vendor: dell}
+maintenance:
+  - {date: 2024-06-01, kind: repair, cost: 80.10}
+  - {date: 2024-07-01, kind: upgrade, cost: "12.5 USD"}
+tags: [a, b]
+"""
+
+
+def test_a_fast_path_entry_is_marshalled_and_comes_back_the_same_decimals_included():
+    entry = _entry_of(ASSET)
+    before = repr([d.data for d in entry[0]])
+    raw = cache.dump_entry(entry)
+    assert raw[:1] == b"M"
+    assert repr([d.data for d in entry[0]]) == before  # the Decimals swapped for text are put back
+    back = cache.load_entry(raw)
+    _same_entry(entry, back)
+    assert back[0][0].data["maintenance"][0]["cost"] == Decimal("80.10")
+    assert type(back[0][0].data["purchase"]["cost"]) is Decimal
+
+
+@pytest.mark.parametrize("text", [
+    "a: &x 1\nb: *x\n",  # an anchor: the composer's document, positions as tables
+    "apiVersion: itam/v1\nkind: Asset\nid: A-1\nname: x\ncategory: laptop\nstatus: sold\n",  # a schema finding
+    "a: [\n",  # a loader finding
+], ids=["composer", "schema finding", "broken"])
+def test_other_entries_are_pickled_and_come_back_the_same(text):
+    entry = _entry_of(text)
+    raw = cache.dump_entry(entry)
+    assert raw[:1] == b"P"
+    _same_entry(entry, cache.load_entry(raw))
+
+
+def test_an_entry_with_a_value_marshal_does_not_know_is_pickled():
+    import datetime
+
+    entry = _entry_of(ASSET)
+    entry[0][0].data["when"] = datetime.date(2024, 1, 1)  # not from the loader, but kept all the same
+    raw = cache.dump_entry(entry)
+    assert raw[:1] == b"P" and cache.load_entry(raw)[0][0].data["when"] == datetime.date(2024, 1, 1)
+    assert type(entry[0][0].data["purchase"]["cost"]) is Decimal
+
+
+@pytest.mark.parametrize("raw", [b"", b"X123", b"M\x00garbage", b"P\x80\x05garbage"])
+def test_bytes_that_are_not_an_entry_raise_and_the_cache_misses_on_them(registry, raw):
+    with pytest.raises(Exception):  # noqa: B017 - any error: FileCache.get turns it into a miss
+        cache.load_entry(raw)
+    opened = FileCache(registry.root, cache.salt())
+    opened._new[b"k" * 32] = raw
+    assert opened.get(b"k" * 32) is None
