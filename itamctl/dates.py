@@ -16,7 +16,17 @@ def add_months(day: date, months: int) -> date:
         return date.max
     if year < date.min.year:
         return date.min
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+    if day.day <= 28:  # every month has it
+        return date(year, month, day.day)
+    return date(year, month, min(day.day, days_in_month(year, month)))
+
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    """The number of days of ``month`` (1-12) in ``year`` (``calendar.monthrange`` also works out a weekday)."""
+    return 29 if month == 2 and calendar.isleap(year) else _DAYS[month - 1]
 
 
 def add_days(day: date, days: int) -> date:
@@ -54,7 +64,7 @@ class FiscalYear:
 
 def _fy_start_in(year: int, fy_start: tuple[int, int]) -> date:
     month, day = fy_start
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+    return date(year, month, min(day, days_in_month(year, month)))
 
 
 def fiscal_year_of(day: date, fy_start: tuple[int, int]) -> FiscalYear:

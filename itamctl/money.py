@@ -11,7 +11,7 @@ import bisect
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -36,14 +36,21 @@ class Money:
         return f"{cents(self.amount)} {self.currency}"
 
 
+#: Rounds half-up with no limit on digits: the same result as ``amount.quantize(CENT, rounding=ROUND_HALF_UP)``
+#: in any context that can hold it, in half the time (no keyword, no context looked up).
+_HALF_UP = Context(prec=MAX_PREC, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MIN_EMIN)
+_quantize = _HALF_UP.quantize
+
+
 def cents(amount: Decimal) -> Decimal:
     """Round half-up to cents: only where a figure is reported."""
-    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+    return _quantize(amount, CENT)
 
 
 def money_str(amount: Decimal) -> str:
-    """Money for JSON and CSV: a string with two decimals, e.g. ``"958.33"``."""
-    return f"{cents(amount):f}"
+    """Money for JSON and CSV: a string with two decimals, e.g. ``"958.33"`` (``str`` of an amount in
+    cents is never in exponent notation)."""
+    return str(_quantize(amount, CENT))
 
 
 class MissingRate(LookupError):
