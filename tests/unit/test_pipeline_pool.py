@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import sys
 
 import pytest
 from conftest import REPO_ROOT, build_registry, run_cli
@@ -113,3 +114,25 @@ def _minimal() -> dict[str, str]:
     from conftest import MINIMAL_REGISTRY
 
     return {name: dedent(text) for name, text in MINIMAL_REGISTRY.items()}
+
+
+def test_a_command_process_freezes_what_it_loaded_and_collects_less_often(tmp_path):
+    """The CLI freezes the loaded registry (later collections do not walk it) and raises the collector's
+    thresholds for the report that follows; a library caller keeps Python's defaults."""
+    code = (
+        "import gc, sys\n"
+        "from itamctl import pipeline\n"
+        "library = gc.get_threshold()\n"
+        "pipeline.load_valid_registry(pipeline.Path(sys.argv[1]))\n"
+        "assert gc.get_freeze_count() == 0 and gc.get_threshold() == library, gc.get_threshold()\n"
+        "from itamctl.cli import cli\n"
+        "try:\n"
+        "    cli(['validate', '--registry', sys.argv[1], '--no-cache'], standalone_mode=False)\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(gc.get_freeze_count() > 10_000, gc.get_threshold() == pipeline.COMMAND_GC_THRESHOLDS)\n"
+    )
+    env = {**os.environ, "ITAMCTL_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", code, str(REPO_ROOT / "registry")], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, check=True)
+    assert result.stdout.split()[-2:] == ["True", "True"]
