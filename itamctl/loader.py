@@ -204,28 +204,33 @@ class _Marks:
         """The position of the longest existing part of ``path`` (None: only the root exists)."""
         node, at, key_at, depth = self.data, 0, None, 0
         for part in path:  # a scalar sibling is one position (two with its key); a container is skipped
-            if isinstance(node, dict):
-                if not isinstance(part, str) or part not in node:
+            kind = type(node)
+            if kind is dict:
+                if type(part) is not str or part not in node:
                     break
                 j = at + 1
                 for name, child in node.items():
                     if name == part:
                         key_at, at, node = j, j + 1, child
                         break
-                    j = self._skip(child, j + 1) if isinstance(child, (dict, list)) else j + 2
-            elif isinstance(node, list):
-                if not isinstance(part, int) or not 0 <= part < len(node):
+                    inner = type(child)
+                    j = self._skip(child, j + 1) if inner is dict or inner is list else j + 2
+            elif kind is list:
+                if type(part) is not int or not 0 <= part < len(node):
                     break
                 j = at + 1
                 for child in node[:part]:
-                    j = self._skip(child, j) if isinstance(child, (dict, list)) else j + 1
+                    inner = type(child)
+                    j = self._skip(child, j) if inner is dict or inner is list else j + 1
                 key_at, at, node = None, j, node[part]
             else:
                 break
             depth += 1
         if depth == 0:
             return None
-        return self._at(key_at if key and key_at is not None else at)
+        i = 2 * (key_at if key and key_at is not None else at)
+        marks = self.marks
+        return Position(marks[i] + 1, marks[i + 1] + 1)
 
     def tables(self) -> tuple[dict[JsonPath, Position], dict[JsonPath, Position]]:
         if self._tables is None:
