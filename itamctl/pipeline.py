@@ -202,10 +202,10 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
     Raises :class:`FatalError` only when there is no registry to read at all.
     """
     if at is not None:
-        snapshot = registry_snapshot(root, at)
-        if snapshot is None:
+        checked = open_revision(root, at)
+        if checked is None:
             raise FatalError(f"registry folder {display_path(root)} does not exist at {at}", exit_code=EXIT_USAGE)
-        return open_snapshot(root, snapshot)
+        return checked
     if not root.exists():
         raise FatalError(
             f"registry folder not found: {display_path(root)} "
@@ -501,34 +501,64 @@ def _extension(path: str) -> bool:
     return path.startswith("schemas/") and path.endswith(".schema.json") and path.count("/") == 1
 
 
+def open_revision(root: Path, rev: str) -> Checked | None:
+    """The registry at ``root`` as it was at git revision ``rev``, validated; None if it did not exist there.
+
+    The revision is listed and loaded with one cache, opened once (each open reads
+    and checks the whole pack: ~0.5 s at 10^5 files)."""
+    snapshot, cache = _snapshot(root, rev, MAX_FILE_BYTES)
+    if snapshot is None:
+        if cache is not None:
+            cache.close()
+        return None
+    return open_snapshot(root, snapshot, cache)
+
+
 def registry_snapshot(root: Path, rev: str, max_file_bytes: int = MAX_FILE_BYTES) -> Snapshot | None:
     """The registry folder ``root``'s files at git revision ``rev``; None if it did not exist there.
 
     With the cache on, files it holds (by name and blob id) are listed, not read.
     """
+    snapshot, cache = _snapshot(root, rev, max_file_bytes)
+    if cache is not None:
+        cache.close()
+    return snapshot
+
+
+def _snapshot(root: Path, rev: str, max_file_bytes: int) -> tuple[Snapshot | None, FileCache | None]:
+    """:func:`registry_snapshot`, and the cache it looked files up in (None when off), still open."""
     from itamctl.gitrepo import Repository
 
     repo = Repository(root)
 
     shown = display_inside(root)
+    opened: list[FileCache] = []
 
     def read(listed: list[tuple[str, str]]) -> list[str]:
         cache = _cache(root, ((PurePosixPath(p).name, bytes.fromhex(oid)) for p, oid in listed if _extension(p)))
         if cache is None:
             return [p for p, _ in listed]
+        opened.append(cache)
         return [p for p, oid in listed
                 if _extension(p) or cache.key(shown(p), bytes.fromhex(oid)) not in cache]
 
-    return repo.files_at(rev, repo.relative(root), _wanted, max_file_bytes=max_file_bytes, read=read)
+    snapshot = repo.files_at(rev, repo.relative(root), _wanted, max_file_bytes=max_file_bytes, read=read)
+    return snapshot, (opened[-1] if opened else None)
 
 
 @_without_gc
-def open_snapshot(root: Path, snapshot: Snapshot) -> Checked:
-    """Validate the files of ``snapshot`` as the registry at ``root``."""
+def open_snapshot(root: Path, snapshot: Snapshot, cache: FileCache | None = None) -> Checked:
+    """Validate the files of ``snapshot`` as the registry at ``root`` (``cache``: the one the snapshot was
+    listed with, used if its schemas are the snapshot's; it is saved and closed here)."""
     extensions = tuple((display_path(root / b.path), b.data or b"") for b in snapshot.files if _extension(b.path))
     validator = SchemaValidator(root, extensions)
-    cache = _cache(root, ((PurePosixPath(b.path).name, bytes.fromhex(b.oid) if b.oid else blob_id(b.data or b""))
-                          for b in snapshot.files if _extension(b.path)))
+    names = [(PurePosixPath(b.path).name, bytes.fromhex(b.oid) if b.oid else blob_id(b.data or b""))
+             for b in snapshot.files if _extension(b.path)]
+    if cache is not None and (not cache_enabled() or cache.salt != cache_salt(names)):
+        cache.close()
+        cache = None
+    if cache is None:
+        cache = _cache(root, names)
     current = [snapshot]
 
     def fetch(oid: str) -> Callable[[], bytes]:

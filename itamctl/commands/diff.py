@@ -23,8 +23,7 @@ from itamctl.pipeline import (
     Checked,
     empty_registry,
     open_registry,
-    open_snapshot,
-    registry_snapshot,
+    open_revision,
     shared_files,
     valid_or_fail,
 )
@@ -36,10 +35,8 @@ def _side(registry: Path, rev: str | None, label: str) -> Checked:
     """One side, validated: a revision (empty if the registry did not exist there) or the working tree."""
     if rev is None:
         return open_registry(registry)
-    snapshot = registry_snapshot(registry, rev)
-    if snapshot is None:
-        return Checked(empty_registry(registry, rev), ())
-    return open_snapshot(registry, snapshot)
+    checked = open_revision(registry, rev)
+    return Checked(empty_registry(registry, rev), ()) if checked is None else checked
 
 
 
