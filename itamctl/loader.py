@@ -139,11 +139,17 @@ class Document:
 
 def _span(node: Any) -> int:
     """How many positions ``node`` takes in a document's marks (itself, then each key and value inside)."""
-    if isinstance(node, dict):
-        return 1 + sum(1 + _span(child) if isinstance(child, (dict, list)) else 2 for child in node.values())
-    if isinstance(node, list):
-        return 1 + sum(_span(child) if isinstance(child, (dict, list)) else 1 for child in node)
-    return 1
+    count = 1
+    kind = type(node)
+    if kind is dict:
+        for child in node.values():
+            inner = type(child)
+            count += (1 + _span(child)) if inner is dict or inner is list else 2
+    elif kind is list:
+        for child in node:
+            inner = type(child)
+            count += _span(child) if inner is dict or inner is list else 1
+    return count
 
 
 class _Marks:
