@@ -140,10 +140,10 @@ def dump_entry(entry: Any) -> bytes | None:
     """
     documents, problems, found = entry
     if not problems and not any(found) and all(isinstance(doc, Document) for doc in documents):
-        parts = [doc.compact() for doc in documents]
-        if all(part is not None for part in parts):
+        parts = [part for doc in documents if (part := doc.compact()) is not None]
+        if len(parts) == len(documents):  # every document a fast-path one
             with contextlib.suppress(ValueError):  # a value marshal does not know: pickled
-                return b"M" + _marshalled(parts)  # type: ignore[arg-type]
+                return b"M" + _marshalled(parts)
     try:
         return b"P" + pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
