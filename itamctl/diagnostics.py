@@ -6,6 +6,8 @@ import enum
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from itamctl.quickinit import quick_init
+
 
 class Severity(enum.Enum):
     ERROR = "error"
@@ -17,6 +19,7 @@ class Severity(enum.Enum):
         return {"error": 0, "warning": 1, "notice": 2}[self.value]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
     """One finding about the registry.

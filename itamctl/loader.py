@@ -33,6 +33,7 @@ import yaml
 
 from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.fileio import inside, is_regular_file, resolved
+from itamctl.quickinit import quick_init
 from itamctl.secret_patterns import looks_like_secret_field, secret_in_value
 
 try:  # libyaml is the fast path; the pure-Python parser is a correct fallback.
@@ -57,6 +58,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 JsonPath = tuple[str | int, ...]
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Position:
     line: int  # 1-based

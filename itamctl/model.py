@@ -20,6 +20,7 @@ from itamctl.dates import parse_month_day
 from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.loader import Document
 from itamctl.money import FxTable, Money
+from itamctl.quickinit import quick_init
 
 STATUSES = ("planned", "ordered", "in_stock", "deployed", "in_repair", "retired", "disposed")
 #: Statuses in which an asset is in service: the policy rules apply to these.
@@ -28,6 +29,10 @@ IN_SERVICE = frozenset({"in_stock", "deployed", "in_repair"})
 RETIRED = frozenset({"retired", "disposed"})
 
 DEFAULT_ALERT_DAYS = (90, 30)
+
+
+def _money(value: Any, currency: str) -> Money | None:
+    return None if value is None else Money.parse(value, currency)
 
 
 def _date(value: Any) -> date | None:
@@ -57,6 +62,7 @@ def _extra(data: Mapping[str, Any]) -> Mapping[str, Any]:
     return MappingProxyType(extra) if extra else _NO_EXTRA  # most items have none: one shared empty mapping
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Depreciation:
     method: str = "none"  # straight_line | declining_balance | macrs | none
@@ -80,6 +86,7 @@ class Depreciation:
         )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Waiver:
     rule: str
@@ -167,6 +174,7 @@ class Settings:
         )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Purchase:
     date: date | None
@@ -175,6 +183,7 @@ class Purchase:
     order_ref: str | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Warranty:
     end: date | None
@@ -182,6 +191,7 @@ class Warranty:
     start: date | None = None
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Maintenance:
     date: date
@@ -194,6 +204,7 @@ class Maintenance:
     index: int  # position in the asset's `maintenance` list
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Disposal:
     date: date
@@ -248,6 +259,7 @@ class Tracked(Item):
     extra: Mapping[str, Any] = field(default_factory=dict)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Asset(Tracked):
     category: str = ""
@@ -281,10 +293,6 @@ class Asset(Tracked):
     @classmethod
     def from_document(cls, doc: Document, currency: str) -> Asset:
         d = doc.data
-
-        def money(value: Any) -> Money | None:
-            return None if value is None else Money.parse(value, currency)
-
         p = d.get("purchase")
         w = d.get("warranty")
         disp = d.get("disposal")
@@ -294,22 +302,22 @@ class Asset(Tracked):
             manufacturer=d.get("manufacturer"), model=d.get("model"), serial=d.get("serial"),
             owner=d.get("owner"), location=d.get("location"), cost_center=d.get("cost_center"),
             service_level=d.get("service_level"),
-            purchase=Purchase(_date(p.get("date")), money(p.get("cost")), p.get("vendor"),
+            purchase=Purchase(_date(p.get("date")), _money(p.get("cost"), currency), p.get("vendor"),
                               p.get("order_ref")) if p else None,
             warranty=Warranty(_date(w.get("end")), w.get("provider"), _date(w.get("start")))
             if w else None,
             depreciation=Depreciation.parse(d.get("depreciation"), currency),
             end_of_life=_date(d.get("end_of_life")),
             replaces=d.get("replaces"),
-            replacement_cost=money(d.get("replacement_cost")),
+            replacement_cost=_money(d.get("replacement_cost"), currency),
             maintenance=tuple(
-                Maintenance(date.fromisoformat(m["date"]), m["kind"], money(m.get("cost")),
+                Maintenance(date.fromisoformat(m["date"]), m["kind"], _money(m.get("cost"), currency),
                             m.get("vendor"), bool(m.get("under_warranty", False)),
                             m.get("note"), m.get("ticket"), i)
                 for i, m in enumerate(d.get("maintenance") or [])
             ),
             disposal=Disposal(date.fromisoformat(disp["date"]), disp["method"],
-                              money(disp.get("cost")), money(disp.get("proceeds")),
+                              _money(disp.get("cost"), currency), _money(disp.get("proceeds"), currency),
                               disp.get("note")) if disp else None,
             last_audit=_date(d.get("last_audit")),
             description=d.get("description"),
@@ -317,6 +325,7 @@ class Asset(Tracked):
         )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class License(Tracked):
     vendor: str | None = None
@@ -360,6 +369,7 @@ class License(Tracked):
         )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Contract(Tracked):
     vendor: str | None = None
@@ -395,6 +405,7 @@ class Contract(Tracked):
         )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Person(Item):
     email: str | None = None
@@ -410,6 +421,7 @@ class Person(Item):
                    bool(d.get("active", True)), d.get("notes"))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Location(Item):
     address: str | None = None
@@ -422,6 +434,7 @@ class Location(Item):
         return cls(d["id"], d["name"], doc, d.get("address"), d.get("country"), d.get("notes"))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Vendor(Item):
     url: str | None = None

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import MAX_EMAX, MAX_PREC, MIN_EMIN, ROUND_HALF_UP, Context, Decimal
 
+from itamctl.quickinit import quick_init
+
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Money:
     amount: Decimal
@@ -25,6 +28,8 @@ class Money:
     @classmethod
     def parse(cls, value: object, default_currency: str) -> Money:
         """A registry money value: a number (report currency) or ``"<amount> <CUR>"``."""
+        if type(value) is Decimal:  # most of them (an amount with decimals); immutable, so taken as it is
+            return cls(value, default_currency)
         if isinstance(value, str):
             amount, _, currency = value.strip().partition(" ")
             return cls(Decimal(amount), currency.strip() or default_currency)

@@ -9,10 +9,12 @@ from decimal import Decimal
 from itamctl.errors import FatalError
 from itamctl.model import Item, Settings
 from itamctl.money import MissingRate, Money, cents
+from itamctl.quickinit import quick_init
 
 NONE_KEY = "none"
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Line:
     """A forecast line: ``amount`` is exact, in the report currency; ``reported`` is it in cents."""

@@ -54,6 +54,7 @@ from itamctl.facts import depreciation_spec, months_in_service, owned_on, paymen
 from itamctl.finance.depreciation import DepreciationSchedule, depreciation_schedule, to_report_currency
 from itamctl.model import Asset, Contract, License, Registry, Settings
 from itamctl.money import ZERO, MissingRate, Money, cents
+from itamctl.quickinit import quick_init
 
 
 @dataclass(frozen=True)
@@ -87,6 +88,7 @@ class CostLinks:
                    {a.id: a for a in registry.assets})
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class AssetCosts:
     """What one asset cost, is worth and has cost in all, as of a date (report currency, in cents).
