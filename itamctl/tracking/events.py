@@ -41,7 +41,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from typing import Any
 
 from itamctl.facts import (
     audit_due,
@@ -54,6 +54,7 @@ from itamctl.facts import (
     warranty_end,
 )
 from itamctl.model import Asset, Contract, Item, License, Registry, Settings, Waiver
+from itamctl.quickinit import quick_init
 from itamctl.sharing import per_item
 
 EVENT_TYPES = ("warranty_end", "license_end", "contract_end", "renewal", "cancel_by", "end_of_life", "audit_due")
@@ -82,7 +83,12 @@ _LABELS = {  # (before or on the date, after it)
 }
 
 
-@dataclass(frozen=True)
+#: An event whose line has not been looked up yet.
+_UNSET: Any = object()
+
+
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Event:
     item: Item = field(compare=False, repr=False)
     id: str
@@ -96,11 +102,16 @@ class Event:
     path: tuple[str | int, ...]  # the value the date comes from, for file:line
     file: str
     waiver: Waiver | None = field(default=None, compare=False)
+    _line: int | None = field(default=_UNSET, init=False, compare=False, repr=False)
 
-    @cached_property
+    @property
     def line(self) -> int | None:
         """The line of the value the date comes from (looked up when first asked: most events are never shown)."""
-        return self.item.doc.position(self.path).line
+        line = self._line
+        if line is _UNSET:
+            line = self.item.doc.position(self.path).line
+            object.__setattr__(self, "_line", line)
+        return line
 
     @property
     def name(self) -> str:

@@ -13,15 +13,16 @@ from itamctl import diagnostics, loader, model, money
 from itamctl.budget import lines
 from itamctl.finance import tco
 from itamctl.quickinit import quick_init
+from itamctl.tracking import events
 
-APPLIED = [cls for module in (model, money, loader, diagnostics, lines, tco) for cls in vars(module).values()
+APPLIED = [cls for module in (model, money, loader, diagnostics, lines, tco, events) for cls in vars(module).values()
            if isinstance(cls, type) and "_dataclass_init" in cls.__dict__]
 
 
 def test_it_is_applied_to_the_classes_made_once_an_item():
     names = {cls.__name__ for cls in APPLIED}
     assert {"Asset", "License", "Contract", "Person", "Location", "Vendor", "Purchase", "Warranty", "Maintenance",
-            "Money", "Position", "Diagnostic", "Line", "AssetCosts"} <= names
+            "Money", "Position", "Diagnostic", "Line", "AssetCosts", "Event"} <= names
 
 
 def _instances() -> dict[type, list]:
@@ -30,6 +31,7 @@ def _instances() -> dict[type, list]:
     from itamctl.finance.costs import costs_report
     from itamctl.pipeline import open_registry
     from itamctl.rules import run_policy
+    from itamctl.tracking.events import registry_events
 
     as_of = date(2026, 11, 28)
     checked = open_registry(REPO_ROOT / "registry")
@@ -48,8 +50,8 @@ def _instances() -> dict[type, list]:
             for item in value:
                 walk(item, depth + 1)
 
-    walk([*reg.items(), *checked.diagnostics, *run_policy(reg, as_of), *costs_report(reg, as_of).items,
-          *[ln for year in budget_report(reg, as_of).years for ln in year.lines]])
+    walk([*reg.items(), *checked.diagnostics, *run_policy(reg, as_of), *registry_events(reg, as_of),
+          *costs_report(reg, as_of).items, *[ln for year in budget_report(reg, as_of).years for ln in year.lines]])
     for doc in reg.documents[:20]:
         walk(doc.start)
     return found
