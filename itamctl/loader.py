@@ -65,7 +65,8 @@ class Position:
     column: int  # 1-based
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Document:
     """One YAML document: its data and where each part of it came from.
 

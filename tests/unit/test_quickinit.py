@@ -22,7 +22,7 @@ APPLIED = [cls for module in (model, money, loader, diagnostics, lines, tco, eve
 def test_it_is_applied_to_the_classes_made_once_an_item():
     names = {cls.__name__ for cls in APPLIED}
     assert {"Asset", "License", "Contract", "Person", "Location", "Vendor", "Purchase", "Warranty", "Maintenance",
-            "Money", "Position", "Diagnostic", "Line", "AssetCosts", "Event"} <= names
+            "Money", "Position", "Diagnostic", "Line", "AssetCosts", "Event", "Document"} <= names
 
 
 def _instances() -> dict[type, list]:
@@ -53,6 +53,7 @@ def _instances() -> dict[type, list]:
     walk([*reg.items(), *checked.diagnostics, *run_policy(reg, as_of), *registry_events(reg, as_of),
           *costs_report(reg, as_of).items, *[ln for year in budget_report(reg, as_of).years for ln in year.lines]])
     for doc in reg.documents[:20]:
+        walk(doc)
         walk(doc.start)
     return found
 
