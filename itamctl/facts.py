@@ -39,6 +39,7 @@ from decimal import Decimal
 from itamctl.dates import add_days, add_months, months_between
 from itamctl.model import IN_SERVICE, Asset, Contract, Depreciation, License, Settings, Waiver
 from itamctl.money import Money
+from itamctl.quickinit import quick_init
 
 BILLING_MONTHS = {"monthly": 1, "quarterly": 3, "yearly": 12}
 Billable = License | Contract
@@ -137,6 +138,7 @@ def owned_on(asset: Asset, day: date) -> bool:
     return first <= day and (last is None or day <= last)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class WarrantyEnd:
     date: date
@@ -285,6 +287,7 @@ def live_waiver(item: object, rule: str, as_of: date) -> Waiver | None:
 
 # --- licenses and contracts: payments ------------------------------------------------------
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Payment:
     date: date

@@ -63,9 +63,11 @@ from itamctl.facts import (
 )
 from itamctl.model import IN_SERVICE, Asset, Contract, License, Registry
 from itamctl.money import ZERO, cents
+from itamctl.quickinit import quick_init
 from itamctl.sharing import per_item
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Unplaced:
     id: str

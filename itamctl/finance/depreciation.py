@@ -75,6 +75,7 @@ from itamctl.facts import depreciation_spec, in_service_interval, months_counted
 from itamctl.finance import macrs_tables
 from itamctl.model import Asset, Depreciation, Settings
 from itamctl.money import ZERO, MissingRate, Money, cents
+from itamctl.quickinit import quick_init
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -103,6 +104,7 @@ def exact(func: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Segment:
     """``amount`` of depreciation spread evenly over ``months`` months from offset ``first``."""
@@ -181,6 +183,7 @@ def macrs(cost: Decimal, class_years: int, convention: str, month_of_tax_year: i
 
 # --- the schedule of one asset -----------------------------------------------------------
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Period:
     """One fiscal year of a schedule; ``label`` is the calendar year in which it starts."""
@@ -192,6 +195,7 @@ class Period:
     book_value: Decimal  # at ``end``
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Carrying:
     """Reported figures in cents: ``book_value == cost - accumulated - write_off`` exactly.
@@ -206,7 +210,8 @@ class Carrying:
     gain_or_loss: Decimal | None = None
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class DepreciationSchedule:
     """An asset's depreciation in the report currency; amounts exact (round when reporting)."""
 

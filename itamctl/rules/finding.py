@@ -10,9 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from itamctl.model import Item
+from itamctl.quickinit import quick_init
 
 
-@dataclass(frozen=True)
+@quick_init
+@dataclass(frozen=True, slots=True)
 class Finding:
     item: Item = field(repr=False)
     path: tuple[str | int, ...]  # the offending value, for file:line

@@ -9,20 +9,23 @@ from datetime import date
 import pytest
 from conftest import REPO_ROOT
 
-from itamctl import diagnostics, loader, model, money
-from itamctl.budget import lines
-from itamctl.finance import tco
+from itamctl import diagnostics, facts, loader, model, money
+from itamctl.budget import forecast, lines
+from itamctl.finance import depreciation, tco
 from itamctl.quickinit import quick_init
+from itamctl.rules import finding
 from itamctl.tracking import events
 
-APPLIED = [cls for module in (model, money, loader, diagnostics, lines, tco, events) for cls in vars(module).values()
+MODULES = (model, money, loader, diagnostics, lines, tco, events, depreciation, facts, forecast, finding)
+APPLIED = [cls for module in MODULES for cls in vars(module).values()
            if isinstance(cls, type) and "_dataclass_init" in cls.__dict__]
 
 
 def test_it_is_applied_to_the_classes_made_once_an_item():
     names = {cls.__name__ for cls in APPLIED}
     assert {"Asset", "License", "Contract", "Person", "Location", "Vendor", "Purchase", "Warranty", "Maintenance",
-            "Money", "Position", "Diagnostic", "Line", "AssetCosts", "Event", "Document"} <= names
+            "Money", "Position", "Diagnostic", "Line", "AssetCosts", "Event", "Document", "DepreciationSchedule",
+            "Segment", "Carrying", "Period", "Payment", "WarrantyEnd", "Unplaced", "Finding"} <= names
 
 
 def _instances() -> dict[type, list]:
@@ -30,7 +33,7 @@ def _instances() -> dict[type, list]:
     from itamctl.budget import budget_report
     from itamctl.finance.costs import costs_report
     from itamctl.pipeline import open_registry
-    from itamctl.rules import run_policy
+    from itamctl.rules import policy_rules, run_policy
     from itamctl.tracking.events import registry_events
 
     as_of = date(2026, 11, 28)
@@ -50,7 +53,14 @@ def _instances() -> dict[type, list]:
             for item in value:
                 walk(item, depth + 1)
 
+    schedules = [s for a in reg.assets if (s := depreciation.depreciation_schedule(a, reg.settings)) is not None]
+    budget = budget_report(reg, as_of)
     walk([*reg.items(), *checked.diagnostics, *run_policy(reg, as_of), *registry_events(reg, as_of),
+          *schedules, *[s.carrying(as_of) for s in schedules], *[s.reported_periods() for s in schedules],
+          *[facts.warranty_end(a, reg.settings) for a in reg.assets], *budget.unplaced,
+          forecast.Unplaced("A-1", "Laptop", "no purchase date"),  # the demo's budget places every asset
+          *[facts.payments(i, as_of) for i in (*reg.licenses, *reg.contracts)],
+          *[f for rule in policy_rules() for f in rule.check(reg, as_of)],
           *costs_report(reg, as_of).items, *[ln for year in budget_report(reg, as_of).years for ln in year.lines]])
     for doc in reg.documents[:20]:
         walk(doc)
