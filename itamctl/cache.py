@@ -403,7 +403,8 @@ class FileCache:
     def _save(self) -> None:
         old = [key for key in self._old if key not in self._new]  # most recently used first
         same_stats = not self._walked or self._new_stats == self._stats
-        if not old[KEEP_OLD:] and self._new.keys() <= self._old.keys() and same_stats:
+        fresh = any(raw is not None for raw in self._new.values())  # new entries, or ones whose record was bad
+        if not old[KEEP_OLD:] and not fresh and same_stats:
             return  # nothing new to remember and nothing to forget
         entries: dict[bytes, bytes | None] = dict(self._new)
         for key in old[:KEEP_OLD]:

@@ -387,3 +387,21 @@ def test_bytes_that_are_not_an_entry_raise_and_the_cache_misses_on_them(registry
     opened = FileCache(registry.root, cache.salt())
     opened._new[b"k" * 32] = raw
     assert opened.get(b"k" * 32) is None
+
+
+def test_a_record_that_does_not_decode_is_replaced_by_the_entry_computed_again(tmp_path):
+    """A record the pack holds but that does not decode (an itamctl changed without a new version) is a
+    miss; the entry computed instead must be saved over it, or every later run would compute it again."""
+    root = tmp_path / "registry"
+    root.mkdir()
+    first = FileCache(root, b"salt")
+    key = first.key("a.yaml", bytes(20))
+    first.put(key, None, raw=b"P-not-a-pickle")
+    first.save()
+    second = FileCache(root, b"salt")
+    assert key in second and second.get(key) is None
+    second.put(key, ([], [], []))
+    second.save()
+    third = FileCache(root, b"salt")
+    assert third.get(key) == ([], [], [])
+    third.close()
