@@ -57,6 +57,12 @@ _RECORD = struct.Struct("<32sI")
 #: at every run that saves, so more would slow every run: 20,000 made a 10^4-file registry's pack,
 #: once filled by edits, three times the size it needs (0.1 s more to open and save).
 KEEP_OLD = 4_000
+#: Saving rewrites the whole pack (~3 us a record: 0.35 s at 10^5 files); parsing and checking a file
+#: again costs ~0.1 ms. So a pack of at least DEFER_FROM records is not rewritten while the files the
+#: next run would have to read again (changed, or with a changed ``lstat``) are at most one in
+#: DEFER_SHARE of its records: a run after one edit re-parses that file instead of rewriting the pack.
+DEFER_FROM = 2_000
+DEFER_SHARE = 64
 #: The record under this key holds the file signatures (``lstat``) of the last run, not an entry.
 STAT_KEY = bytes(32)
 #: A file's ``lstat`` signature in the index: device, inode, size, mtime_ns, ctime_ns, mode.
@@ -215,6 +221,7 @@ class FileCache:
         self._new_stats: dict[str, bytes] = {}
         self._walked = False  # whether this run looked at the working tree (a revision's run keeps the index)
         self.hits = 0
+        self.deferred = False  # save() left the pack as it was (see DEFER_FROM)
 
     @functools.cached_property
     def _stats(self) -> dict[str, bytes]:
@@ -403,9 +410,14 @@ class FileCache:
     def _save(self) -> None:
         old = [key for key in self._old if key not in self._new]  # most recently used first
         same_stats = not self._walked or self._new_stats == self._stats
-        fresh = any(raw is not None for raw in self._new.values())  # new entries, or ones whose record was bad
+        fresh = sum(raw is not None for raw in self._new.values())  # new entries, or ones whose record was bad
         if not old[KEEP_OLD:] and not fresh and same_stats:
             return  # nothing new to remember and nothing to forget
+        if len(self._old) >= DEFER_FROM:
+            again = fresh + (0 if same_stats else sum(self._stats.get(f) != r for f, r in self._new_stats.items()))
+            if again <= len(self._old) // DEFER_SHARE:
+                self.deferred = True
+                return  # cheaper to read those files again next time than to rewrite the pack now
         entries: dict[bytes, bytes | None] = dict(self._new)
         for key in old[:KEEP_OLD]:
             entries[key] = None

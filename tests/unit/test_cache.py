@@ -405,3 +405,39 @@ def test_a_record_that_does_not_decode_is_replaced_by_the_entry_computed_again(t
     third = FileCache(root, b"salt")
     assert third.get(key) == ([], [], [])
     third.close()
+
+
+def test_a_large_pack_is_not_rewritten_for_a_few_changed_files(tmp_path, monkeypatch):
+    """Rewriting the pack costs ~3 us a record, parsing a file again ~0.1 ms: a big pack stays as it is while
+    the files to read again are few (they are parsed again next time), and is written once they are many."""
+    monkeypatch.setattr(cache, "RACY_SECONDS", 0)  # every file's lstat noted at once
+    monkeypatch.setattr(cache, "DEFER_FROM", 20)
+    root = _demo(tmp_path)
+    assets = sorted((root / "assets").rglob("*.yaml"))[:12]
+    assert len(assets) == 12
+    args = ("validate", "--registry", str(root), "--format", "json")
+    run_cli(*args)
+    [pack] = _packs()
+    first = pack.read_bytes()
+    records = len(FileCache(root, cache.salt())._old)
+    assert records >= 20
+    monkeypatch.setattr(cache, "DEFER_SHARE", records // 5)  # up to 5 files to read again: not written
+
+    def edit(paths, n):
+        for path in paths:
+            text = path.read_text().split("\nx-edit:")[0].rstrip("\n")
+            path.write_text(f"{text}\nx-edit: {n}\n")
+
+    edit(assets[:2], 1)
+    expected = run_cli(*args, "--no-cache")
+    assert run_cli(*args) == expected
+    assert pack.read_bytes() == first  # two files changed (content and lstat): the pack is left as it was
+    assert run_cli(*args) == expected  # and they are parsed again
+    assert pack.read_bytes() == first
+    edit(assets, 2)  # twelve: written
+    expected = run_cli(*args, "--no-cache")
+    assert run_cli(*args) == expected
+    written = pack.read_bytes()
+    assert written != first
+    assert run_cli(*args) == expected
+    assert pack.read_bytes() == written  # every file from the cache: nothing to write
