@@ -262,6 +262,11 @@ class FileCache:
             old = self._stats.get(file)
             self._new_stats[file] = old if old == record else record  # the same record held once, not twice
 
+    def note_known(self, file: str) -> None:
+        """Keep the file index's record of ``file``, whose signature :meth:`known_blob` found unchanged
+        (it was not changed just now when it was noted: it is not now)."""
+        self._new_stats[file] = self._stats[file]
+
     def _read(self) -> dict[bytes, tuple[int, int]]:
         """Key -> (offset, size) of each record of the pack, whose checksum is verified as it is read.
 

@@ -44,10 +44,10 @@ from itamctl.model import Registry, Settings, build_registry
 from itamctl.rules import run_policy, run_validation
 from itamctl.schema import SchemaValidator
 from itamctl.sharing import sharing
-from itamctl.tracking.events import Event, registry_events
 
 if TYPE_CHECKING:
     from itamctl.gitrepo import Snapshot
+    from itamctl.tracking.events import Event
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -171,6 +171,7 @@ class _Source:
     fetch: Callable[[], bytes | Diagnostic] | None = None
     stat: bytes | None = None  # a working-tree file's lstat signature, noted in the cache with its blob id
     key: bytes | None = None  # its cache key, when worked out from ``blob`` already
+    known: bool = False  # its signature is the one the cache's file index holds (so is its blob id)
 
 
 def _reader(path: Path | str, file: str, limit: int) -> Callable[[], bytes | Diagnostic]:
@@ -241,7 +242,7 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
                 if blob is not None:
                     key = cache.key(file, blob)
                     if key in cache:  # unchanged since the last run: not read
-                        out.append(_Source(file, None, blob, _reader(path, file, limit), signature, key))
+                        out.append(_Source(file, None, blob, _reader(path, file, limit), signature, key, True))
                         continue
             data = read_file(path, file, limit)
             if isinstance(data, Diagnostic) and data.rule == "yaml.too_large":
@@ -342,7 +343,9 @@ def _entries(sources: list[_Source | Diagnostic], validator: SchemaValidator, ca
                 cache.keep(key)
             if hit is not None:
                 entries[i] = hit
-                if source.stat is not None:
+                if source.known:
+                    cache.note_known(source.file)
+                elif source.stat is not None:
                     cache.note_stat(source.file, source.stat, blob)
                 continue
         data = source.data
@@ -678,6 +681,8 @@ class CheckReport:
 
 def run_check(root: Path, as_of: date, *, at: str | None = None) -> CheckReport:
     """Validate the registry at ``root`` and apply the policy rules to what is valid."""
+    from itamctl.tracking.events import registry_events  # not for validate: ~3 ms to import
+
     checked = open_registry(root, at=at)
     registry = checked.registry
     diagnostics = sorted_diagnostics([*checked.diagnostics, *run_policy(registry, as_of)])
