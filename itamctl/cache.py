@@ -221,7 +221,6 @@ class FileCache:
         self._new_stats: dict[str, bytes] = {}
         self._walked = False  # whether this run looked at the working tree (a revision's run keeps the index)
         self.hits = 0
-        self.deferred = False  # save() left the pack as it was (see DEFER_FROM)
 
     @functools.cached_property
     def _stats(self) -> dict[str, bytes]:
@@ -421,7 +420,6 @@ class FileCache:
         if len(self._old) >= DEFER_FROM:
             again = fresh + (0 if same_stats else sum(self._stats.get(f) != r for f, r in self._new_stats.items()))
             if again <= len(self._old) // DEFER_SHARE:
-                self.deferred = True
                 return  # cheaper to read those files again next time than to rewrite the pack now
         entries: dict[bytes, bytes | None] = dict(self._new)
         for key in old[:KEEP_OLD]:
