@@ -55,7 +55,7 @@ def cents(amount: Decimal) -> Decimal:
 def money_str(amount: Decimal) -> str:
     """Money for JSON and CSV: a string with two decimals, e.g. ``"958.33"`` (``str`` of an amount in
     cents is never in exponent notation)."""
-    return str(_quantize(amount, CENT))
+    return str(cents(amount))
 
 
 class MissingRate(LookupError):

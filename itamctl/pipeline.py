@@ -557,7 +557,7 @@ def open_snapshot(root: Path, snapshot: Snapshot, cache: FileCache | None = None
     validator = SchemaValidator(root, extensions)
     names = [(PurePosixPath(b.path).name, bytes.fromhex(b.oid) if b.oid else blob_id(b.data or b""))
              for b in snapshot.files if _extension(b.path)]
-    if cache is not None and (not cache_enabled() or cache.salt != cache_salt(names)):
+    if cache is not None and cache.salt != cache_salt(names):
         cache.close()
         cache = None
     if cache is None:
