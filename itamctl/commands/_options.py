@@ -115,6 +115,9 @@ def emit(report: Any, fmt: str, output: Path | None = None, force: bool = False,
     """
     from itamctl.render import Options, render
 
+    pipeline = sys.modules.get("itamctl.pipeline")  # loaded if the command loaded a registry (not imported here)
+    if pipeline is not None:
+        pipeline.keep(report)  # not freed object by object when the command returns: the process exits
     colour = output is None and fmt == "text" and use_colour()
     print_text(render(report, fmt, Options(colour=colour, **options)), output, force, fmt=fmt)
 

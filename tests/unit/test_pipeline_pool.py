@@ -136,3 +136,28 @@ def test_a_command_process_freezes_what_it_loaded_and_collects_less_often(tmp_pa
     result = subprocess.run([sys.executable, "-c", code, str(REPO_ROOT / "registry")], capture_output=True,
                             text=True, env=env, cwd=tmp_path, check=True)
     assert result.stdout.split()[-2:] == ["True", "True"]
+
+
+def test_a_command_process_keeps_what_it_loaded_and_reported_until_it_exits(tmp_path):
+    """Nothing a command loaded or reported is freed when the command returns (the process leaves with
+    ``os._exit``): the registry and the report are still alive afterwards. A library caller frees them."""
+    code = (
+        "import gc, sys, weakref\n"
+        "from itamctl import pipeline\n"
+        "checked = pipeline.open_registry(pipeline.Path(sys.argv[1]))\n"
+        "library = weakref.ref(checked)\n"
+        "del checked\n"
+        "assert library() is None\n"
+        "from itamctl.cli import cli\n"
+        "for command in (['validate'], ['costs', '--as-of', '2026-06-30']):\n"
+        "    try:\n"
+        "        cli([*command, '--registry', sys.argv[1], '--no-cache'], standalone_mode=False)\n"
+        "    except SystemExit:\n"
+        "        pass\n"
+        "kept = [type(value).__name__ for value in pipeline._kept]\n"
+        "print(' '.join(kept))\n"
+    )
+    env = {**os.environ, "ITAMCTL_CACHE_DIR": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, "-c", code, str(REPO_ROOT / "registry")], capture_output=True,
+                            text=True, env=env, cwd=tmp_path, check=True)
+    assert result.stdout.split()[-3:] == ["Checked", "Checked", "CostsReport"], result.stdout
