@@ -37,10 +37,8 @@ import io
 import json
 import marshal
 import os
-import pickle
 import struct
 import sys
-import tempfile
 import time
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
@@ -49,7 +47,7 @@ from typing import Any
 
 from itamctl.loader import Document, marked_document
 
-MAGIC = b"itamctl-cache-4\n"
+MAGIC = b"itamctl-cache-5\n"
 #: A pack after its header: records of (32-byte key, 4-byte length, entry as :func:`dump_entry` wrote it).
 _RECORD = struct.Struct("<32sI")
 #: A pack keeps the entries of its last run and, of earlier runs, at most this many more (the last
@@ -150,6 +148,8 @@ def dump_entry(entry: Any) -> bytes | None:
         if len(parts) == len(documents):  # every document a fast-path one
             with contextlib.suppress(ValueError):  # a value marshal does not know: pickled
                 return b"M" + _marshalled(parts)
+    import pickle  # only for the uncommon entry (~3 ms to import: a warm run mostly has none)
+
     try:
         return b"P" + pickle.dumps(entry, protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
@@ -199,6 +199,8 @@ def load_entry(raw: bytes) -> Any:
             documents.append(marked_document(file, index, data, marks, clean))
         return documents, [], [[] for _ in documents]
     if raw[:1] == b"P":
+        import pickle
+
         return pickle.loads(raw[1:])
     raise ValueError("not an entry")
 
@@ -227,7 +229,7 @@ class FileCache:
         """The last run's index: file -> signature + blob id (a revision's run never reads it)."""
         raw = self._record(self._stats_at) if self._stats_at is not None else None
         try:
-            stats = pickle.loads(raw) if raw is not None else {}
+            stats = marshal.loads(raw) if raw is not None else {}
         except Exception:
             stats = {}
         return stats if isinstance(stats, dict) else {}
@@ -425,12 +427,14 @@ class FileCache:
         for key in old[:KEEP_OLD]:
             entries[key] = None
         if self._walked and self._new_stats:
-            entries[STAT_KEY] = pickle.dumps(self._new_stats, protocol=pickle.HIGHEST_PROTOCOL)
+            entries[STAT_KEY] = marshal.dumps(self._new_stats)
         elif not self._walked and self._stats_at is not None:  # a revision's run: the index as it was
             self._old[STAT_KEY] = self._stats_at
             entries[STAT_KEY] = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            import tempfile  # only when saving (~5 ms to import)
+
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".tmp-")
             try:
                 digest = hashlib.sha256()

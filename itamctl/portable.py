@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -47,6 +46,8 @@ def fold(name: str) -> str:
     """The key under which case-insensitive file systems (macOS, Windows) see ``name``."""
     if name.isascii():
         return name.lower()  # what NFC and casefold make of ASCII, ~4x faster
+    import unicodedata  # most names are ASCII
+
     return unicodedata.normalize("NFC", name).casefold()
 
 

@@ -22,7 +22,6 @@ optionally ``required``) is merged into the built-in schema of that kind.
 from __future__ import annotations
 
 import copy
-import difflib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -579,6 +578,8 @@ def _check_header(doc: Document) -> Iterator[Diagnostic]:
 def _suggest(word: Any, choices: Iterable[str]) -> str:
     if not isinstance(word, str):
         return ""
+    import difflib  # only for a finding's suggestion
+
     matches = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.5)
     if not matches:
         lowered = {c.lower(): c for c in choices}

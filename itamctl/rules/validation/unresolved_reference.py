@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 from collections.abc import Iterable, Iterator, Mapping
 
 from itamctl.diagnostics import Diagnostic
@@ -28,6 +27,8 @@ NEAR = 12
 
 
 def _suggest(word: str, choices: Iterable[str]) -> str:
+    import difflib  # only when a reference is unresolved
+
     match = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.7)
     return f" (did you mean '{match[0]}'?)" if match else ""
 
