@@ -41,13 +41,13 @@ import struct
 import sys
 import time
 from collections.abc import Iterable, Iterator
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from itamctl.loader import Document, marked_document
+from itamctl.loader import Document
+from itamctl.packed import pack_document, packed_document
 
-MAGIC = b"itamctl-cache-5\n"
+MAGIC = b"itamctl-cache-6\n"
 #: A pack after its header: records of (32-byte key, 4-byte length, entry as :func:`dump_entry` wrote it).
 _RECORD = struct.Struct("<32sI")
 #: A pack keeps the entries of its last run and, of earlier runs, at most this many more (the last
@@ -109,15 +109,17 @@ def salt(extensions: Iterable[tuple[str, bytes]] = ()) -> bytes:
 
 @functools.cache
 def _libraries() -> list:
-    """Name, size and modification time of every file of the libraries that parse and check files.
+    """Name, size and modification time of every file of the libraries that parse and check files, and
+    of itamctl's own top-level modules (the loader and the model: the cache keeps what they made).
 
-    An upgrade or reinstall changes them; found without importing the libraries (a registry
-    read wholly from the cache never imports jsonschema) and without package metadata (slow).
+    An upgrade or reinstall changes them, and so does an edit of a checkout without a new version;
+    found without importing the libraries (a registry read wholly from the cache never imports
+    jsonschema) and without package metadata (slow).
     """
     import importlib.util
 
     found = []
-    for name in ("yaml", "jsonschema", "jsonschema_rs", "referencing"):
+    for name in ("itamctl", "yaml", "jsonschema", "jsonschema_rs", "referencing"):
         try:
             spec = importlib.util.find_spec(name)
         except (ImportError, ValueError):
@@ -137,17 +139,18 @@ def dump_entry(entry: Any) -> bytes | None:
     """An entry's bytes for a pack (or a worker process's answer); None if it cannot be kept.
 
     The common entry, a file whose documents all came through the fast path
-    with no finding, is written with :mod:`marshal` (read back in ~2 µs a
-    file where unpickling took ~5): its documents' data with each Decimal as
-    its text, and the paths of those Decimals, which :func:`load_entry` makes
-    Decimals again. Any other entry is pickled. The first byte says which.
+    with no finding, is written with :mod:`marshal`: each document packed
+    (:func:`itamctl.packed.pack_document`), so that :func:`load_entry` gives
+    documents whose data is unpacked only if it is read (a warm run mostly
+    reads the model items kept beside them instead). Any other entry is
+    pickled. The first byte says which.
     """
     documents, problems, found = entry
     if not problems and not any(found) and all(isinstance(doc, Document) for doc in documents):
-        parts = [part for doc in documents if (part := doc.compact()) is not None]
+        parts = [part for doc in documents if (part := pack_document(doc)) is not None]
         if len(parts) == len(documents):  # every document a fast-path one
             with contextlib.suppress(ValueError):  # a value marshal does not know: pickled
-                return b"M" + _marshalled(parts)
+                return b"M" + marshal.dumps(parts)
     import pickle  # only for the uncommon entry (~3 ms to import: a warm run mostly has none)
 
     try:
@@ -156,47 +159,10 @@ def dump_entry(entry: Any) -> bytes | None:
         return None
 
 
-def _marshalled(parts: list[tuple[str, int, dict, bytes, bool]]) -> bytes:
-    """The documents marshalled with each Decimal as its text (exact: ``Decimal(str(d))`` has ``d``'s
-    digits and exponent), and its path. The Decimals are swapped for their text in place, and back
-    once marshalled (no copy of the data is made)."""
-    swapped: list[tuple[dict | list, Any, Decimal]] = []
-    out = []
-    for file, index, data, marks, clean in parts:
-        paths: list[tuple] = []
-        _decimals(data, (), paths, swapped)
-        out.append((file, index, data, marks, clean, paths))
-    for node, key, value in swapped:
-        node[key] = str(value)
-    try:
-        return marshal.dumps(out)
-    finally:
-        for node, key, value in swapped:
-            node[key] = value
-
-
-def _decimals(node: dict | list, path: tuple, paths: list[tuple], found: list) -> None:
-    items = node.items() if type(node) is dict else enumerate(node)
-    for key, value in items:
-        kind = type(value)
-        if kind is dict or kind is list:
-            _decimals(value, (*path, key), paths, found)
-        elif kind is Decimal:
-            paths.append((*path, key))
-            found.append((node, key, value))
-
-
 def load_entry(raw: bytes) -> Any:
     """The entry :func:`dump_entry` wrote; raises on bytes it did not write (a miss for the caller)."""
     if raw[:1] == b"M":
-        documents = []
-        for file, index, data, marks, clean, decimals in marshal.loads(raw[1:]):
-            for path in decimals:
-                node = data
-                for part in path[:-1]:
-                    node = node[part]
-                node[path[-1]] = Decimal(node[path[-1]])
-            documents.append(marked_document(file, index, data, marks, clean))
+        documents = [packed_document(*part) for part in marshal.loads(raw[1:])]
         return documents, [], [[] for _ in documents]
     if raw[:1] == b"P":
         import pickle
@@ -221,6 +187,7 @@ class FileCache:
         self._new: dict[bytes, bytes | None] = {}  # None: the last run's record, copied from the pack
         self._stats_at = self._old.pop(STAT_KEY, None)  # where the last run's index is; read when first needed
         self._new_stats: dict[str, bytes] = {}
+        self._weights: dict[bytes, int] = {}  # a fresh record -> its weight when not 1 (put_record)
         self._walked = False  # whether this run looked at the working tree (a revision's run keeps the index)
         self.hits = 0
 
@@ -371,14 +338,19 @@ class FileCache:
     def __contains__(self, key: bytes) -> bool:
         return key in self._new or key in self._old
 
-    def get(self, key: bytes) -> Any:
-        """The entry stored under ``key``; None when there is none (or it does not unpickle)."""
+    def _raw(self, key: bytes) -> bytes | None:
+        """The bytes under ``key``: this run's, else the last run's record (None: there are none)."""
         raw = self._new.get(key)
         if raw is None:
             where = self._old.get(key)
             raw = self._record(where) if where is not None else None
-            if raw is None:
-                return None
+        return raw
+
+    def get(self, key: bytes) -> Any:
+        """The entry stored under ``key``; None when there is none (or it does not unpickle)."""
+        raw = self._raw(key)
+        if raw is None:
+            return None
         try:
             entry = load_entry(raw)
         except Exception:
@@ -388,6 +360,29 @@ class FileCache:
         self._new.setdefault(key, None)  # kept: the pack's record is copied into the next pack
         self.hits += 1
         return entry
+
+    def record(self, key: bytes) -> bytes | None:
+        """The bytes of the record under ``key`` (this run's or the last run's), kept for the next pack; None
+        when there is none. For records that are not a file's entry (:mod:`itamctl.itempack`)."""
+        raw = self._raw(key)
+        if raw is not None:
+            self._new.setdefault(key, None)
+        return raw
+
+    def put_record(self, key: bytes, raw: bytes, weight: int = 1) -> None:
+        """Keep ``raw`` under ``key``; ``weight``: how many files' parsing missing it would cost (saving a
+        large pack is put off while what the next run would make again weighs little: :data:`DEFER_SHARE`)."""
+        self._new[key] = raw
+        if weight != 1:
+            self._weights[key] = weight
+
+    def derived_key(self, *parts: bytes) -> bytes:
+        """A key made of ``parts`` (and this cache's salt), for a record that is not a file's entry."""
+        digest = hashlib.sha256(self.salt)
+        for part in parts:
+            digest.update(len(part).to_bytes(4, "little"))
+            digest.update(part)
+        return digest.digest()
 
     def keep(self, key: bytes) -> None:
         """Keep the entry under ``key`` in the next pack: this run used it, from where it had it already
@@ -416,7 +411,8 @@ class FileCache:
     def _save(self) -> None:
         old = [key for key in self._old if key not in self._new]  # most recently used first
         same_stats = not self._walked or self._new_stats == self._stats
-        fresh = sum(raw is not None for raw in self._new.values())  # new entries, or ones whose record was bad
+        # new entries (or ones whose record was bad), a chunk of model items counting as the files it holds
+        fresh = sum(self._weights.get(key, 1) for key, raw in self._new.items() if raw is not None)
         if not old[KEEP_OLD:] and not fresh and same_stats:
             return  # nothing new to remember and nothing to forget
         if len(self._old) >= DEFER_FROM:

@@ -37,7 +37,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from itamctl.dates import add_days, add_months, months_between
-from itamctl.model import IN_SERVICE, Asset, Contract, Depreciation, License, Settings, Waiver
+from itamctl.model import DEPRECIATION_FIELDS, IN_SERVICE, Asset, Contract, Depreciation, License, Settings, Waiver
 from itamctl.money import Money
 from itamctl.quickinit import quick_init
 
@@ -63,12 +63,11 @@ def depreciation_spec(asset: Asset, settings: Settings) -> Depreciation:
         return default if default is not None else Depreciation(method="none")
     if default is None:
         return asset.depreciation
-    given = asset.doc.data.get("depreciation") or {}
-    return replace(default, **{
-        name: getattr(asset.depreciation, name)
-        for name in ("method", "life_months", "salvage", "factor", "class_years", "convention")
-        if name in given
-    })
+    given = asset.depreciation.given
+    if given is None:  # made by hand, not from a document's fields: what the document says
+        given = tuple(asset.doc.data.get("depreciation") or ())
+    return replace(default, **{name: getattr(asset.depreciation, name) for name in DEPRECIATION_FIELDS
+                               if name in given})
 
 
 def service_life_months(asset: Asset, settings: Settings) -> int | None:

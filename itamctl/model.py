@@ -7,7 +7,7 @@ later finding can point at the file and line of the value it is about
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -71,6 +71,9 @@ class Depreciation:
     factor: Decimal = Decimal(2)
     class_years: int | None = None
     convention: str = "half_year"
+    #: The fields the document gave (the others are defaults): an asset's own fields override its
+    #: category's, the rest are the category's (:func:`itamctl.facts.depreciation_spec`). None: not known.
+    given: tuple[str, ...] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def parse(cls, data: Mapping[str, Any] | None, currency: str) -> Depreciation | None:
@@ -83,7 +86,11 @@ class Depreciation:
             factor=Decimal(data.get("factor", 2)),
             class_years=data.get("class_years"),
             convention=data.get("convention", "half_year"),
+            given=tuple(name for name in DEPRECIATION_FIELDS if name in data),
         )
+
+
+DEPRECIATION_FIELDS = ("method", "life_months", "salvage", "factor", "class_years", "convention")
 
 
 @quick_init
@@ -505,18 +512,21 @@ def build_registry(
     files: Iterable[str] = (),
     *,
     items: dict[int, tuple] | None = None,
+    known_items: Callable[[str], Iterable[tuple[Document, Item]]] | None = None,
 ) -> tuple[Registry, list[Diagnostic]]:
     """Typed registry from schema-valid documents; Settings problems are findings.
 
     ``items``, if given, keeps each document's model item (by the document's
     identity and the report currency) for the next registry built with it:
-    the same document object gives the same item.
+    the same document object gives the same item. ``known_items(currency)``,
+    if given, names items made already (the cache's) as ``(document, item)``:
+    what ``from_document`` made of that document with that currency.
     """
     valid = list(valid)
     all_documents = tuple(all_documents)
     diagnostics: list[Diagnostic] = []
     settings_docs = [d for d in valid if d.kind == "Settings"]
-    settings_any = [d for d in all_documents if d.data.get("kind") == "Settings"]
+    settings_any = [d for d in all_documents if d.kind == "Settings"]
     if settings_docs:
         first = settings_docs[0]
         known = items.get(id(first)) if items is not None else None
@@ -539,6 +549,11 @@ def build_registry(
                 "no Settings document (kind: Settings) in the registry; "
                 "its currency, fiscal year and policy are needed",
             ))
+    if known_items is not None:
+        if items is None:
+            items = {}
+        for doc, item in known_items(settings.currency):
+            items.setdefault(id(doc), (doc, settings.currency, item))
     buckets: dict[str, list[Item]] = {kind: [] for kind in ITEM_TYPES}
     for doc in valid:
         cls = ITEM_TYPES.get(doc.kind)
@@ -554,8 +569,9 @@ def build_registry(
         buckets[doc.kind].append(item)
     known: dict[str, str] = {}
     for doc in all_documents:
-        if isinstance(doc.data.get("id"), str) and isinstance(doc.data.get("kind"), str):
-            known.setdefault(doc.data["id"], doc.data["kind"])
+        doc_id, doc_kind = doc.id, doc.kind
+        if isinstance(doc_id, str) and isinstance(doc_kind, str):
+            known.setdefault(doc_id, doc_kind)
 
     def ordered(kind: str) -> tuple:
         return tuple(sorted(buckets[kind], key=lambda item: item.id))

@@ -16,11 +16,12 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
+from itamctl import itempack
 from itamctl.cache import FileCache, blob_id, dump_entry, load_entry
 from itamctl.cache import enabled as cache_enabled
 from itamctl.cache import salt as cache_salt
@@ -204,6 +205,8 @@ class _Loaded:
 
     result: LoadResult
     schema: list[list[Diagnostic]]
+    keyed: list[tuple[bytes, list[Document]]] = field(default_factory=list)  # (cache key, documents) a file
+    missing: list | None = None  # the chunks of ``keyed`` whose model items the cache did not have
 
 
 @_without_gc
@@ -279,10 +282,10 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
         loaded.schema.extend(_schema_findings(documents, validator))
         result.diagnostics.extend(problems)
         result.files.append(file)
-    if cache is not None:  # saved, and its pack let go, before the model is built: both never in memory at once
+    checked = _check(root, loaded, cache)
+    if cache is not None:
         cache.save()
-        del cache
-    return _check(root, loaded)
+    return checked
 
 
 #: What lists a registry's files: ``(size limit, which files (None: all, with the listing's findings))``.
@@ -320,6 +323,7 @@ def _assemble(sources: list[_Source | Diagnostic], entries: list[Entry | None]) 
     diagnostics: list[Diagnostic] = []
     files: list[str] = []
     schema: list[list[Diagnostic]] = []
+    keyed: list[tuple[bytes, list[Document]]] = []
     for source, entry in zip(sources, entries, strict=True):
         if isinstance(source, Diagnostic):
             diagnostics.append(source)
@@ -330,7 +334,9 @@ def _assemble(sources: list[_Source | Diagnostic], entries: list[Entry | None]) 
         documents.extend(docs)
         diagnostics.extend(problems)
         schema.extend(found)
-    return _Loaded(LoadResult(documents, diagnostics, files), schema)
+        if source.key is not None and docs:
+            keyed.append((source.key, docs))
+    return _Loaded(LoadResult(documents, diagnostics, files), schema, keyed)
 
 
 def _entries(sources: list[_Source | Diagnostic], validator: SchemaValidator, cache: FileCache | None,
@@ -348,7 +354,7 @@ def _entries(sources: list[_Source | Diagnostic], validator: SchemaValidator, ca
         blob = None
         if cache is not None:
             blob = source.blob or blob_id(source.data or b"")
-            key = keys[i] = source.key or cache.key(source.file, blob)
+            key = keys[i] = source.key = source.key or cache.key(source.file, blob)
             hit = _shared[0].get(key) if _shared is not None else None
             if hit is None:
                 hit = cache.get(key)
@@ -372,7 +378,7 @@ def _entries(sources: list[_Source | Diagnostic], validator: SchemaValidator, ca
                 continue
             if cache is not None:
                 blob = blob_id(data) if source.stat is not None else source.blob or blob_id(data)
-                keys[i] = cache.key(source.file, blob)
+                keys[i] = source.key = cache.key(source.file, blob)
         if cache is not None and source.stat is not None and blob is not None:
             cache.note_stat(source.file, source.stat, blob)
         pending.append((i, source.file, data))
@@ -609,10 +615,9 @@ def open_snapshot(root: Path, snapshot: Snapshot, cache: FileCache | None = None
         return out
 
     loaded = _load(sources, validator, cache)
-    if cache is not None:  # as in open_registry: the pack is let go before the model is built
+    checked = _check(root, loaded, cache)
+    if cache is not None:
         cache.save()
-        del cache
-    checked = _check(root, loaded)
     registry = replace(checked.registry, schema_extensions=extensions, revision=current[0].revision)
     return Checked(registry, checked.diagnostics)
 
@@ -622,7 +627,7 @@ def empty_registry(root: Path, revision: str | None = None) -> Registry:
     return Registry(root=root, settings=Settings(), schema_extensions=(), revision=revision)
 
 
-def _check(root: Path, loaded: _Loaded) -> Checked:
+def _check(root: Path, loaded: _Loaded, cache: FileCache | None = None) -> Checked:
     result = loaded.result
     diagnostics = list(result.diagnostics)
     if not result.files:
@@ -636,11 +641,48 @@ def _check(root: Path, loaded: _Loaded) -> Checked:
             diagnostics.extend(found)
         else:
             valid.append(doc)
-    registry, found = build_registry(root, valid, result.documents, result.files,
-                                     items=_shared[1] if _shared is not None else None)
+    items = _shared[1] if _shared is not None else {} if cache is not None else None
+    registry, found = build_registry(root, valid, result.documents, result.files, items=items,
+                                     known_items=_known_items(loaded, cache, items))
     diagnostics.extend(found)
+    _keep_items(loaded, cache, registry, items)
     diagnostics.extend(run_validation(registry))
     return Checked(registry, tuple(sorted_diagnostics(diagnostics)))
+
+
+def _known_items(loaded: _Loaded, cache: FileCache | None, items: dict[int, tuple] | None
+                 ) -> Callable[[str], Iterator[tuple[Document, Any]]] | None:
+    """The model items the cache keeps for the files of ``loaded``, chunk by chunk (for
+    :func:`build_registry`); once the registry is built, :func:`_keep_items` keeps those of the other chunks."""
+    if cache is None or items is None:
+        return None
+
+    def known(currency: str) -> Iterator[tuple[Document, Any]]:
+        missing = []
+        for chunk in itempack.chunks(loaded.keyed):
+            found = itempack.cached(cache, chunk, currency)
+            if found is None:
+                missing.append(chunk)
+            else:
+                yield from found
+        loaded.missing = missing
+
+    return known
+
+
+def _keep_items(loaded: _Loaded, cache: FileCache | None, registry: Registry, items: dict[int, tuple] | None) -> None:
+    """Put in the cache the model items of each chunk of files that did not come from it."""
+    if cache is None or items is None:
+        return
+    currency = registry.settings.currency
+    for chunk in loaded.missing if loaded.missing is not None else itempack.chunks(loaded.keyed):
+        found = []
+        for file, (_key, docs) in enumerate(chunk):
+            for at, doc in enumerate(docs):
+                known = items.get(id(doc))
+                if known is not None and known[0] is doc and known[1] == currency:
+                    found.append((file, at, known[2]))
+        itempack.keep(cache, chunk, currency, found)
 
 
 def load_valid_registry(root: Path, *, limit: int = 10, at: str | None = None) -> Registry:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, run_cli
 
-from itamctl import cache
+from itamctl import cache, itempack
 from itamctl.cache import FileCache
 
 
@@ -66,7 +66,8 @@ def test_unchanged_files_come_from_the_cache(registry):
     checked = open_registry(registry.root)
     files = [(file, cache.blob_id(Path(file).read_bytes())) for file in checked.registry.files]
     same = FileCache(registry.root, cache.salt())
-    assert len(same._old) == len(files) and all(same.key(f, b) in same for f, b in files)
+    item_chunks = itempack.chunks([(same.key(f, b), [f]) for f, b in files])  # and the model items, by chunk
+    assert len(same._old) == len(files) + len(item_chunks) and all(same.key(f, b) in same for f, b in files)
     other = FileCache(registry.root, cache.salt([("asset.schema.json", cache.blob_id(b"{}"))]))
     assert not any(other.key(f, b) in other for f, b in files)  # other schemas: nothing matches
     assert all(same.get(same.key(f, b)) is not None for f, b in files) and same.hits == len(files)
@@ -412,6 +413,7 @@ def test_a_large_pack_is_not_rewritten_for_a_few_changed_files(tmp_path, monkeyp
     the files to read again are few (they are parsed again next time), and is written once they are many."""
     monkeypatch.setattr(cache, "RACY_SECONDS", 0)  # every file's lstat noted at once
     monkeypatch.setattr(cache, "DEFER_FROM", 20)
+    monkeypatch.setattr(itempack, "CHUNK_END", 256)  # each file's model items a chunk of their own
     root = _demo(tmp_path)
     assets = sorted((root / "assets").rglob("*.yaml"))[:12]
     assert len(assets) == 12
@@ -421,7 +423,8 @@ def test_a_large_pack_is_not_rewritten_for_a_few_changed_files(tmp_path, monkeyp
     first = pack.read_bytes()
     records = len(FileCache(root, cache.salt())._old)
     assert records >= 20
-    monkeypatch.setattr(cache, "DEFER_SHARE", records // 5)  # up to 5 files to read again: not written
+    # up to 8 records to make again (an entry, its file's model items, its lstat: 3 a file): not written
+    monkeypatch.setattr(cache, "DEFER_SHARE", records // 8)
 
     def edit(paths, n):
         for path in paths:

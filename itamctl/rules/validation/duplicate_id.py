@@ -18,7 +18,7 @@ WAIVABLE = False
 def check(registry: Registry) -> Iterator[Diagnostic]:
     first_seen: dict[str, Document] = {}
     for doc in registry.documents:
-        item_id = doc.data.get("id")
+        item_id = doc.id
         if not isinstance(item_id, str):
             continue
         first = first_seen.setdefault(item_id, doc)
