@@ -49,10 +49,11 @@ def chunks(keyed: Chunk) -> list[Chunk]:
     return out
 
 
-def cached(cache: FileCache, chunk: Chunk, currency: str) -> list[tuple[Document, Item]] | None:
-    """The items the cache keeps for ``chunk``'s files with ``currency``, each with its document; None if
-    it has none (or they do not load)."""
-    raw = cache.record(_key(cache, chunk, currency))
+def cached(cache: FileCache, chunk: Chunk, currency: str, chunk_key: bytes | None = None
+           ) -> list[tuple[Document, Item]] | None:
+    """The items the cache keeps for ``chunk``'s files with ``currency`` (under ``chunk_key``, :func:`key`),
+    each with its document; None if it has none (or they do not load)."""
+    raw = cache.record(chunk_key or key(cache, chunk, currency))
     if raw is None:
         return None
     try:
@@ -61,19 +62,21 @@ def cached(cache: FileCache, chunk: Chunk, currency: str) -> list[tuple[Document
         return None
 
 
-def keep(cache: FileCache, chunk: Chunk, currency: str, items: list[tuple[int, int, Item]]) -> None:
-    """Keep the items of ``chunk``'s files as ``(file in the chunk, document in the file, item)``."""
+def keep(cache: FileCache, chunk_key: bytes, files: int, items: list[tuple[int, int, Item]]) -> None:
+    """Keep the items of a chunk of ``files`` files under ``chunk_key`` (:func:`key`), as ``(file in the
+    chunk, document in the file, item)``."""
     raw = dump_items(items)
     if raw is not None:
         # missing them costs building them again: ~10 us a file, where parsing one again is ~0.1 ms
-        cache.put_record(_key(cache, chunk, currency), raw, weight=max(1, len(chunk) // ITEMS_PER_PARSE))
+        cache.put_record(chunk_key, raw, weight=max(1, files // ITEMS_PER_PARSE))
 
 
 #: Building the model items of this many files costs about as much as parsing and checking one file.
 ITEMS_PER_PARSE = 8
 
 
-def _key(cache: FileCache, chunk: Chunk, currency: str) -> bytes:
+def key(cache: FileCache, chunk: Chunk, currency: str) -> bytes:
+    """What the items of ``chunk``'s files made with ``currency`` are kept under."""
     return cache.derived_key(b"items", currency.encode("utf-8", "surrogateescape"), *(key for key, _ in chunk))
 
 

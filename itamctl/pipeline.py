@@ -132,7 +132,7 @@ def keep(value: R) -> R:
 
 
 #: Inside :func:`shared_files`: entries by cache key and model items by document, for every registry opened.
-_shared: tuple[dict[bytes, Entry], dict[int, tuple]] | None = None
+_shared: tuple[dict[bytes, Entry], dict[int, tuple], set[bytes]] | None = None
 
 
 @contextlib.contextmanager
@@ -146,7 +146,7 @@ def shared_files() -> Iterator[None]:
     """
     global _shared
     outer = _shared
-    _shared = ({}, {})
+    _shared = ({}, {}, set())
     try:
         with sharing():  # and facts of the items they share are computed once (itamctl.sharing)
             yield
@@ -657,13 +657,19 @@ def _known_items(loaded: _Loaded, cache: FileCache | None, items: dict[int, tupl
     if cache is None or items is None:
         return None
 
+    seen = _shared[2] if _shared is not None else set()  # chunks whose items are in ``items`` already
+
     def known(currency: str) -> Iterator[tuple[Document, Any]]:
         missing = []
         for chunk in itempack.chunks(loaded.keyed):
-            found = itempack.cached(cache, chunk, currency)
+            key = itempack.key(cache, chunk, currency)
+            if key in seen:  # diff's other side has the same files: the same documents and items
+                continue
+            found = itempack.cached(cache, chunk, currency, key)
             if found is None:
                 missing.append(chunk)
             else:
+                seen.add(key)
                 yield from found
         loaded.missing = missing
 
@@ -682,7 +688,10 @@ def _keep_items(loaded: _Loaded, cache: FileCache | None, registry: Registry, it
                 known = items.get(id(doc))
                 if known is not None and known[0] is doc and known[1] == currency:
                     found.append((file, at, known[2]))
-        itempack.keep(cache, chunk, currency, found)
+        key = itempack.key(cache, chunk, currency)
+        itempack.keep(cache, key, len(chunk), found)
+        if _shared is not None:
+            _shared[2].add(key)
 
 
 def load_valid_registry(root: Path, *, limit: int = 10, at: str | None = None) -> Registry:

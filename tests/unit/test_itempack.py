@@ -124,7 +124,7 @@ def test_items_that_do_not_load_are_built_again(tmp_path, cached):
     same = FileCache(root, cache.salt())
     keyed = [(same.key(f, cache.blob_id(Path(f).read_bytes())), [f]) for f in files]
     for chunk in itempack.chunks(keyed):
-        same.put_record(itempack._key(same, chunk, checked.registry.settings.currency), b"not a pickle", 1000)
+        same.put_record(itempack.key(same, chunk, checked.registry.settings.currency), b"not a pickle", 1000)
     same.save()
     assert run_cli("costs", "--registry", str(root), "--as-of", "2026-11-28") == expected
     assert run_cli("costs", "--registry", str(root), "--as-of", "2026-11-28") == expected
