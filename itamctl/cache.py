@@ -40,7 +40,7 @@ import os
 import struct
 import sys
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -305,6 +305,10 @@ class FileCache:
             if where is not None:
                 start, end, keys = where[0] - _RECORD.size, where[0] + where[1], [key]
             elif raw is not None:
+                if callable(raw):  # made only now that it is written (put_record)
+                    raw = raw()
+                    if raw is None:
+                        continue
                 yield _RECORD.pack(key, len(raw)) + raw
         if keys:
             yield from self._copy(start, end, keys)
@@ -344,6 +348,8 @@ class FileCache:
         if raw is None:
             where = self._old.get(key)
             raw = self._record(where) if where is not None else None
+        elif callable(raw):
+            raw = self._new[key] = raw()
         return raw
 
     def get(self, key: bytes) -> Any:
@@ -369,9 +375,10 @@ class FileCache:
             self._new.setdefault(key, None)
         return raw
 
-    def put_record(self, key: bytes, raw: bytes, weight: int = 1) -> None:
-        """Keep ``raw`` under ``key``; ``weight``: how many files' parsing missing it would cost (saving a
-        large pack is put off while what the next run would make again weighs little: :data:`DEFER_SHARE`)."""
+    def put_record(self, key: bytes, raw: bytes | Callable[[], bytes | None], weight: int = 1) -> None:
+        """Keep ``raw`` under ``key``, or what ``raw()`` returns (called only if the pack is written: a save
+        put off costs no bytes); ``weight``: how many files' parsing missing it would cost (saving a large
+        pack is put off while what the next run would make again weighs little: :data:`DEFER_SHARE`)."""
         self._new[key] = raw
         if weight != 1:
             self._weights[key] = weight

@@ -35,11 +35,22 @@ CHUNK_END = 4
 Chunk = Sequence[tuple[bytes, Sequence[Document]]]  # (cache key, documents) of each file
 
 
+#: A file of at least this many documents (a people list from HR) is a chunk of its own: a small file's
+#: edit beside it does not build its items again.
+OWN_CHUNK = 64
+
+
 def chunks(keyed: Chunk) -> list[Chunk]:
-    """``(cache key, documents)`` of each file, in chunks (:data:`CHUNK_END`)."""
+    """``(cache key, documents)`` of each file, in chunks (:data:`CHUNK_END`, :data:`OWN_CHUNK`)."""
     out: list[Chunk] = []
     chunk: list[tuple[bytes, Sequence[Document]]] = []
     for pair in keyed:
+        if len(pair[1]) >= OWN_CHUNK:
+            if chunk:
+                out.append(chunk)
+                chunk = []
+            out.append([pair])
+            continue
         chunk.append(pair)
         if pair[0][0] < CHUNK_END:
             out.append(chunk)
@@ -62,16 +73,15 @@ def cached(cache: FileCache, chunk: Chunk, currency: str, chunk_key: bytes | Non
         return None
 
 
-def keep(cache: FileCache, chunk_key: bytes, files: int, items: list[tuple[int, int, Item]]) -> None:
-    """Keep the items of a chunk of ``files`` files under ``chunk_key`` (:func:`key`), as ``(file in the
-    chunk, document in the file, item)``."""
-    raw = dump_items(items)
-    if raw is not None:
-        # missing them costs building them again: ~10 us a file, where parsing one again is ~0.1 ms
-        cache.put_record(chunk_key, raw, weight=max(1, files // ITEMS_PER_PARSE))
+def keep(cache: FileCache, chunk_key: bytes, documents: int, items: list[tuple[int, int, Item]]) -> None:
+    """Keep the items of a chunk of files holding ``documents`` documents under ``chunk_key`` (:func:`key`),
+    as ``(file in the chunk, document in the file, item)``."""
+    # pickled only if the pack is written (~20 us an item); missing them costs building them again:
+    # ~10 us a document, where parsing a file again is ~0.1 ms
+    cache.put_record(chunk_key, lambda: dump_items(items), weight=max(1, documents // ITEMS_PER_PARSE))
 
 
-#: Building the model items of this many files costs about as much as parsing and checking one file.
+#: Building the model items of this many documents costs about as much as parsing and checking a file.
 ITEMS_PER_PARSE = 8
 
 

@@ -689,7 +689,7 @@ def _keep_items(loaded: _Loaded, cache: FileCache | None, registry: Registry, it
                 if known is not None and known[0] is doc and known[1] == currency:
                     found.append((file, at, known[2]))
         key = itempack.key(cache, chunk, currency)
-        itempack.keep(cache, key, len(chunk), found)
+        itempack.keep(cache, key, sum(len(docs) for _, docs in chunk), found)
         if _shared is not None:
             _shared[2].add(key)
 

@@ -44,6 +44,14 @@ def _unpacked(documents) -> set[tuple[str, int]]:
     return {(d.file, d.index) for d in documents if isinstance(d, PackedDocument) and d._packed is None}
 
 
+def _keyed(same: FileCache, files, documents) -> list[tuple[bytes, list]]:
+    """(cache key, documents) of each file, as the pipeline chunks them."""
+    by_file: dict[str, list] = {}
+    for doc in documents:
+        by_file.setdefault(doc.file, []).append(doc)
+    return [(same.key(f, cache.blob_id(Path(f).read_bytes())), by_file[f]) for f in files if f in by_file]
+
+
 def _items(registry) -> dict[str, tuple]:
     return {kind: getattr(registry, kind) for kind in KINDS}
 
@@ -89,10 +97,10 @@ def test_an_edit_builds_again_the_items_of_its_chunk_only(tmp_path, cached):
     assert _items(warm.registry) == _items(open_registry(root).registry)
     files = warm.registry.files
     same = FileCache(root, cache.salt())
-    keyed = [(same.key(f, cache.blob_id(Path(f).read_bytes())), [f]) for f in files]
+    keyed = _keyed(same, files, warm.registry.documents)
     same.close()
-    [chunk] = [c for c in itempack.chunks(keyed) if any(f.endswith("S-0150.yaml") for _, (f,) in c)]
-    rebuilt = {f for _, (f,) in chunk if not f.endswith("S-0150.yaml")}  # the edited file is parsed again
+    [chunk] = [c for c in itempack.chunks(keyed) if any(docs[0].file.endswith("S-0150.yaml") for _, docs in c)]
+    rebuilt = {docs[0].file for _, docs in chunk} - {str(edited)}  # the edited file is parsed again
     assert len(itempack.chunks(keyed)) > 3
     flagged = {d.file for d in warm.diagnostics}
     docs = warm.registry.documents
@@ -122,7 +130,7 @@ def test_items_that_do_not_load_are_built_again(tmp_path, cached):
     checked = open_registry(root)
     files = checked.registry.files
     same = FileCache(root, cache.salt())
-    keyed = [(same.key(f, cache.blob_id(Path(f).read_bytes())), [f]) for f in files]
+    keyed = _keyed(same, files, checked.registry.documents)
     for chunk in itempack.chunks(keyed):
         same.put_record(itempack.key(same, chunk, checked.registry.settings.currency), b"not a pickle", 1000)
     same.save()
@@ -168,3 +176,13 @@ def test_whatever_reads_a_packed_document_gets_what_the_document_had(read):
            "position": lambda d: d.position(("maintenance", 0, "kind")),
            "pickle": lambda d: pickle.loads(pickle.dumps(d)), "repr": repr}[read]
     assert got(packed) == got(doc)
+
+
+def test_a_file_of_many_documents_is_a_chunk_of_its_own():
+    """An edit of a small file beside a 1,666-person people.yaml must not build all those people again."""
+    small = [(bytes([200]) + bytes(31), ["doc"]) for _ in range(10)]
+    big = (bytes([200]) + bytes(31), ["doc"] * itempack.OWN_CHUNK)
+    found = itempack.chunks([*small[:4], big, *small[4:]])
+    assert [big] in found and sum(len(c) for c in found) == 11
+    ends = [(bytes([0]) + bytes(31), ["doc"])]  # a key below CHUNK_END ends its chunk
+    assert itempack.chunks([*small[:2], *ends, *small[2:4]]) == [[*small[:2], *ends], small[2:4]]
