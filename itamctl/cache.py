@@ -184,7 +184,8 @@ class FileCache:
         self.path = cache_dir() / f"files-{name}.pickle"
         self._pack: io.BufferedReader | None = None  # the pack, kept open: entries are read from it when used
         self._old = self._read()
-        self._new: dict[bytes, bytes | None] = {}  # None: the last run's record, copied from the pack
+        # None: the last run's record, copied from the pack; a callable: bytes made only if the pack is written
+        self._new: dict[bytes, bytes | Callable[[], bytes | None] | None] = {}
         self._stats_at = self._old.pop(STAT_KEY, None)  # where the last run's index is; read when first needed
         self._new_stats: dict[str, bytes] = {}
         self._weights: dict[bytes, int] = {}  # a fresh record -> its weight when not 1 (put_record)

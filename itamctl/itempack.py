@@ -60,11 +60,10 @@ def chunks(keyed: Chunk) -> list[Chunk]:
     return out
 
 
-def cached(cache: FileCache, chunk: Chunk, currency: str, chunk_key: bytes | None = None
-           ) -> list[tuple[Document, Item]] | None:
-    """The items the cache keeps for ``chunk``'s files with ``currency`` (under ``chunk_key``, :func:`key`),
-    each with its document; None if it has none (or they do not load)."""
-    raw = cache.record(chunk_key or key(cache, chunk, currency))
+def cached(cache: FileCache, chunk_key: bytes, chunk: Chunk) -> list[tuple[Document, Item]] | None:
+    """The items the cache keeps under ``chunk_key`` (:func:`key`) for ``chunk``'s files, each with its
+    document; None if it has none (or they do not load)."""
+    raw = cache.record(chunk_key)
     if raw is None:
         return None
     try:

@@ -300,9 +300,15 @@ def marked_document(file: str, index: int, data: dict, marks: array | bytes, cle
     """A fast-path document; ``marks`` as an array of line/column pairs, or the bytes of one (unpickled)."""
     if isinstance(marks, bytes):
         marks = array("I", marks)
+    values, keys = mark_tables(data, marks)
+    return Document(file, index, data, Position(marks[0] + 1, marks[1] + 1), values, keys, clean)
+
+
+def mark_tables(data: dict, marks: array) -> tuple[_MarkTable, _MarkTable]:
+    """``Document.values`` and ``Document.keys`` of a fast-path document: one walk of ``data`` and ``marks``
+    shared by both."""
     shared = _Marks(data, marks)
-    return Document(file, index, data, Position(marks[0] + 1, marks[1] + 1), _MarkTable(shared, 0),
-                    _MarkTable(shared, 1), clean)
+    return _MarkTable(shared, 0), _MarkTable(shared, 1)
 
 
 class _FlatPositions(_LazyTable):

@@ -16,7 +16,7 @@ from array import array
 from decimal import Decimal
 from typing import Any
 
-from itamctl.loader import Document, Position, _Marks, _MarkTable
+from itamctl.loader import Document, Position, mark_tables
 
 _set_file = Document.__dict__["file"].__set__
 _set_index = Document.__dict__["index"].__set__
@@ -83,10 +83,10 @@ class PackedDocument(Document):
         if packed is None:
             return
         data = unpack_data(packed)
-        shared = _Marks(data, array("I", self._marks))
+        values, keys = mark_tables(data, array("I", self._marks))
         _set_data(self, data)
-        _set_values(self, _MarkTable(shared, 0))
-        _set_keys(self, _MarkTable(shared, 1))
+        _set_values(self, values)
+        _set_keys(self, keys)
         _PACKED.__set__(self, None)
         _MARKS.__set__(self, None)
 
@@ -161,5 +161,4 @@ def pack_document(doc: Document) -> tuple | None:
         packed = pack_data(data)
     except ValueError:
         return None
-    return (file, index, data.get("kind"), data.get("id"), doc.start.line, doc.start.column, marks, clean,
-            packed)
+    return (file, index, doc.kind, doc.id, doc.start.line, doc.start.column, marks, clean, packed)

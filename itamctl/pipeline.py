@@ -206,7 +206,6 @@ class _Loaded:
     result: LoadResult
     schema: list[list[Diagnostic]]
     keyed: list[tuple[bytes, list[Document]]] = field(default_factory=list)  # (cache key, documents) a file
-    missing: list | None = None  # the chunks of ``keyed`` whose model items the cache did not have
 
 
 @_without_gc
@@ -642,56 +641,51 @@ def _check(root: Path, loaded: _Loaded, cache: FileCache | None = None) -> Check
         else:
             valid.append(doc)
     items = _shared[1] if _shared is not None else {} if cache is not None else None
+    seen = _shared[2] if _shared is not None else set()  # chunks whose items are in ``items`` already
     registry, found = build_registry(root, valid, result.documents, result.files, items=items,
-                                     known_items=_known_items(loaded, cache, items))
+                                     known_items=_known_items(loaded, cache, items, seen))
     diagnostics.extend(found)
-    _keep_items(loaded, cache, registry, items)
+    _keep_items(loaded, cache, registry, items, seen)
     diagnostics.extend(run_validation(registry))
     return Checked(registry, tuple(sorted_diagnostics(diagnostics)))
 
 
-def _known_items(loaded: _Loaded, cache: FileCache | None, items: dict[int, tuple] | None
+def _known_items(loaded: _Loaded, cache: FileCache | None, items: dict[int, tuple] | None, seen: set[bytes]
                  ) -> Callable[[str], Iterator[tuple[Document, Any]]] | None:
     """The model items the cache keeps for the files of ``loaded``, chunk by chunk (for
-    :func:`build_registry`); once the registry is built, :func:`_keep_items` keeps those of the other chunks."""
+    :func:`build_registry`); ``seen`` gets the key of each chunk found (or already in ``items``: diff's
+    other side has the same files, so the same documents and items)."""
     if cache is None or items is None:
         return None
 
-    seen = _shared[2] if _shared is not None else set()  # chunks whose items are in ``items`` already
-
     def known(currency: str) -> Iterator[tuple[Document, Any]]:
-        missing = []
         for chunk in itempack.chunks(loaded.keyed):
             key = itempack.key(cache, chunk, currency)
-            if key in seen:  # diff's other side has the same files: the same documents and items
-                continue
-            found = itempack.cached(cache, chunk, currency, key)
-            if found is None:
-                missing.append(chunk)
-            else:
+            if key not in seen and (found := itempack.cached(cache, key, chunk)) is not None:
                 seen.add(key)
                 yield from found
-        loaded.missing = missing
 
     return known
 
 
-def _keep_items(loaded: _Loaded, cache: FileCache | None, registry: Registry, items: dict[int, tuple] | None) -> None:
-    """Put in the cache the model items of each chunk of files that did not come from it."""
+def _keep_items(loaded: _Loaded, cache: FileCache | None, registry: Registry, items: dict[int, tuple] | None,
+                seen: set[bytes]) -> None:
+    """Put in the cache the model items of each chunk of files not in ``seen`` (not from the cache)."""
     if cache is None or items is None:
         return
     currency = registry.settings.currency
-    for chunk in loaded.missing if loaded.missing is not None else itempack.chunks(loaded.keyed):
+    for chunk in itempack.chunks(loaded.keyed):
+        key = itempack.key(cache, chunk, currency)
+        if key in seen:
+            continue
         found = []
         for file, (_key, docs) in enumerate(chunk):
             for at, doc in enumerate(docs):
                 known = items.get(id(doc))
                 if known is not None and known[0] is doc and known[1] == currency:
                     found.append((file, at, known[2]))
-        key = itempack.key(cache, chunk, currency)
         itempack.keep(cache, key, sum(len(docs) for _, docs in chunk), found)
-        if _shared is not None:
-            _shared[2].add(key)
+        seen.add(key)
 
 
 def load_valid_registry(root: Path, *, limit: int = 10, at: str | None = None) -> Registry:

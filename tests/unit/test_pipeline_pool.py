@@ -116,6 +116,24 @@ def _minimal() -> dict[str, str]:
     return {name: dedent(text) for name, text in MINIMAL_REGISTRY.items()}
 
 
+#: Defines ``run(command)`` in the code of :func:`_fresh_python`: the CLI in-process, on the registry in argv[1].
+_CLI = (
+    "from itamctl.cli import cli\n"
+    "def run(command):\n"
+    "    try:\n"
+    "        cli([*command, '--registry', sys.argv[1], '--no-cache'], standalone_mode=False)\n"
+    "    except SystemExit:\n"
+    "        pass\n"
+)
+
+
+def _fresh_python(code: str, tmp_path) -> subprocess.CompletedProcess:
+    """``code`` run in a fresh Python (a process of its own, as the CLI is), the demo registry as argv[1]."""
+    env = {**os.environ, "ITAMCTL_CACHE_DIR": str(tmp_path / "cache")}
+    return subprocess.run([sys.executable, "-c", code, str(REPO_ROOT / "registry")], capture_output=True,
+                          text=True, env=env, cwd=tmp_path, check=True)
+
+
 def test_a_command_process_freezes_what_it_loaded_and_collects_less_often(tmp_path):
     """The CLI freezes the loaded registry (later collections do not walk it) and raises the collector's
     thresholds for the report that follows; a library caller keeps Python's defaults."""
@@ -125,16 +143,11 @@ def test_a_command_process_freezes_what_it_loaded_and_collects_less_often(tmp_pa
         "library = gc.get_threshold()\n"
         "pipeline.load_valid_registry(pipeline.Path(sys.argv[1]))\n"
         "assert gc.get_freeze_count() == 0 and gc.get_threshold() == library, gc.get_threshold()\n"
-        "from itamctl.cli import cli\n"
-        "try:\n"
-        "    cli(['validate', '--registry', sys.argv[1], '--no-cache'], standalone_mode=False)\n"
-        "except SystemExit:\n"
-        "    pass\n"
+        f"{_CLI}"
+        "run(['validate'])\n"
         "print(gc.get_freeze_count() > 10_000, gc.get_threshold() == pipeline.COMMAND_GC_THRESHOLDS)\n"
     )
-    env = {**os.environ, "ITAMCTL_CACHE_DIR": str(tmp_path / "cache")}
-    result = subprocess.run([sys.executable, "-c", code, str(REPO_ROOT / "registry")], capture_output=True,
-                            text=True, env=env, cwd=tmp_path, check=True)
+    result = _fresh_python(code, tmp_path)
     assert result.stdout.split()[-2:] == ["True", "True"]
 
 
@@ -148,16 +161,11 @@ def test_a_command_process_keeps_what_it_loaded_and_reported_until_it_exits(tmp_
         "library = weakref.ref(checked)\n"
         "del checked\n"
         "assert library() is None\n"
-        "from itamctl.cli import cli\n"
+        f"{_CLI}"
         "for command in (['validate'], ['costs', '--as-of', '2026-06-30']):\n"
-        "    try:\n"
-        "        cli([*command, '--registry', sys.argv[1], '--no-cache'], standalone_mode=False)\n"
-        "    except SystemExit:\n"
-        "        pass\n"
+        "    run(command)\n"
         "kept = [type(value).__name__ for value in pipeline._kept]\n"
         "print(' '.join(kept))\n"
     )
-    env = {**os.environ, "ITAMCTL_CACHE_DIR": str(tmp_path / "cache")}
-    result = subprocess.run([sys.executable, "-c", code, str(REPO_ROOT / "registry")], capture_output=True,
-                            text=True, env=env, cwd=tmp_path, check=True)
+    result = _fresh_python(code, tmp_path)
     assert result.stdout.split()[-3:] == ["Checked", "Checked", "CostsReport"], result.stdout
