@@ -178,10 +178,10 @@ class FileCache:
     findings, schema findings of each document)``.
     """
 
-    def __init__(self, root: Path, salt: bytes) -> None:
+    def __init__(self, root: Path, salt: bytes, *, kind: str = "files") -> None:
         self.salt = salt
         name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        self.path = cache_dir() / f"files-{name}.pickle"
+        self.path = cache_dir() / f"{kind}-{name}.pickle"  # kind: files, or facts (itamctl.factpack)
         self._pack: io.BufferedReader | None = None  # the pack, kept open: entries are read from it when used
         self._old = self._read()
         # None: the last run's record, copied from the pack; a callable: bytes made only if the pack is written
@@ -189,6 +189,8 @@ class FileCache:
         self._stats_at = self._old.pop(STAT_KEY, None)  # where the last run's index is; read when first needed
         self._new_stats: dict[str, bytes] = {}
         self._weights: dict[bytes, int] = {}  # a fresh record -> its weight when not 1 (put_record)
+        self.keep_old = KEEP_OLD  # earlier runs' records kept in a new pack (at most)
+        self.defer_from = DEFER_FROM  # a pack of this many records or more is rewritten only for enough news
         self._walked = False  # whether this run looked at the working tree (a revision's run keeps the index)
         self.hits = 0
 
@@ -421,14 +423,14 @@ class FileCache:
         same_stats = not self._walked or self._new_stats == self._stats
         # new entries (or ones whose record was bad), a chunk of model items counting as the files it holds
         fresh = sum(self._weights.get(key, 1) for key, raw in self._new.items() if raw is not None)
-        if not old[KEEP_OLD:] and not fresh and same_stats:
+        if not old[self.keep_old:] and not fresh and same_stats:
             return  # nothing new to remember and nothing to forget
-        if len(self._old) >= DEFER_FROM:
+        if len(self._old) >= self.defer_from:
             again = fresh + (0 if same_stats else sum(self._stats.get(f) != r for f, r in self._new_stats.items()))
             if again <= len(self._old) // DEFER_SHARE:
                 return  # cheaper to read those files again next time than to rewrite the pack now
         entries: dict[bytes, bytes | None] = dict(self._new)
-        for key in old[:KEEP_OLD]:
+        for key in old[:self.keep_old]:
             entries[key] = None
         if self._walked and self._new_stats:
             entries[STAT_KEY] = marshal.dumps(self._new_stats)

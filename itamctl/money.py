@@ -77,6 +77,10 @@ class FxTable:
                 self._dates.setdefault(code, []).append(day)
                 self._rates.setdefault(code, []).append(Decimal(rate))
 
+    def __repr__(self) -> str:  # every rate: what Settings are is told by their repr (itamctl.factpack)
+        rates = {code: list(zip(self._dates[code], self._rates[code], strict=True)) for code in self._dates}
+        return f"FxTable({self.currency!r}, {rates!r})"
+
     def currencies(self) -> set[str]:
         return set(self._dates)
 

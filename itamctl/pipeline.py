@@ -645,7 +645,7 @@ def _check(root: Path, loaded: _Loaded, cache: FileCache | None = None) -> Check
     registry, found = build_registry(root, valid, result.documents, result.files, items=items,
                                      known_items=_known_items(loaded, cache, items, seen))
     diagnostics.extend(found)
-    _keep_items(loaded, cache, registry, items, seen)
+    _keep_items(root, loaded, cache, registry, items, seen)
     diagnostics.extend(run_validation(registry))
     return Checked(registry, tuple(sorted_diagnostics(diagnostics)))
 
@@ -668,14 +668,21 @@ def _known_items(loaded: _Loaded, cache: FileCache | None, items: dict[int, tupl
     return known
 
 
-def _keep_items(loaded: _Loaded, cache: FileCache | None, registry: Registry, items: dict[int, tuple] | None,
-                seen: set[bytes]) -> None:
-    """Put in the cache the model items of each chunk of files not in ``seen`` (not from the cache)."""
+def _keep_items(root: Path, loaded: _Loaded, cache: FileCache | None, registry: Registry,
+                items: dict[int, tuple] | None, seen: set[bytes]) -> None:
+    """Put in the cache the model items of each chunk of files not in ``seen`` (not from the cache), and
+    name every item's place to the store of facts (:mod:`itamctl.factpack`, shared by diff's sides)."""
     if cache is None or items is None:
         return
+    from itamctl import factpack
+
+    store = factpack.current if _shared is not None and factpack.current is not None else None
+    if store is None or store.root != root:
+        store = factpack.current = factpack.FactStore(root, cache.salt)
     currency = registry.settings.currency
     for chunk in itempack.chunks(loaded.keyed):
         key = itempack.key(cache, chunk, currency)
+        store.add(key, chunk, items, currency)
         if key in seen:
             continue
         found = []

@@ -6,12 +6,15 @@ the same Settings object when its document did not change. A fact that depends
 only on the item, the Settings and the as-of date (an item's events, an asset's
 costs row when no contract or license ties it to other items) is then the same
 on both sides: :func:`per_item` computes it for the first and hands it to the
-second. Outside that context nothing is kept.
+second. Outside that context nothing is kept in memory; across runs,
+:mod:`itamctl.factpack` keeps them in the cache (the pipeline sets its
+``current`` store when it opens a registry with the cache on).
 """
 
 from __future__ import annotations
 
 import contextlib
+import sys
 from collections.abc import Callable, Hashable, Iterator
 from datetime import date
 from typing import Any, TypeVar
@@ -19,6 +22,8 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _memo: dict[tuple, tuple[tuple, Any]] | None = None
+#: A fact not kept (:meth:`itamctl.factpack.FactStore.get`).
+MISS: Any = object()
 
 
 @contextlib.contextmanager
@@ -47,13 +52,20 @@ def per_item(fact: Hashable, item: object, settings: object, as_of: date, comput
     """``compute(*args)``, which depends only on ``item``, ``settings``, ``as_of`` and ``also`` (further objects,
     or None), and on ``fact`` (its name, and any value it depends on): once for these very objects."""
     memo = _memo
-    if memo is None:
-        return compute(*args)
-    held = (item, settings, *also)
-    key = (fact, as_of, *map(id, held))
-    hit = memo.get(key)
-    if hit is not None and all(a is b for a, b in zip(hit[0], held, strict=True)):  # ids are unique while alive
-        return hit[1]
-    value = compute(*args)
-    memo[key] = (held, value)  # held here: their ids stay theirs
+    if memo is not None:
+        held = (item, settings, *also)
+        key = (fact, as_of, *map(id, held))
+        hit = memo.get(key)
+        if hit is not None and all(a is b for a, b in zip(hit[0], held, strict=True)):  # ids are unique while alive
+            return hit[1]
+    factpack = sys.modules.get("itamctl.factpack")  # imported by the pipeline when it keeps facts
+    store = factpack.current if factpack is not None and not any(a is not None for a in also) else None
+    slot = store.slot(fact, item, settings, as_of) if store is not None else None
+    value = slot[0].values.get(slot[1], MISS) if slot is not None else MISS
+    if value is MISS:
+        value = compute(*args)
+        if slot is not None:
+            store.put(slot, value)
+    if memo is not None:
+        memo[key] = (held, value)  # held here: their ids stay theirs
     return value

@@ -120,6 +120,9 @@ def emit(report: Any, fmt: str, output: Path | None = None, force: bool = False,
         pipeline.keep(report)  # not freed object by object when the command returns: the process exits
     colour = output is None and fmt == "text" and use_colour()
     print_text(render(report, fmt, Options(colour=colour, **options)), output, force, fmt=fmt)
+    factpack = sys.modules.get("itamctl.factpack")
+    if factpack is not None:
+        factpack.save()  # the facts this report computed (and rendering looked up), for the next run
 
 
 def print_text(text: str, output: Path | None = None, force: bool = False, *, fmt: str = "text") -> None:

@@ -1,0 +1,302 @@
+"""Facts of one item kept across runs: what :func:`itamctl.sharing.per_item` computed, by chunk of files.
+
+A warm run takes its unchanged files' model items from the cache
+(:mod:`itamctl.itempack`); the facts the reports compute of each item alone
+(its costs row, its budget lines, its events, where a policy finding of it
+is) are then what the last run computed too. They are kept in a pack of
+their own beside the files' (``facts-*.pickle``), one record a chunk of files
+and a kind of fact, keyed by the chunk's items key, the Settings (their
+content), the as-of date and the code of itamctl itself (every module: a
+fact is computed all over the package). A record holds ``(file, document,
+fact) -> value``; the item a value names is pickled as where its document
+is, and given back from this run's items. A value that names any other item
+(or Settings of another content) is not kept. An edited file's chunk has a
+new key: its facts are computed again, nobody else's.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import io
+import os
+import pickle
+from collections.abc import Hashable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from itamctl.cache import FileCache
+from itamctl.loader import Document
+from itamctl.model import Item, Registry, Settings
+from itamctl.sharing import MISS
+
+
+class _Refused(Exception):
+    """A value names an object that cannot be kept by reference (another item)."""
+
+
+def _code() -> bytes:
+    """Name, size and modification time of every module of itamctl: any of them can change a fact."""
+    digest = hashlib.sha256()
+    top = os.path.dirname(os.path.abspath(__file__))
+    for folder, dirs, files in os.walk(top):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith(".py"):
+                info = os.stat(os.path.join(folder, name))
+                digest.update(f"{os.path.relpath(os.path.join(folder, name), top)}:{info.st_size}:"
+                              f"{info.st_mtime_ns};".encode("utf-8", "surrogateescape"))
+    return digest.digest()
+
+
+def _constants() -> dict[int, tuple]:
+    """Module-level sentinels a value may hold, kept by name (pickled by value they would be new objects)."""
+    from itamctl.tracking import events
+
+    return {id(events._UNSET): ("const", "events._UNSET")}
+
+
+def _constant(name: str) -> Any:
+    from itamctl.tracking import events
+
+    if name == "events._UNSET":
+        return events._UNSET
+    raise pickle.UnpicklingError(name)
+
+
+def _rebuild(cls: type, values: tuple) -> Any:
+    obj = object.__new__(cls)
+    for setter, value in zip(_setters(cls), values, strict=True):
+        setter(obj, value)
+    return obj
+
+
+@functools.cache
+def _setters(cls: type) -> tuple:
+    return tuple(cls.__dict__[f.name].__set__ for f in dataclasses.fields(cls))
+
+
+@functools.cache
+def _dispatch() -> dict[type, Any]:
+    """The facts' own classes pickled as ``(class, every field)`` and made again slot by slot (the default,
+    dataclasses' ``__setstate__``, took ~5 us a costs row); model values as :mod:`itamctl.itempack` does."""
+    from itamctl.budget.forecast import Unplaced
+    from itamctl.budget.lines import Line
+    from itamctl.diagnostics import Diagnostic
+    from itamctl.finance.tco import AssetCosts
+    from itamctl.itempack import _dispatch as model_dispatch
+    from itamctl.tracking.events import Event
+
+    table = dict(model_dispatch())
+    for cls in (AssetCosts, Event, Line, Unplaced, Diagnostic):
+        names = tuple(f.name for f in dataclasses.fields(cls))
+
+        def reduce(obj: Any, cls: type = cls, names: tuple[str, ...] = names) -> tuple:
+            return (_rebuild, (cls, tuple(getattr(obj, name) for name in names)))
+
+        table[cls] = reduce
+    return table
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, out: io.BytesIO, refs: dict[int, tuple]) -> None:
+        super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
+        self.refs = refs
+        self.dispatch_table = _dispatch()
+
+    def persistent_id(self, obj: Any) -> Any:
+        ref = self.refs.get(id(obj))
+        if ref is not None:
+            return ref
+        if isinstance(obj, Item | Settings | Registry):
+            raise _Refused
+        return None
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, raw: bytes, items: dict[tuple, Item], settings: Settings) -> None:
+        super().__init__(io.BytesIO(raw))
+        self.items, self.settings = items, settings
+
+    def persistent_load(self, pid: Any) -> Any:
+        if pid == ("settings",):
+            return self.settings
+        if pid[0] == "const":
+            return _constant(pid[1])
+        return self.items[pid]
+
+
+class _Record:
+    """One chunk's facts of one kind with one Settings on one date."""
+
+    __slots__ = ("chunk", "fresh", "settings", "values")
+
+    def __init__(self, settings: Settings, chunk: bytes) -> None:
+        self.settings, self.chunk = settings, chunk
+        self.values: dict[tuple, Any] = {}
+        self.fresh = False
+
+
+class FactStore:
+    """The facts of the items of the registries opened with one cache (diff's two sides share one)."""
+
+    def __init__(self, root: Path, salt: bytes) -> None:
+        self.root, self.salt = root, salt
+        self._cache: FileCache | None = None  # opened when a fact is first asked for (validate never does)
+        self.where: dict[int, tuple[bytes, tuple[int, int], Item]] = {}  # id(item) -> chunk, place, item
+        self.chunks: dict[bytes, dict[tuple, Item]] = {}  # chunk key -> place -> item
+        self.records: dict[bytes, _Record] = {}
+        self._settings: dict[int, tuple[Settings, bytes | None]] = {}
+        self._keys: dict[tuple, _Record] = {}  # (kind of fact, chunk, settings, as_of) -> its record
+        self._pending: list[tuple] = []  # chunks added, their items not placed yet
+
+    @property
+    def cache(self) -> FileCache:
+        if self._cache is None:
+            self._cache = FileCache(self.root, self.salt + _code(), kind="facts")
+            # a record is one chunk's facts of one kind (~1-2 ms to compute again): the pack is rewritten
+            # only when more than one in DEFER_SHARE of its records are new, whatever its size
+            self._cache.defer_from = 0
+        return self._cache
+
+    def add(self, key: bytes, chunk: Sequence[tuple[bytes, Sequence[Document]]], items: dict[int, tuple],
+            currency: str) -> None:
+        """The items of the chunk of files ``chunk`` (items key ``key``), as ``items`` holds them (by their
+        document's identity: :func:`itamctl.model.build_registry`) with ``currency``. Where each item is
+        is worked out when a fact is first asked for (``validate`` never does)."""
+        self._pending.append((key, chunk, items, currency))
+
+    def _place(self) -> None:
+        for key, chunk, items, currency in self._pending:
+            places = self.chunks.setdefault(key, {})
+            for file, (_key, docs) in enumerate(chunk):
+                for at, doc in enumerate(docs):
+                    known = items.get(id(doc))
+                    if known is not None and known[0] is doc and known[1] == currency:
+                        self.where[id(known[2])] = (key, (file, at), known[2])
+                        places[(file, at)] = known[2]
+        self._pending = []
+
+    def _fingerprint(self, settings: Settings) -> bytes | None:
+        known = self._settings.get(id(settings))
+        if known is not None and known[0] is settings:
+            return known[1]
+        try:
+            text = repr(settings)
+        except Exception:
+            text = " object at 0x"
+        # a part without a repr of its own (its address) would make the key change every run: not kept
+        found = None if " object at 0x" in text else hashlib.sha256(text.encode("utf-8", "surrogateescape")).digest()
+        self._settings[id(settings)] = (settings, found)
+        return found
+
+    def slot(self, fact: Hashable, item: Any, settings: Settings, as_of: date) -> tuple[_Record, tuple] | None:
+        """Where ``fact`` of ``item`` is kept: its record (read from the cache when first asked for) and its
+        key in it; None if it is not kept (a kind not in :data:`KEPT`, an item not placed, Settings without
+        a fingerprint). Look it up in ``record.values``; :meth:`put` a value computed."""
+        family = fact if isinstance(fact, str) else fact[0]
+        if family not in KEPT:
+            return None
+        if self._pending:
+            self._place()
+        where = self.where.get(id(item))
+        if where is None or where[2] is not item:
+            return None
+        fingerprint = self._fingerprint(settings)
+        if fingerprint is None:
+            return None
+        known = (family, where[0], fingerprint, as_of)
+        record = self._keys.get(known)
+        if record is None:
+            key = self.cache.derived_key(b"facts", str(family).encode("utf-8", "surrogateescape"), where[0],
+                                         fingerprint, as_of.isoformat().encode())
+            record = self.records[key] = self._keys[known] = _Record(settings, where[0])
+            raw = self.cache.record(key)
+            if raw is not None:
+                try:
+                    values = _Unpickler(raw, self.chunks[where[0]], settings).load()
+                    if isinstance(values, dict):
+                        record.values = values
+                except Exception:  # a damaged record is a miss: computed again and written anew
+                    record.values = {}
+        return record, (*where[1], fact)
+
+    def get(self, fact: Hashable, item: Any, settings: Settings, as_of: date) -> Any:
+        """The value of ``fact`` of ``item`` kept by an earlier run; :data:`MISS` if there is none."""
+        found = self.slot(fact, item, settings, as_of)
+        return MISS if found is None else found[0].values.get(found[1], MISS)
+
+    @staticmethod
+    def put(found: tuple[_Record, tuple], value: Any) -> None:
+        """Keep ``value`` in the slot ``found`` (:meth:`slot`)."""
+        record, inner = found
+        record.values[inner] = value
+        record.fresh = True
+
+    def save(self) -> None:
+        """Write the records this run added to (and keep the others it read); failures leave no cache."""
+        cache, self._cache = self._cache, None
+        if cache is None:
+            return
+        fresh = False
+        for key, record in self.records.items():
+            if record.fresh:
+                fresh = True
+                cache.put_record(key, lambda record=record: self._dump(record))
+        self.records, self._keys = {}, {}
+        if fresh:  # else nothing to add: the records of other reports and dates stay as they are
+            # a report's facts of every chunk, for a few kinds of facts and dates
+            cache.keep_old = max(cache.keep_old, KEEP_RECORDS * len(self.chunks))
+            cache.save()
+        else:
+            cache.close()
+
+    def _dump(self, record: _Record) -> bytes | None:
+        refs = {id(item): place for place, item in self.chunks.get(record.chunk, {}).items()}
+        refs[id(record.settings)] = ("settings",)
+        refs.update(_constants())
+        values = record.values
+        while True:
+            out = io.BytesIO()
+            try:
+                _Pickler(out, refs).dump(values)
+                return out.getvalue()
+            except _Refused:  # leave out the values that name another item
+                values = {k: v for k, v in values.items() if _keepable(v, refs)}
+                if len(values) == len(record.values):
+                    return None
+                record.values = values
+            except (pickle.PicklingError, TypeError, AttributeError, ValueError, RecursionError):
+                return None
+
+
+def _keepable(value: Any, refs: dict[int, tuple]) -> bool:
+    try:
+        _Pickler(io.BytesIO(), refs).dump(value)
+    except Exception:
+        return False
+    return True
+
+
+#: The kinds of facts kept: those that cost more to compute than to read back. An asset's costs row (its
+#: depreciation schedule, conversions) is; an item's events, budget lines and policy findings' positions
+#: were made faster than they unpickled (cachegrind at 10^4 assets: check +3%, budget +6%, expiries +8%
+#: with them kept, costs -15%).
+KEPT = frozenset({"costs"})
+
+#: Records kept a chunk of files (the rest, least recently used first, are dropped): four kinds of facts
+#: (costs, budget lines, events, policy findings) on two dates.
+KEEP_RECORDS = 8
+
+#: The store of the registries being opened (None: facts are not kept).
+current: FactStore | None = None
+
+
+def save() -> None:
+    """Save and let go of the current store (a command calls it once its report is out)."""
+    global current
+    store, current = current, None
+    if store is not None:
+        store.save()
