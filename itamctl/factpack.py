@@ -51,19 +51,12 @@ def _code() -> bytes:
     return digest.digest()
 
 
-def _constants() -> dict[int, tuple]:
-    """Module-level sentinels a value may hold, kept by name (pickled by value they would be new objects)."""
+def _constants() -> dict[int, str]:
+    """Module-level sentinels a value may hold, kept by name (pickled by value they would be new objects):
+    pickle keeps a string returned by a reducer as the global of that name in the object's module."""
     from itamctl.tracking import events
 
-    return {id(events._UNSET): ("const", "events._UNSET")}
-
-
-def _constant(name: str) -> Any:
-    from itamctl.tracking import events
-
-    if name == "events._UNSET":
-        return events._UNSET
-    raise pickle.UnpicklingError(name)
+    return {id(events._UNSET): "_UNSET"}
 
 
 def _rebuild(cls: type, values: tuple) -> Any:
@@ -100,32 +93,75 @@ def _dispatch() -> dict[type, Any]:
     return table
 
 
-class _Pickler(pickle.Pickler):
-    def __init__(self, out: io.BytesIO, refs: dict[int, tuple]) -> None:
-        super().__init__(out, protocol=pickle.HIGHEST_PROTOCOL)
-        self.refs = refs
-        self.dispatch_table = _dispatch()
+#: While a record loads: the items of its chunk by place, and its Settings (pickle calls the functions
+#: below with no other context).
+_loading: list = [None, None]
 
-    def persistent_id(self, obj: Any) -> Any:
-        ref = self.refs.get(id(obj))
-        if ref is not None:
-            return ref
-        if isinstance(obj, Item | Settings | Registry):
+
+def _item_at(place: tuple) -> Item:
+    return _loading[0][place]
+
+
+def _the_settings() -> Settings:
+    return _loading[1]
+
+
+def _item_classes() -> list[type]:
+    found, todo = [], [Item]
+    while todo:
+        cls = todo.pop()
+        found.append(cls)
+        todo.extend(cls.__subclasses__())
+    return found
+
+
+def _table(refs: dict[int, tuple], settings: Settings) -> dict[type, Any]:
+    """How one record's values are pickled: an item of the chunk as its place, its Settings by name, any
+    other item (or Settings, or registry) refused; everything else as :func:`_dispatch` says. No Python
+    call an object (a ``persistent_id`` is one): pickling 10^5 costs rows took seconds with one."""
+
+    def item(obj: Any) -> tuple:
+        place = refs.get(id(obj))
+        if place is None:
             raise _Refused
-        return None
+        return (_item_at, (place,))
+
+    def same_settings(obj: Any) -> tuple:
+        if obj is not settings:
+            raise _Refused
+        return (_the_settings, ())
+
+    def refused(obj: Any) -> tuple:
+        raise _Refused
+
+    def constant(obj: Any) -> Any:
+        name = _constants().get(id(obj))
+        if name is None:
+            raise _Refused  # a bare object(): a sentinel this module does not know
+        return name
+
+    table = dict(_dispatch())
+    table.update(dict.fromkeys(_item_classes(), item))
+    table[Settings] = same_settings
+    table[Registry] = refused
+    table[object] = constant
+    return table
 
 
-class _Unpickler(pickle.Unpickler):
-    def __init__(self, raw: bytes, items: dict[tuple, Item], settings: Settings) -> None:
-        super().__init__(io.BytesIO(raw))
-        self.items, self.settings = items, settings
+def _dumps(values: Any, refs: dict[int, tuple], settings: Settings) -> bytes:
+    out = io.BytesIO()
+    pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    pickler.dispatch_table = _table(refs, settings)
+    pickler.dump(values)
+    return out.getvalue()
 
-    def persistent_load(self, pid: Any) -> Any:
-        if pid == ("settings",):
-            return self.settings
-        if pid[0] == "const":
-            return _constant(pid[1])
-        return self.items[pid]
+
+def _loads(raw: bytes, items: dict[tuple, Item], settings: Settings) -> Any:
+    _loading[:] = [items, settings]
+    try:
+        return pickle.loads(raw)
+    finally:
+        _loading[:] = [None, None]
 
 
 class _Record:
@@ -216,7 +252,7 @@ class FactStore:
             raw = self.cache.record(key)
             if raw is not None:
                 try:
-                    values = _Unpickler(raw, self.chunks[where[0]], settings).load()
+                    values = _loads(raw, self.chunks[where[0]], settings)
                     if isinstance(values, dict):
                         record.values = values
                 except Exception:  # a damaged record is a miss: computed again and written anew
@@ -255,16 +291,12 @@ class FactStore:
 
     def _dump(self, record: _Record) -> bytes | None:
         refs = {id(item): place for place, item in self.chunks.get(record.chunk, {}).items()}
-        refs[id(record.settings)] = ("settings",)
-        refs.update(_constants())
         values = record.values
         while True:
-            out = io.BytesIO()
             try:
-                _Pickler(out, refs).dump(values)
-                return out.getvalue()
+                return _dumps(values, refs, record.settings)
             except _Refused:  # leave out the values that name another item
-                values = {k: v for k, v in values.items() if _keepable(v, refs)}
+                values = {k: v for k, v in values.items() if _keepable(v, refs, record.settings)}
                 if len(values) == len(record.values):
                     return None
                 record.values = values
@@ -272,9 +304,9 @@ class FactStore:
                 return None
 
 
-def _keepable(value: Any, refs: dict[int, tuple]) -> bool:
+def _keepable(value: Any, refs: dict[int, tuple], settings: Settings) -> bool:
     try:
-        _Pickler(io.BytesIO(), refs).dump(value)
+        _dumps(value, refs, settings)
     except Exception:
         return False
     return True
