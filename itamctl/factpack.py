@@ -176,7 +176,8 @@ class _Record:
 
 
 class FactStore:
-    """The facts of the items of the registries opened with one cache (diff's two sides share one)."""
+    """The facts of the items of a registry opened with the cache (diff's sides keep none: the pipeline
+    sets none while registries are opened together)."""
 
     def __init__(self, root: Path, salt: bytes) -> None:
         self.root, self.salt = root, salt
