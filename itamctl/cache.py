@@ -110,7 +110,8 @@ def salt(extensions: Iterable[tuple[str, bytes]] = ()) -> bytes:
 @functools.cache
 def _libraries() -> list:
     """Name, size and modification time of every file of the libraries that parse and check files, and
-    of itamctl's own top-level modules (the loader and the model: the cache keeps what they made).
+    of every module of itamctl (the loader and the model: the cache keeps what they made; and every fact's
+    code: :mod:`itamctl.factpack`).
 
     An upgrade or reinstall changes them, and so does an edit of a checkout without a new version;
     found without importing the libraries (a registry read wholly from the cache never imports
@@ -129,10 +130,21 @@ def _libraries() -> list:
             continue
         folder = os.path.dirname(spec.origin)
         with contextlib.suppress(OSError):
-            entries = sorted((e.name, e.stat().st_size, e.stat().st_mtime_ns) for e in os.scandir(folder)
-                             if e.is_file())
-            found.append([name, folder, entries])
+            found.append([name, folder, _files(folder, every=name == "itamctl")])
     return found
+
+
+def _files(folder: str, *, every: bool) -> list:
+    """Name, size and modification time of the files in ``folder`` (``every``: and in its subfolders but
+    ``__pycache__``: any module of itamctl can change what the facts' pack keeps, :mod:`itamctl.factpack`)."""
+    found = []
+    for top, dirs, files in os.walk(folder) if every else [(folder, [], None)]:
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for entry in os.scandir(top):
+            if entry.is_file() and (files is None or entry.name.endswith(".py")):
+                info = entry.stat()
+                found.append((os.path.relpath(entry.path, folder), info.st_size, info.st_mtime_ns))
+    return sorted(found)
 
 
 def dump_entry(entry: Any) -> bytes | None:

@@ -1,13 +1,13 @@
 """Facts of one item kept across runs: what :func:`itamctl.sharing.per_item` computed, by chunk of files.
 
 A warm run takes its unchanged files' model items from the cache
-(:mod:`itamctl.itempack`); the facts the reports compute of each item alone
-(its costs row, its budget lines, its events, where a policy finding of it
-is) are then what the last run computed too. They are kept in a pack of
-their own beside the files' (``facts-*.pickle``), one record a chunk of files
-and a kind of fact, keyed by the chunk's items key, the Settings (their
-content), the as-of date and the code of itamctl itself (every module: a
-fact is computed all over the package). A record holds ``(file, document,
+(:mod:`itamctl.itempack`); a fact a report computes of one item alone is
+then what the last run computed too. The kinds worth keeping (:data:`KEPT`:
+an asset's costs row) are kept in a pack of their own beside the files'
+(``facts-*.pickle``), one record a chunk of files and a kind of fact, keyed
+by the chunk's items key, the Settings (their content), the as-of date and
+the cache's salt (which covers every module of itamctl: a fact is computed
+all over the package). A record holds ``(file, document,
 fact) -> value``; the item a value names is pickled as where its document
 is, and given back from this run's items. A value that names any other item
 (or Settings of another content) is not kept. An edited file's chunk has a
@@ -20,7 +20,6 @@ import dataclasses
 import functools
 import hashlib
 import io
-import os
 import pickle
 from collections.abc import Hashable, Sequence
 from datetime import date
@@ -30,25 +29,10 @@ from typing import Any
 from itamctl.cache import FileCache
 from itamctl.loader import Document
 from itamctl.model import Item, Registry, Settings
-from itamctl.sharing import MISS
 
 
 class _Refused(Exception):
     """A value names an object that cannot be kept by reference (another item)."""
-
-
-def _code() -> bytes:
-    """Name, size and modification time of every module of itamctl: any of them can change a fact."""
-    digest = hashlib.sha256()
-    top = os.path.dirname(os.path.abspath(__file__))
-    for folder, dirs, files in os.walk(top):
-        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith(".py"):
-                info = os.stat(os.path.join(folder, name))
-                digest.update(f"{os.path.relpath(os.path.join(folder, name), top)}:{info.st_size}:"
-                              f"{info.st_mtime_ns};".encode("utf-8", "surrogateescape"))
-    return digest.digest()
 
 
 def _constants() -> dict[int, str]:
@@ -192,7 +176,7 @@ class FactStore:
     @property
     def cache(self) -> FileCache:
         if self._cache is None:
-            self._cache = FileCache(self.root, self.salt + _code(), kind="facts")
+            self._cache = FileCache(self.root, self.salt, kind="facts")
             # a record is one chunk's facts of one kind (~1-2 ms to compute again): the pack is rewritten
             # only when more than one in DEFER_SHARE of its records are new, whatever its size
             self._cache.defer_from = 0
@@ -259,11 +243,6 @@ class FactStore:
                 except Exception:  # a damaged record is a miss: computed again and written anew
                     record.values = {}
         return record, (*where[1], fact)
-
-    def get(self, fact: Hashable, item: Any, settings: Settings, as_of: date) -> Any:
-        """The value of ``fact`` of ``item`` kept by an earlier run; :data:`MISS` if there is none."""
-        found = self.slot(fact, item, settings, as_of)
-        return MISS if found is None else found[0].values.get(found[1], MISS)
 
     @staticmethod
     def put(found: tuple[_Record, tuple], value: Any) -> None:

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 T = TypeVar("T")
 
 _memo: dict[tuple, tuple[tuple, Any]] | None = None
-#: A fact not kept (:meth:`itamctl.factpack.FactStore.get`).
+#: No value kept for a fact (in a :meth:`itamctl.factpack.FactStore.slot`).
 MISS: Any = object()
 
 
