@@ -42,6 +42,25 @@ def name_problem(name: str) -> str | None:
     return None
 
 
+#: In ``/`` + names joined by ``/`` (which no name holds), lowered: a Windows device name (ASCII names).
+_DEVICE_IN = re.compile(r"/(?:con|prn|aux|nul|conin\$|conout\$|clock\$|com[0-9]|lpt[0-9]) *(?:[./]|$)")
+
+
+def all_portable(names: list[str]) -> bool:
+    """True when :func:`name_problem` finds nothing in any of ``names`` or of the parts of ``/``-separated
+    paths among them: a few scans of them all joined (~2.5 ms for 10^4 paths, where a call a name cost
+    ~2 us a name; one regular expression for every rule took 15 ms). False means "ask
+    :func:`name_problem` about each" (also for a name that is not ASCII, or a path of 255 bytes or more)."""
+    if not names:
+        return True
+    joined = "/".join(names)
+    return (joined.isascii() and _FORBIDDEN.search(joined.replace("/", "")) is None
+            and not ("//" in joined or "./" in joined or " /" in joined)
+            and joined[0] != "/" and joined[-1] not in "/. " and "" not in names
+            and _DEVICE_IN.search("/" + joined.lower()) is None
+            and max(map(len, names)) <= MAX_NAME_BYTES)
+
+
 def fold(name: str) -> str:
     """The key under which case-insensitive file systems (macOS, Windows) see ``name``."""
     if name.isascii():
@@ -83,6 +102,12 @@ def case_collisions(paths: Iterable[str]) -> list[tuple[str, str]]:
     Folders count as well as files: ``assets/Laptop/a.yaml`` beside
     ``assets/laptop/b.yaml`` collide at ``assets/Laptop``.
     """
+    paths = list(paths)
+    return [] if _no_collision(paths) else _collisions(paths)
+
+
+def _collisions(paths: list[str]) -> list[tuple[str, str]]:
+    """:func:`case_collisions`, each name of each path folded."""
     seen: dict[str, str] = {}
     folders: dict[str, str] = {"": ""}  # each folder met so far -> its key (a folder is met once per file in it)
     found: dict[str, str] = {}
@@ -105,3 +130,19 @@ def case_collisions(paths: Iterable[str]) -> list[tuple[str, str]]:
         parent = folder_key(folder)
         meet(path, f"{parent}/{fold(name)}" if folder else fold(name))  # folding keeps "/" as it is
     return sorted(found.items())
+
+
+def _no_collision(paths: list[str]) -> bool:
+    """True when no two of ``paths`` (ASCII) nor of their folders differ only by case: one set of lowered
+    paths, where folding each name of each path cost ~3 us a file; False means "look closer"."""
+    joined = "\n".join(paths)
+    if not joined.isascii():
+        return False
+    folders = {path.rpartition("/")[0] for path in paths}
+    for folder in list(folders):
+        while folder:
+            folder = folder.rpartition("/")[0]
+            folders.add(folder)
+    folders.discard("")
+    lowered = f"{joined}\n{chr(10).join(folders)}".lower().split("\n") if folders else joined.lower().split("\n")
+    return len(set(lowered)) == len(lowered)  # paths are distinct, and no folder is a file

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import os
 import shutil
 from decimal import Decimal
@@ -273,7 +274,33 @@ def test_records_kept_from_the_last_pack_are_copied_whole_in_any_order(tmp_path,
     assert third.get(new) == (["new"], [], [])
     for i, key in enumerate(keys):  # the 20 not used are kept too (at most KEEP_OLD of earlier runs)
         assert third.get(key) == ([f"doc {i}" * (i % 7)], [], [[i]])
+    # no bytes that no record owns: a run of old records after a new one starts where its first record does
+    # (it once started where the run before the new record had, and copied that run a second time)
+    records = sorted([*third._old.values(), *([third._stats_at] if third._stats_at else [])])
+    assert [offset for offset, _, _ in records] == list(
+        itertools.accumulate((size for _, size, _ in records[:-1]), initial=len(cache.MAGIC)))
+    assert third.path.stat().st_size == (len(cache.MAGIC) + sum(size for _, size, _ in records)
+                                         + len(records) * cache._INDEX.size + cache._TRAILER.size)
     third.close()
+
+
+def test_a_damaged_record_is_a_miss_and_only_that_file_is_read_again(registry):
+    """Each record is checked when it is read (opening a pack reads only its index): a flipped byte in one
+    entry makes that file a miss, parsed again, and the output is the same as without a cache."""
+    cold = run_cli("validate", "--registry", str(registry.root), "--format", "json", "--no-cache")
+    run_cli("validate", "--registry", str(registry.root))
+    [pack] = _packs()
+    opened = FileCache(registry.root, cache.salt())
+    offset, size, _crc = max(opened._old.values(), key=lambda where: where[1])  # the largest record
+    opened.close()
+    raw = bytearray(pack.read_bytes())
+    raw[offset + size // 2] ^= 0xFF
+    pack.write_bytes(bytes(raw))
+    damaged = FileCache(registry.root, cache.salt())
+    assert len(damaged._old) == len(opened._old)  # the index still checks
+    assert sum(damaged._record(where) is None for where in damaged._old.values()) == 1
+    damaged.close()
+    assert run_cli("validate", "--registry", str(registry.root), "--format", "json") == cold
 
 
 def test_a_pack_keeps_at_most_keep_old_entries_of_earlier_runs(tmp_path, monkeypatch):

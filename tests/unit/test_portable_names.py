@@ -7,7 +7,8 @@ import json
 import pytest
 from conftest import MINIMAL_REGISTRY, run_cli
 
-from itamctl.portable import case_collisions, free_name, name_problem, portable_stem
+from itamctl import portable
+from itamctl.portable import all_portable, case_collisions, free_name, name_problem, portable_stem
 
 
 @pytest.mark.parametrize("name", ["CON.yaml", "nul.yaml", "Lpt1.yaml", "COM9.tar.gz", "aux", "CON .yaml",
@@ -21,6 +22,44 @@ def test_names_windows_cannot_hold(name):
                                   "people-imported-2.yaml", "café.yaml", ".hidden"])
 def test_portable_names(name):
     assert name_problem(name) is None
+
+
+def test_one_scan_of_all_names_agrees_with_asking_each_name():
+    """``all_portable`` (the rule's screen) never passes names ``name_problem`` objects to, alone or among
+    others, in paths or not; and it passes clean ASCII names."""
+    import random
+
+    bad = ["CON.yaml", "nul.yaml", "Lpt1.yaml", "COM9.tar.gz", "aux", "CON .yaml", "CON", "con  .x", "a:b.yaml",
+           "a|b.yaml", "what?.yaml", "trailing.", "space ", "tab\t.yaml", "x" * 252 + ".yaml", "", ".", "..",
+           "a\\b", "q\"", "<", "del\x7f", "COM¹.yaml", "conin$.yaml", "CLOCK$"]
+    good = ["LT-0001.yaml", "console.yaml", "CONTRACTS", "nul-devices.yaml", "COM10.yaml", "COMX.yaml",
+            "xCON.yaml", "a.b.c", "LPT", "people-imported-2.yaml"]
+    assert all(name_problem(name) for name in bad) and not any(name_problem(name) for name in good)
+    assert all_portable(good) and all_portable(["assets/" + name for name in good]) and all_portable([])
+    for name in bad:
+        assert not all_portable([*good, name]) and not all_portable([*good, f"assets/{name}/x.yaml"])
+    rng = random.Random(5)
+    alphabet = "aAcCoOnNuUlLpPtT1239 ._-:|/?*\\$"
+    for _ in range(3000):
+        names = ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))) for _ in range(3)]
+        parts = [part for name in names for part in name.split("/")]
+        if all_portable(names):
+            assert not any(name_problem(part) for part in parts), names
+
+
+def test_the_quick_case_check_agrees_with_folding_each_name():
+    import random
+
+    rng = random.Random(11)
+    for _ in range(2000):
+        paths = sorted({"/".join(rng.choice(["a", "A", "b", "B", "ab", "aB"]) for _ in range(rng.randint(1, 3)))
+                        for _ in range(rng.randint(1, 5))})
+        paths = [p for p in paths if not any(q.startswith(p + "/") for q in paths)]  # a file is no folder
+        assert case_collisions(paths) == portable._collisions(paths)
+        if portable._no_collision(paths):
+            assert portable._collisions(paths) == []
+    assert not portable._no_collision(["a/x.yaml", "A/y.yaml"]) and case_collisions(["a/x.yaml", "A/y.yaml"])
+    assert portable._no_collision(["a/x.yaml", "b/x.yaml"])
 
 
 @pytest.mark.parametrize(("stem", "expected"), [("LT-7", "LT-7"), ("CON", "_CON"), ("lpt1.x", "_lpt1.x"),

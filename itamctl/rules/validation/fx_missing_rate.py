@@ -18,9 +18,10 @@ WAIVABLE = False
 
 def check(registry: Registry) -> Iterator[Diagnostic]:
     fx = registry.settings.fx
+    home = fx.currency
 
     def need(item: Item, path: tuple, money: Money | None, on: date | None) -> Iterator[Diagnostic]:
-        if money is None or on is None or money.currency == fx.currency:
+        if money is None or on is None or money.currency == home:
             return
         if not fx.has_rate(money.currency, on):
             when = "at all" if on == date.max else f"dated on or before {on}"
@@ -30,18 +31,25 @@ def check(registry: Registry) -> Iterator[Diagnostic]:
                 f"Settings `fx` (1 {money.currency} = ? {fx.currency})",
             )
 
+    def foreign(money: Money | None) -> bool:
+        return money is not None and money.currency != home
+
     for a in registry.assets:
-        bought = a.purchase.date if a.purchase else None
-        if a.purchase:
-            yield from need(a, ("purchase", "cost"), a.purchase.cost, bought)
-        if a.depreciation and a.depreciation.salvage:
-            yield from need(a, ("depreciation", "salvage"), a.depreciation.salvage, bought)
+        # most amounts are in the report currency: tested here, the finding's path made only for the others
+        purchase, depreciation, disposal = a.purchase, a.depreciation, a.disposal
+        if purchase and (foreign(purchase.cost) or (depreciation and foreign(depreciation.salvage))):
+            yield from need(a, ("purchase", "cost"), purchase.cost, purchase.date)
+            if depreciation and depreciation.salvage:
+                yield from need(a, ("depreciation", "salvage"), depreciation.salvage, purchase.date)
         # A replacement is bought in the future: any rate for its currency will do.
-        yield from need(a, ("replacement_cost",), a.replacement_cost, date.max if a.replacement_cost else None)
+        if foreign(a.replacement_cost):
+            yield from need(a, ("replacement_cost",), a.replacement_cost, date.max)
         for m in a.maintenance:
-            yield from need(a, ("maintenance", m.index, "cost"), m.cost, m.date)
-        if a.disposal:
-            yield from need(a, ("disposal", "cost"), a.disposal.cost, a.disposal.date)
-            yield from need(a, ("disposal", "proceeds"), a.disposal.proceeds, a.disposal.date)
+            if foreign(m.cost):
+                yield from need(a, ("maintenance", m.index, "cost"), m.cost, m.date)
+        if disposal and (foreign(disposal.cost) or foreign(disposal.proceeds)):
+            yield from need(a, ("disposal", "cost"), disposal.cost, disposal.date)
+            yield from need(a, ("disposal", "proceeds"), disposal.proceeds, disposal.date)
     for item in (*registry.licenses, *registry.contracts):
-        yield from need(item, ("cost",), item.cost, item.start)
+        if foreign(item.cost):
+            yield from need(item, ("cost",), item.cost, item.start)

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.loader import display_path
 from itamctl.model import Registry
-from itamctl.portable import case_collisions, name_problem
+from itamctl.portable import all_portable, case_collisions, name_problem
 
 ID = "portable_file_name"
 DESCRIPTION = ("file and folder names are portable: no Windows device names (CON, NUL, LPT1, ...), "
@@ -20,8 +20,14 @@ WAIVABLE = False
 
 def _relative(files: tuple[str, ...], root: str) -> list[tuple[str, str]]:
     """(file as shown, path relative to the registry folder) for each file under it."""
-    out = []
     prefix = f"{root}/"
+    joined = "\n".join(files)
+    if (joined.count("\n") == len(files) - 1 and joined.startswith(prefix)  # no name holds a newline
+            and joined.count("\n" + prefix) == len(files) - 1
+            and "//" not in joined and "/./" not in joined and "/../" not in joined):
+        # every file under the prefix, as most registries are: cut it off all of them at once (~5 ms at 10^4)
+        return list(zip(files, joined[len(prefix):].replace("\n" + prefix, "\n").split("\n"), strict=True))
+    out = []
     for file in files:
         if file.startswith(prefix) and "//" not in file and "/./" not in file and "/../" not in file:
             out.append((file, file[len(prefix):]))  # what relative_to gives, without a path object a file
@@ -53,12 +59,14 @@ def check(registry: Registry) -> Iterator[Diagnostic]:
             yield from folders(parent)
         yield from _named(root, folder, name, "folder")
 
-    for _shown, rel in files:
-        folder, _, name = rel.rpartition("/")
-        if folder not in checked:
-            yield from folders(folder)
-        yield from _named(root, rel, name, "file")
-    for path, first in case_collisions(rel for _, rel in files):
+    rels = [rel for _, rel in files]
+    if not all_portable(rels):  # most registries: one scan says so, no name asked about on its own
+        for rel in rels:
+            folder, _, name = rel.rpartition("/")
+            if folder not in checked:
+                yield from folders(folder)
+            yield from _named(root, rel, name, "file")
+    for path, first in case_collisions(rels):
         yield Diagnostic(f"{root}/{path}", None, None, ID, Severity(DEFAULT_SEVERITY),
                          f"differs from {root}/{first} only by case; macOS and Windows keep only one of them: "
                          "rename one")
