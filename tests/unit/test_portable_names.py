@@ -47,6 +47,26 @@ def test_one_scan_of_all_names_agrees_with_asking_each_name():
             assert not any(name_problem(part) for part in parts), names
 
 
+@pytest.mark.parametrize(("files", "root"), [
+    (("assets/a.yaml", "b.yaml"), "."), (("../x/a.yaml", "b.yaml"), "."), (("/abs/a.yaml",), "."),
+    (("./a.yaml",), "."), (("a//b.yaml",), "."), (("r/a.yaml", "r/b/c.yaml"), "r"), (("r/a.yaml", "s/b.yaml"), "r"),
+    (("/r/a.yaml", "/r/b/c.yaml"), "/r"), (("x/a.yaml",), "/r"), (("r/a\nb.yaml", "r/c.yaml"), "r"),
+    (("r/./a.yaml", "r/b.yaml"), "r"), ((), "r")])
+def test_files_relative_to_the_registry_as_path_objects_make_them(files, root):
+    """The rule cuts the registry's folder off all files at once when it can: the same as relative_to."""
+    from pathlib import PurePosixPath
+
+    from itamctl.rules.validation.portable_file_name import _relative
+
+    expected = []
+    for file in files:
+        try:
+            expected.append((file, PurePosixPath(file).relative_to(root).as_posix()))
+        except ValueError:
+            continue
+    assert _relative(files, root) == expected
+
+
 def test_the_quick_case_check_agrees_with_folding_each_name():
     import random
 
