@@ -14,7 +14,11 @@ from itamctl.money import cents
 
 def amount(value: Decimal | None) -> str:
     """Money for people: thousands separators and two decimals (``452,170.81``); empty for none."""
-    return "" if value is None else f"{cents(value):,.2f}"
+    if value is None:
+        return ""
+    if not value and not value.is_signed():  # most money cells of a report are zero (no contract, no disposal)
+        return "0.00"
+    return f"{cents(value):,.2f}"
 
 
 def signed_amount(value: Decimal) -> str:
