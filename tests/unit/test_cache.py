@@ -232,8 +232,8 @@ def test_entries_are_read_from_the_pack_when_used_and_a_pack_cut_short_meanwhile
     open_registry(registry.root)
     [pack] = _packs()
     opened = FileCache(registry.root, cache.salt())
-    records = sorted(opened._old.items(), key=lambda kv: kv[1][0])
-    assert len(records) >= 6 and all(isinstance(where, tuple) for _, where in records)
+    records = sorted(((key, cache._where(place)) for key, place in opened._old.items()), key=lambda kv: kv[1][0])
+    assert len(records) >= 6 and all(isinstance(place, int) for place in opened._old.values())
     first, last = records[0][0], records[-1][0]
     assert opened.get(first) is not None
     with open(pack, "r+b") as handle:  # the last record loses its end
@@ -276,7 +276,7 @@ def test_records_kept_from_the_last_pack_are_copied_whole_in_any_order(tmp_path,
         assert third.get(key) == ([f"doc {i}" * (i % 7)], [], [[i]])
     # no bytes that no record owns: a run of old records after a new one starts where its first record does
     # (it once started where the run before the new record had, and copied that run a second time)
-    records = sorted([*third._old.values(), *([third._stats_at] if third._stats_at else [])])
+    records = sorted(map(cache._where, [*third._old.values(), *([third._stats_at] if third._stats_at else [])]))
     assert [offset for offset, _, _ in records] == list(
         itertools.accumulate((size for _, size, _ in records[:-1]), initial=len(cache.MAGIC)))
     assert third.path.stat().st_size == (len(cache.MAGIC) + sum(size for _, size, _ in records)
@@ -291,7 +291,7 @@ def test_a_damaged_record_is_a_miss_and_only_that_file_is_read_again(registry):
     run_cli("validate", "--registry", str(registry.root))
     [pack] = _packs()
     opened = FileCache(registry.root, cache.salt())
-    offset, size, _crc = max(opened._old.values(), key=lambda where: where[1])  # the largest record
+    offset, size, _crc = max(map(cache._where, opened._old.values()), key=lambda where: where[1])  # the largest
     opened.close()
     raw = bytearray(pack.read_bytes())
     raw[offset + size // 2] ^= 0xFF
