@@ -46,6 +46,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
+from itamctl import listing
 from itamctl.loader import Document
 from itamctl.packed import pack_document, packed_document
 
@@ -79,7 +80,7 @@ DEFER_SHARE = 64
 #: The record under this key holds the file signatures (``lstat``) of the last run, not an entry.
 STAT_KEY = bytes(32)
 #: A file's ``lstat`` signature in the index: device, inode, size, mtime_ns, ctime_ns, mode.
-_SIGNATURE = struct.Struct("<QQQqqQ")
+_SIGNATURE = listing.SIGNATURE
 #: The last run's records are copied into the next pack in reads of at most this many bytes.
 _RUN_BYTES = 4 << 20
 #: A file modified this recently when it was looked at is not known by its signature.
@@ -219,6 +220,7 @@ class FileCache:
         self.keep_old = KEEP_OLD  # earlier runs' records kept in a new pack (at most)
         self.defer_from = DEFER_FROM  # a pack of this many records or more is rewritten only for enough news
         self._walked = False  # whether this run looked at the working tree (a revision's run keeps the index)
+        self.listed_at: int | None = None  # time.time_ns() before the working tree's files were listed
         self.hits = 0
 
     @functools.cached_property
@@ -231,15 +233,7 @@ class FileCache:
             stats = {}
         return stats if isinstance(stats, dict) else {}
 
-    @staticmethod
-    def signature(info: os.stat_result) -> bytes | None:
-        """What the index compares of a file's ``lstat``: device, inode, size, mtime_ns, ctime_ns and mode,
-        packed (68 bytes a file with its blob id, where tuples of ints took ~300); None if they do not fit."""
-        try:
-            return _SIGNATURE.pack(info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns,
-                                   info.st_mode)
-        except struct.error:
-            return None
+    signature = staticmethod(listing.signature)
 
     def known_blob(self, file: str, signature: bytes) -> bytes | None:
         """The blob id of ``file`` if its signature is the one the last run recorded; else None (read it).
@@ -253,9 +247,11 @@ class FileCache:
         return known[_SIGNATURE.size:] if known[:_SIGNATURE.size] == signature else None
 
     def note_stat(self, file: str, signature: bytes, blob: bytes) -> None:
-        """Remember that ``file`` with this signature has the blob id ``blob`` (unless it changed just now)."""
+        """Remember that ``file`` with this signature has the blob id ``blob``, unless it changed less than
+        :data:`RACY_SECONDS` before its ``lstat`` was taken (:attr:`listed_at`, else now)."""
         _dev, _ino, _size, mtime, ctime, _mode = _SIGNATURE.unpack(signature)
-        if time.time_ns() - max(mtime, ctime) >= RACY_SECONDS * 1_000_000_000:
+        seen = self.listed_at if self.listed_at is not None else time.time_ns()
+        if seen - max(mtime, ctime) >= RACY_SECONDS * 1_000_000_000:
             record = signature + blob
             old = self._stats.get(file)
             self._new_stats[file] = old if old == record else record  # the same record held once, not twice

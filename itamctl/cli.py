@@ -149,7 +149,11 @@ def cli() -> None:
 
 def main() -> None:
     """The ``itamctl`` program. It leaves without tearing the interpreter down once its output is flushed:
-    freeing a loaded registry object by object took ~0.1 s at 10^4 assets, for nothing."""
+    freeing a loaded registry object by object took ~0.1 s at 10^4 assets, for nothing. A reading command's
+    registry is listed on the other core while the command's modules import (:mod:`itamctl.prelist`)."""
+    from itamctl import prelist
+
+    prelist.start(sys.argv[1:])
     try:
         cli(prog_name="itamctl")
         code = 0

@@ -11,17 +11,16 @@ import collections
 import contextlib
 import functools
 import gc
-import marshal
 import os
-import signal
 import sys
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
-from itamctl import itempack
+from itamctl import forked, itempack, prelist
 from itamctl.cache import FileCache, blob_id, dump_entry, load_entry
 from itamctl.cache import enabled as cache_enabled
 from itamctl.cache import salt as cache_salt
@@ -245,7 +244,12 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
                     for file, (path, signature) in refused.items()]
         out: list[_Source | Diagnostic] = []
         shown = display_namer()
-        for path, problem, info in registry_files(root):
+        listed = prelist.take(root) if only is None else None  # listed on the other core meanwhile
+        if listed is None:
+            listed = time.time_ns(), _listing(root, signed=cache is not None)
+        if cache is not None and only is None:
+            cache.listed_at = listed[0]
+        for path, problem, signature, size in listed[1]:
             if problem is not None:
                 if only is None:
                     out.append(problem)
@@ -253,8 +257,9 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
             file = shown(path)
             if only is not None and not only(file):
                 continue
-            signature = FileCache.signature(info) if info is not None and cache is not None else None
-            if signature is not None and cache is not None and info.st_size <= limit:
+            if cache is None:
+                signature = None
+            if signature is not None and cache is not None and size <= limit:
                 blob = cache.known_blob(file, signature)
                 if blob is not None:
                     key = cache.key(file, blob)
@@ -285,6 +290,16 @@ def open_registry(root: Path, *, extra: Sequence[tuple[str, str]] = (), at: str 
     if cache is not None:
         cache.save()
     return checked
+
+
+def _listing(root: Path, *, signed: bool) -> Iterator[tuple[str, Diagnostic | None, bytes | None, int]]:
+    """:func:`~itamctl.loader.registry_files` as ``(path, finding, lstat signature, size)`` (:mod:`itamctl.prelist`
+    sends them so); no signature when not ``signed`` (no cache), nor for a link to a file (size -1)."""
+    for path, problem, info in registry_files(root):
+        if info is None:
+            yield path, problem, None, -1
+        else:
+            yield path, problem, FileCache.signature(info) if signed else None, info.st_size
 
 
 #: What lists a registry's files: ``(size limit, which files (None: all, with the listing's findings))``.
@@ -463,52 +478,26 @@ def _compute(pending: list[tuple[int, str, bytes]], validator: SchemaValidator, 
                 results += [(i, load_entry(raw), raw) for i, raw in sent]
     finally:
         for pid, fd, _ in children:  # interrupted: stop the others
-            with contextlib.suppress(OSError):
-                os.close(fd)
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(pid, 0)
+            forked.stop(pid, fd)
     return results
 
 
 def _fork(part: list[tuple[int, str, bytes]], validator: SchemaValidator, limit: int) -> tuple[int, int]:
-    read, write = os.pipe()
-    for stream in (sys.stdout, sys.stderr):
-        with contextlib.suppress(Exception):
-            stream.flush()
-    pid = os.fork()
-    if pid == 0:  # the child: compute, send, and leave without running any exit handler
-        code = 1
-        try:
-            os.close(read)
-            sent = []
-            for i, file, data in part:
-                raw = dump_entry(_entry(file, data, validator, limit))
-                if raw is None:
-                    raise ValueError(f"{file}: its entry cannot be sent")  # the part is computed here instead
-                sent.append((i, raw))
-            with os.fdopen(write, "wb") as out:
-                out.write(marshal.dumps(sent))  # (index, entry bytes) pairs: marshal has all it takes
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
-    return pid, read
+    def work() -> list[tuple[int, bytes]]:
+        sent = []
+        for i, file, data in part:
+            raw = dump_entry(_entry(file, data, validator, limit))
+            if raw is None:
+                raise ValueError(f"{file}: its entry cannot be sent")  # the part is computed here instead
+            sent.append((i, raw))
+        return sent  # (index, entry bytes) pairs: marshal has all it takes
+
+    return forked.fork(work)
 
 
 def _collect(pid: int, fd: int) -> list[tuple[int, bytes]] | None:
     """What the child ``pid`` sent on ``fd``; None if it failed (its part is then computed here)."""
-    try:
-        with os.fdopen(fd, "rb") as stream:
-            raw = stream.read()
-    finally:
-        _, status = os.waitpid(pid, 0)
-    if os.waitstatus_to_exitcode(status) != 0:
-        return None
-    try:
-        sent = marshal.loads(raw)
-    except Exception:
-        return None
+    sent = forked.received(pid, fd)
     return sent if isinstance(sent, list) else None
 
 

@@ -16,7 +16,7 @@ import textwrap
 import pytest
 from conftest import run_cli
 
-from itamctl import loader
+from itamctl import listing, loader
 from itamctl.errors import FatalError
 from itamctl.fileio import check_inside, inside, write_atomic
 
@@ -152,7 +152,7 @@ def test_a_fifo_named_yaml_is_skipped_not_waited_on(registry):
 
 
 def test_the_number_of_files_is_bounded(registry, monkeypatch):
-    monkeypatch.setattr(loader, "MAX_FILES", 3)
+    monkeypatch.setattr(listing, "MAX_FILES", 3)
     result = loader.load_registry(registry.root)
     assert len(result.files) == 3
     assert [d.rule for d in result.diagnostics] == ["yaml.too_many_files"]

@@ -13,7 +13,7 @@ import os
 import pytest
 from conftest import run_cli, write_registry
 
-from itamctl import loader
+from itamctl import listing, loader
 
 
 def _nest(root, depth: int, name: str = "d"):
@@ -70,7 +70,7 @@ def test_the_number_of_folders_is_bounded(tmp_path, monkeypatch):
     reg = write_registry(tmp_path / "registry")
     for i in range(5):
         (reg.root / "assets" / f"empty-{i}").mkdir()
-    monkeypatch.setattr(loader, "MAX_FOLDERS", 4)
+    monkeypatch.setattr(listing, "MAX_FOLDERS", 4)
     result = loader.load_registry(reg.root)
     [problem] = result.diagnostics
     assert problem.rule == "yaml.too_many_folders" and "more than 4 folders" in problem.message
