@@ -413,11 +413,8 @@ class FileCache:
 
     def derived_key(self, *parts: bytes) -> bytes:
         """A key made of ``parts`` (and this cache's salt), for a record that is not a file's entry."""
-        digest = hashlib.sha256(self.salt)
-        for part in parts:
-            digest.update(len(part).to_bytes(4, "little"))
-            digest.update(part)
-        return digest.digest()
+        # each part after its length, hashed in one call (a chunk's items key has a part a file)
+        return hashlib.sha256(self.salt + b"".join(len(part).to_bytes(4, "little") + part for part in parts)).digest()
 
     def keep(self, key: bytes) -> None:
         """Keep the entry under ``key`` in the next pack: this run used it, from where it had it already

@@ -7,6 +7,7 @@ later finding can point at the file and line of the value it is about
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -514,7 +515,8 @@ def build_registry(
     items: dict[int, tuple] | None = None,
     known_items: Callable[[str], Iterable[tuple[Document, Item]]] | None = None,
 ) -> tuple[Registry, list[Diagnostic]]:
-    """Typed registry from schema-valid documents; Settings problems are findings.
+    """Typed registry from schema-valid documents (``valid``: those of ``all_documents`` the schemas passed);
+    Settings problems are findings.
 
     ``items``, if given, keeps each document's model item (by the document's
     identity and the report currency) for the next registry built with it:
@@ -525,8 +527,18 @@ def build_registry(
     valid = list(valid)
     all_documents = tuple(all_documents)
     diagnostics: list[Diagnostic] = []
-    settings_docs = [d for d in valid if d.kind == "Settings"]
-    settings_any = [d for d in all_documents if d.kind == "Settings"]
+    known_ids: dict[str, str] = {}  # id -> kind of the first document of each id, valid or not
+    settings_any = []
+    for doc in all_documents:  # one pass (a kind and an id are properties of a cached document)
+        doc_id, doc_kind = doc.id, doc.kind
+        if isinstance(doc_id, str) and isinstance(doc_kind, str):
+            known_ids.setdefault(doc_id, doc_kind)
+        if doc_kind == "Settings":
+            settings_any.append(doc)
+    if len(settings_any) == 1 and len(valid) == len(all_documents):  # the common case: every document valid
+        settings_docs = settings_any
+    else:
+        settings_docs = [d for d in valid if d.kind == "Settings"]
     if settings_docs:
         first = settings_docs[0]
         known = items.get(id(first)) if items is not None else None
@@ -555,31 +567,29 @@ def build_registry(
         for doc, item in known_items(settings.currency):
             items.setdefault(id(doc), (doc, settings.currency, item))
     buckets: dict[str, list[Item]] = {kind: [] for kind in ITEM_TYPES}
+    currency = settings.currency
     for doc in valid:
-        cls = ITEM_TYPES.get(doc.kind)
+        kind = doc.kind
+        cls = ITEM_TYPES.get(kind)
         if cls is None:
             continue
-        known = items.get(id(doc)) if items is not None else None
-        if known is not None and known[0] is doc and known[1] == settings.currency:
-            item = known[2]
+        made = items.get(id(doc)) if items is not None else None
+        if made is not None and made[0] is doc and made[1] == currency:
+            item = made[2]
         else:
-            item = cls.from_document(doc, settings.currency)
+            item = cls.from_document(doc, currency)
             if items is not None:
-                items[id(doc)] = (doc, settings.currency, item)  # holds the document: its id stays its own
-        buckets[doc.kind].append(item)
-    known: dict[str, str] = {}
-    for doc in all_documents:
-        doc_id, doc_kind = doc.id, doc.kind
-        if isinstance(doc_id, str) and isinstance(doc_kind, str):
-            known.setdefault(doc_id, doc_kind)
+                items[id(doc)] = (doc, currency, item)  # holds the document: its id stays its own
+        buckets[kind].append(item)
+    by_id = operator.attrgetter("id")
 
     def ordered(kind: str) -> tuple:
-        return tuple(sorted(buckets[kind], key=lambda item: item.id))
+        return tuple(sorted(buckets[kind], key=by_id))
 
     registry = Registry(
         root=root, settings=settings,
         assets=ordered("Asset"), licenses=ordered("License"), contracts=ordered("Contract"),
         people=ordered("Person"), locations=ordered("Location"), vendors=ordered("Vendor"),
-        known_ids=MappingProxyType(known), documents=all_documents, files=tuple(files),
+        known_ids=MappingProxyType(known_ids), documents=all_documents, files=tuple(files),
     )
     return registry, diagnostics

@@ -205,6 +205,18 @@ class _Loaded:
     result: LoadResult
     schema: list[list[Diagnostic]]
     keyed: list[tuple[bytes, list[Document]]] = field(default_factory=list)  # (cache key, documents) a file
+    #: report currency -> (items key, chunk) of each chunk of ``keyed`` (:func:`_chunks`)
+    chunked: dict[str, list[tuple[bytes, itempack.Chunk]]] = field(default_factory=dict)
+
+
+def _chunks(loaded: _Loaded, cache: FileCache, currency: str) -> list[tuple[bytes, itempack.Chunk]]:
+    """``loaded``'s files in chunks (:func:`itamctl.itempack.chunks`), each with the key of its items made
+    with ``currency``: worked out once for the items looked up and the items kept (~2 ms at 10^4 files)."""
+    found = loaded.chunked.get(currency)
+    if found is None:
+        found = loaded.chunked[currency] = [(itempack.key(cache, chunk, currency), chunk)
+                                            for chunk in itempack.chunks(loaded.keyed)]
+    return found
 
 
 @_without_gc
@@ -648,8 +660,7 @@ def _known_items(loaded: _Loaded, cache: FileCache | None, items: dict[int, tupl
         return None
 
     def known(currency: str) -> Iterator[tuple[Document, Any]]:
-        for chunk in itempack.chunks(loaded.keyed):
-            key = itempack.key(cache, chunk, currency)
+        for key, chunk in _chunks(loaded, cache, currency):
             if key not in seen and (found := itempack.cached(cache, key, chunk)) is not None:
                 seen.add(key)
                 yield from found
@@ -669,8 +680,7 @@ def _keep_items(root: Path, loaded: _Loaded, cache: FileCache | None, registry: 
     # at 10^5 assets from 977 to 1,116 MiB, and a diff's figures are computed once for both sides anyway
     store = factpack.current = factpack.FactStore(root, cache.salt) if _shared is None else None
     currency = registry.settings.currency
-    for chunk in itempack.chunks(loaded.keyed):
-        key = itempack.key(cache, chunk, currency)
+    for key, chunk in _chunks(loaded, cache, currency):
         if store is not None:
             store.add(key, chunk, items, currency)
         if key in seen:
