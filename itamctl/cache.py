@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from itamctl import listing
+from itamctl.cachepath import cache_dir, pack_path  # noqa: F401 - cache_dir: the cache's name for it
 from itamctl.loader import Document
 from itamctl.packed import pack_document, packed_document
 
@@ -95,13 +96,6 @@ def set_enabled(on: bool) -> None:
 
 def enabled() -> bool:
     return _enabled
-
-
-def cache_dir() -> Path:
-    if os.environ.get("ITAMCTL_CACHE_DIR"):
-        return Path(os.environ["ITAMCTL_CACHE_DIR"])
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "itamctl"
 
 
 def blob_id(data: bytes) -> bytes:
@@ -208,8 +202,7 @@ class FileCache:
 
     def __init__(self, root: Path, salt: bytes, *, kind: str = "files") -> None:
         self.salt = salt
-        name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
-        self.path = cache_dir() / f"{kind}-{name}.pickle"  # kind: files, or facts (itamctl.factpack)
+        self.path = pack_path(root, kind)  # kind: files, or facts (itamctl.factpack)
         self._pack: io.BufferedReader | None = None  # the pack, kept open: entries are read from it when used
         self._old = self._read()
         # None: the last run's record, copied from the pack; a callable: bytes made only if the pack is written

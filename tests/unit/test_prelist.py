@@ -22,7 +22,7 @@ linux_smp = pytest.mark.skipif(sys.platform != "linux" or len(os.sched_getaffini
 @pytest.fixture(autouse=True)
 def _nothing_left(monkeypatch):
     monkeypatch.delenv("ITAMCTL_JOBS", raising=False)
-    monkeypatch.delenv("ITAMCTL_PRELIST", raising=False)
+    monkeypatch.setenv("ITAMCTL_PRELIST", "1")  # the registries here are small (see test_small_registries_are_not)
     monkeypatch.delenv("ITAMCTL_REGISTRY", raising=False)
     yield
     prelist.stop()
@@ -126,7 +126,8 @@ def _itamctl(cwd: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
 def test_commands_print_the_same_with_it_and_without(tmp_path, command):
     reg = write_registry(tmp_path / "registry")
     (reg.root / "assets" / "broken.yaml").write_text("apiVersion: itam/v1\nkind: Asset\nid: BR-1\n")
-    runs = [_itamctl(tmp_path, *command, **env) for env in ({}, {"ITAMCTL_PRELIST": "0"}, {}, {"ITAMCTL_JOBS": "1"})]
+    runs = [_itamctl(tmp_path, *command, **env)
+            for env in ({}, {"ITAMCTL_PRELIST": "0"}, {}, {"ITAMCTL_JOBS": "1"}, {"ITAMCTL_PRELIST": ""})]
     assert len({(r.returncode, r.stdout, r.stderr) for r in runs}) == 1, runs[0].stdout + runs[0].stderr
 
 
@@ -149,3 +150,24 @@ def test_the_cache_knows_the_files_it_listed(tmp_path, monkeypatch):
     for file, record in known.items():
         assert record[:-20] == FileCache.signature(os.lstat(tmp_path / file))
     cache.close()
+
+
+@linux_smp
+def test_small_registries_are_not(tmp_path, monkeypatch):
+    """Below MIN_PACK_BYTES of cache (or with no cache yet) forking would cost what it saves."""
+    from itamctl.cachepath import pack_path
+
+    write_registry(tmp_path / "registry")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ITAMCTL_PRELIST")
+    prelist.start(["validate"])
+    assert prelist._started is None  # no pack yet
+    pack = pack_path(Path("registry"))
+    pack.parent.mkdir(parents=True, exist_ok=True)
+    pack.write_bytes(bytes(prelist.MIN_PACK_BYTES - 1))
+    prelist.start(["validate"])
+    assert prelist._started is None
+    pack.write_bytes(bytes(prelist.MIN_PACK_BYTES))
+    prelist.start(["validate"])
+    assert prelist._started is not None
+    assert prelist.take(Path("registry")) is not None
