@@ -169,6 +169,20 @@ def test_a_packed_document_is_the_document_it_was_packed_from():
     assert dict(packed.values) == dict(doc.values) and dict(packed.keys) == dict(doc.keys)
 
 
+@pytest.mark.parametrize("unpacked_first", [False, True])
+def test_a_packed_document_starts_where_its_document_did(unpacked_first):
+    """Its start is made from its first mark when asked for (not when it is made), before or after unpacking."""
+    text = "# a comment\n\napiVersion: itam/v1\nkind: Person\nid: p1\nname: A\n---\n  kind: Person\n  id: p2\n"
+    documents, _ = parse_text(text, "people.yaml")
+    for doc in documents:
+        packed = packed_document(*pack_document(doc))
+        assert (packed.id, packed.kind) == (doc.id, doc.kind)
+        if unpacked_first:
+            assert packed.data == doc.data and packed._packed is None
+        assert packed.start == doc.start and packed.start.line in (3, 8)
+        assert packed.start is packed.start  # made once
+
+
 @pytest.mark.parametrize("read", ["data", "values", "keys", "position", "pickle", "repr"])
 def test_whatever_reads_a_packed_document_gets_what_the_document_had(read):
     doc, packed = _packed()
