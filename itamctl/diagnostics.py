@@ -66,8 +66,9 @@ def one_line(d: Diagnostic) -> str:
 
 
 def sorted_diagnostics(diagnostics: Iterable[Diagnostic]) -> list[Diagnostic]:
-    """Sort and de-duplicate diagnostics so output is deterministic."""
-    return sorted(set(diagnostics), key=Diagnostic.sort_key)
+    """Sort and de-duplicate diagnostics so output is deterministic (the first of equal ones kept: their
+    order as given, mostly sorted already, is what the sort starts from)."""
+    return sorted(dict.fromkeys(diagnostics), key=Diagnostic.sort_key)
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:

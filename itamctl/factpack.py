@@ -21,7 +21,7 @@ import functools
 import hashlib
 import io
 import pickle
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Iterable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -243,6 +243,47 @@ class FactStore:
                 except Exception:  # a damaged record is a miss: computed again and written anew
                     record.values = {}
         return record, (*where[1], fact)
+
+    def chunked(self, items: Iterable[Item]) -> tuple[dict[bytes, list[Item]], list[Item]]:
+        """``items`` by the chunk of files that holds each (chunk key -> items, in the order given), and
+        those no chunk of this store holds."""
+        if self._pending:
+            self._place()
+        where = self.where
+        by_chunk: dict[bytes, list[Item]] = {}
+        rest: list[Item] = []
+        for item in items:
+            found = where.get(id(item))
+            if found is None or found[2] is not item:
+                rest.append(item)
+            else:
+                by_chunk.setdefault(found[0], []).append(item)
+        return by_chunk, rest
+
+    def chunk_slot(self, family: str, chunk: bytes, items: Sequence[Item], settings: Settings, as_of: date,
+                   extra: bytes) -> _Record | None:
+        """The record of the fact ``family`` of the items ``items`` of ``chunk`` (:meth:`chunked`) as a
+        whole, with ``settings`` on ``as_of`` and ``extra`` (what else the fact depends on, as bytes): read
+        from the cache when first asked for; its value is ``record.values.get((family,), MISS)``. None if
+        it cannot be kept (Settings without a fingerprint)."""
+        fingerprint = self._fingerprint(settings)
+        if fingerprint is None:
+            return None
+        places = repr([self.where[id(item)][1] for item in items]).encode()  # which of the chunk's items
+        key = self.cache.derived_key(b"facts", family.encode("utf-8", "surrogateescape"), chunk, fingerprint,
+                                     as_of.isoformat().encode(), extra, places)
+        record = self.records.get(key)
+        if record is None:
+            record = self.records[key] = _Record(settings, chunk)
+            raw = self.cache.record(key)
+            if raw is not None:
+                try:
+                    values = _loads(raw, self.chunks[chunk], settings)
+                    if isinstance(values, dict):
+                        record.values = values
+                except Exception:  # a damaged record is a miss: computed again and written anew
+                    record.values = {}
+        return record
 
     @staticmethod
     def put(found: tuple[_Record, tuple], value: Any) -> None:

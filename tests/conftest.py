@@ -193,6 +193,17 @@ def _own_cache(tmp_path_factory, monkeypatch):
 
 
 @pytest.fixture
+def cached():
+    """The content cache on (the suite runs with it off), and no store of facts left behind."""
+    from itamctl import cache, factpack
+
+    cache.set_enabled(True)
+    yield
+    cache.set_enabled(False)
+    factpack.current = None
+
+
+@pytest.fixture
 def registry(tmp_path: Path) -> RegistryDir:
     """A minimal valid registry in ``tmp_path / "registry"``."""
     return write_registry(tmp_path / "registry")

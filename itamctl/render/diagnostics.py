@@ -6,7 +6,7 @@ import json
 from collections.abc import Sequence
 
 from itamctl.diagnostics import Diagnostic, Severity, counts, location
-from itamctl.render.escape import terminal, workflow_data, workflow_property
+from itamctl.render.escape import no_control, terminal, workflow_data, workflow_property
 
 FORMATS = ("text", "json", "github")
 
@@ -25,6 +25,13 @@ def summary_line(diagnostics: Sequence[Diagnostic], files: int) -> str:
 
 
 def render_text(diagnostics: Sequence[Diagnostic], *, files: int, colour: bool = False) -> str:
+    wheres = [location(d) for d in diagnostics]
+    if not colour and no_control("".join(wheres)) and no_control("".join([d.message for d in diagnostics])):
+        # nothing to escape in any of them (one scan of all, not two a line: 8,700 findings at 10^4 assets)
+        lines = [f"{where}: {d.severity.value} [{d.rule}] {d.message}"
+                 for where, d in zip(wheres, diagnostics, strict=True)]
+        lines.append(summary_line(diagnostics, files))
+        return "\n".join(lines) + "\n"
     lines = []
     for d in diagnostics:
         severity = d.severity.value
@@ -58,7 +65,26 @@ def github_command(d: Diagnostic) -> str:
 
 
 def render_github(diagnostics: Sequence[Diagnostic], *, files: int) -> str:
-    lines = [github_command(d) for d in diagnostics]
+    messages = "".join([d.message for d in diagnostics])
+    if "%" in messages or "\r" in messages or "\n" in messages:
+        lines = [github_command(d) for d in diagnostics]
+    else:  # no message to escape: github_command's lines, each file and rule escaped once
+        names: dict[str, str] = {}
+        titles: dict[str, str] = {}
+        lines = []
+        for d in diagnostics:
+            name = names.get(d.file)
+            if name is None:
+                name = names[d.file] = f"file={workflow_property(d.file)}"
+            title = titles.get(d.rule)
+            if title is None:
+                title = titles[d.rule] = f"title={workflow_property(f'itamctl [{d.rule}]')}"
+            if d.line is None:
+                lines.append(f"::{d.severity.value} {name},{title}::{d.message}")
+            elif d.column is None:
+                lines.append(f"::{d.severity.value} {name},line={d.line},{title}::{d.message}")
+            else:
+                lines.append(f"::{d.severity.value} {name},line={d.line},col={d.column},{title}::{d.message}")
     lines.append(summary_line(diagnostics, files))
     return "\n".join(lines) + "\n"
 

@@ -18,6 +18,14 @@ Each module declares::
 
     def check(registry, as_of): ...      # yields findings
 
+A policy rule that judges items one at a time declares instead what it
+judges and how, so that its findings of unchanged files are kept across runs
+(:mod:`itamctl.rules.itemwise`)::
+
+    ITEMS = ("assets",)                       # of assets, licenses, contracts
+    def context(registry, as_of): ...         # optional: what else it reads (a value with a stable repr)
+    def check_items(items, as_of, scope): ... # yields findings about those items alone
+
 The modules are discovered, not listed: adding a rule is one new module (plus
 its test). What is derived from this registry — Settings ``policy`` keys in
 the settings schema, the waiver ``rule`` examples, the rule table in
@@ -57,8 +65,19 @@ class Rule:
     waivable: bool
     module: ModuleType
     title: str  # ``TITLE`` if the module declares one, else the id in words
+    #: What a rule that judges items one at a time judges (``ITEMS``); None: it judges the registry.
+    items: tuple[str, ...] | None = None
 
     def check(self, registry: Registry, as_of: date | None = None) -> Iterator:
+        """The rule's findings on ``registry`` (on ``as_of``)."""
+        if self.items is not None:
+            from itamctl.rules.finding import Scope
+            from itamctl.tracking.events import events_of
+
+            assert as_of is not None
+            context = self.module.context(registry, as_of) if hasattr(self.module, "context") else None
+            items = [item for kind in self.items for item in getattr(registry, kind)]
+            return self.module.check_items(items, as_of, Scope(registry.settings, events_of(registry, as_of), context))
         return self.module.check(registry, as_of) if self.takes_as_of else self.module.check(registry)
 
 
@@ -79,6 +98,7 @@ def _load(group: str) -> tuple[Rule, ...]:
             waivable=module.WAIVABLE,
             module=module,
             title=getattr(module, "TITLE", module.ID.replace("_", " ").capitalize()),
+            items=tuple(module.ITEMS) if hasattr(module, "ITEMS") else None,
         ))
     return tuple(rules)
 
@@ -134,29 +154,35 @@ def run_validation(registry: Registry) -> Iterator[Diagnostic]:
         yield from rule.check(registry)
 
 
-def run_policy(registry: Registry, as_of: date) -> Iterator[Diagnostic]:
-    """Diagnostics of every policy rule that is not off, after exemptions and waivers."""
+def run_policy(registry: Registry, as_of: date) -> list[Diagnostic]:
+    """Diagnostics of every policy rule that is not off, after exemptions and waivers, sorted by file and
+    line (:meth:`Diagnostic.sort_key`) whichever way they were found."""
+    from itamctl.rules import itemwise
     from itamctl.rules.waivers import waived, waivers_of
     from itamctl.sharing import per_item
 
-    for rule in policy_rules():
-        level = severity(registry.settings, rule)
-        if level is None:
+    active = [(rule, level) for rule in policy_rules() if (level := severity(registry.settings, rule)) is not None]
+    found = itemwise.findings(registry, as_of, [(rule, level) for rule, level in active if rule.items is not None])
+    for rule, level in active:
+        if rule.items is not None:
             continue
         for finding in rule.check(registry, as_of):
             item = finding.item
             if getattr(item, "retired", False) or (rule.waivable and waived(item, rule.id, as_of)):
                 continue
             # the same finding of the very same item (diff's sides): its position is looked up once
-            yield per_item(("policy finding", rule.id, tuple(finding.path), finding.message, level), item,
-                           registry.settings, as_of, item.diagnostic, finding.path, rule.id, finding.message, level)
+            found.append(per_item(("policy finding", rule.id, tuple(finding.path), finding.message, level), item,
+                                  registry.settings, as_of, item.diagnostic, finding.path, rule.id, finding.message,
+                                  level))
     known = waivable_ids()
     for item in (*registry.assets, *registry.licenses, *registry.contracts):
         for waiver in waivers_of(item):
             if waiver.rule not in known:
-                yield item.diagnostic(
+                found.append(item.diagnostic(
                     ("waivers", waiver.index, "rule"), UNKNOWN_WAIVER,
                     f"{item.id}: waiver of unknown rule {waiver.rule!r}; it waives nothing "
                     f"(rules: {', '.join(known)})",
                     Severity.WARNING,
-                )
+                ))
+    found.sort(key=Diagnostic.sort_key)
+    return found

@@ -7,10 +7,15 @@ that a live waiver on the item covers.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
 
-from itamctl.model import Item
+from itamctl.model import Item, Settings
 from itamctl.quickinit import quick_init
+
+if TYPE_CHECKING:
+    from itamctl.tracking.events import Event
 
 
 @quick_init
@@ -19,3 +24,15 @@ class Finding:
     item: Item = field(repr=False)
     path: tuple[str | int, ...]  # the offending value, for file:line
     message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What a rule that judges items one at a time (``check_items``) may read beside each item: the
+    Settings, an item's events on the as-of date, and what the rule's own ``context(registry, as_of)``
+    returned (None without one). Nothing else of the registry: the runner keeps such a rule's findings
+    of a chunk of files across runs, keyed by those items, the Settings, the date and that context."""
+
+    settings: Settings
+    events: Callable[[Item], Sequence[Event]]
+    context: Any = None

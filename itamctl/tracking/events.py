@@ -237,20 +237,37 @@ def item_events(item: Asset | License | Contract, settings: Settings, as_of: dat
 
 
 class _Computed:
-    """The events of one registry on one date: sorted, and by item."""
+    """The events of one registry on one date: by item, each item's computed when first asked for (a
+    policy rule that judges a few items asks for those alone), and all of them sorted when asked for."""
 
     def __init__(self, registry: Registry, as_of: date) -> None:
         self.registry, self.as_of = registry, as_of
-        found: list[Event] = []
-        settings = registry.settings
-        by_item: dict[int, list[Event]] = {}
-        for item in (*registry.assets, *registry.licenses, *registry.contracts):
-            events = per_item("events", item, settings, as_of, item_events, item, settings, as_of)
-            by_item[id(item)] = events
-            found.extend(events)
-        found.sort(key=_key)
-        self.events = tuple(found)
-        self.by_item = by_item  # by the item object's identity: ids can repeat in a registry with errors
+        # by the item object's identity: ids can repeat in a registry with errors
+        self.by_item: dict[int, list[Event]] = {}
+        self._events: tuple[Event, ...] | None = None
+
+    def of(self, item: Item) -> list[Event]:
+        """``item``'s events (none for an item that has no events: a person, a location)."""
+        found = self.by_item.get(id(item))
+        if found is None:
+            if not isinstance(item, Asset | License | Contract):
+                return []
+            settings, as_of = self.registry.settings, self.as_of
+            found = self.by_item[id(item)] = per_item("events", item, settings, as_of, item_events, item, settings,
+                                                      as_of)
+        return found
+
+    @property
+    def events(self) -> tuple[Event, ...]:
+        if self._events is None:
+            found: list[Event] = []
+            of = self.of
+            registry = self.registry
+            for item in (*registry.assets, *registry.licenses, *registry.contracts):
+                found.extend(of(item))
+            found.sort(key=_key)
+            self._events = tuple(found)
+        return self._events
 
 
 _last: _Computed | None = None
@@ -272,9 +289,8 @@ def registry_events(registry: Registry, as_of: date) -> list[Event]:
 
 def events_of(registry: Registry, as_of: date) -> Callable[[Item], Sequence[Event]]:
     """The events of one item of ``registry`` on ``as_of`` (:func:`asset_events` or :func:`term_events`),
-    computed once for the whole registry: the policy rules look at every item's events."""
-    by_item = _computed(registry, as_of).by_item
-    return lambda item: by_item.get(id(item), ())
+    computed once an item for the registry: the policy rules look at every item's events."""
+    return _computed(registry, as_of).of
 
 
 def select(

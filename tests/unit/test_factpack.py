@@ -18,14 +18,6 @@ from itamctl.pipeline import open_registry
 AS_OF = date(2026, 11, 28)
 
 
-@pytest.fixture
-def cached():
-    cache.set_enabled(True)
-    yield
-    cache.set_enabled(False)
-    factpack.current = None
-
-
 def _demo(tmp_path: Path) -> Path:
     root = tmp_path / "registry"
     shutil.copytree(REPO_ROOT / "registry", root)

@@ -56,13 +56,6 @@ def _items(registry) -> dict[str, tuple]:
     return {kind: getattr(registry, kind) for kind in KINDS}
 
 
-@pytest.fixture
-def cached():
-    cache.set_enabled(True)
-    yield
-    cache.set_enabled(False)
-
-
 def test_a_warm_run_takes_items_from_the_cache_and_unpacks_only_what_it_reads(tmp_path, cached):
     root = _demo(tmp_path)
     cache.set_enabled(False)

@@ -6,12 +6,12 @@ passed this rule reports it, every day, until an audit is recorded.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from itamctl.facts import audit_due
-from itamctl.model import Registry
-from itamctl.rules.finding import Finding
+from itamctl.model import Asset
+from itamctl.rules.finding import Finding, Scope
 
 ID = "audit_overdue"
 DESCRIPTION = "an asset in service was due for an audit (last_audit, else purchase, + audit.interval_months) " \
@@ -19,11 +19,13 @@ DESCRIPTION = "an asset in service was due for an audit (last_audit, else purcha
 DEFAULT_SEVERITY = "warning"
 TAKES_AS_OF = True
 WAIVABLE = True
+ITEMS = ("assets",)
 
 
-def check(registry: Registry, as_of: date) -> Iterator[Finding]:
-    for asset in registry.assets:
-        due = audit_due(asset, registry.settings)
+def check_items(assets: Iterable[Asset], as_of: date, scope: Scope) -> Iterator[Finding]:
+    settings = scope.settings
+    for asset in assets:
+        due = audit_due(asset, settings)
         if due is None or due[0] >= as_of:
             continue
         day, path = due

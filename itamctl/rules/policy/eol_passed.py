@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-from itamctl.model import Registry
-from itamctl.rules.finding import Finding
-from itamctl.tracking.events import events_of
+from itamctl.model import Asset
+from itamctl.rules.finding import Finding, Scope
 
 ID = "eol_passed"
 TITLE = "End of life passed"  # optional; else derived from the id
@@ -15,11 +14,12 @@ DESCRIPTION = "an in-service asset is past its planned end of life (end_of_life,
 DEFAULT_SEVERITY = "warning"
 TAKES_AS_OF = True
 WAIVABLE = True
+ITEMS = ("assets",)
 
 
-def check(registry: Registry, as_of: date) -> Iterator[Finding]:
-    events = events_of(registry, as_of)
-    for asset in registry.assets:
+def check_items(assets: Iterable[Asset], as_of: date, scope: Scope) -> Iterator[Finding]:
+    events = scope.events
+    for asset in assets:
         if not asset.in_service:
             continue
         for event in events(asset):

@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-from itamctl.model import Registry
-from itamctl.rules.finding import Finding
-from itamctl.tracking.events import events_of
+from itamctl.model import License
+from itamctl.rules.finding import Finding, Scope
 
 ID = "expired_license_in_use"
 DESCRIPTION = "a license past its end date (and not renewing automatically) still has assignments"
 DEFAULT_SEVERITY = "error"
 TAKES_AS_OF = True
 WAIVABLE = True
+ITEMS = ("licenses",)
 
 
-def check(registry: Registry, as_of: date) -> Iterator[Finding]:
-    events = events_of(registry, as_of)
-    for lic in registry.licenses:
+def check_items(licenses: Iterable[License], as_of: date, scope: Scope) -> Iterator[Finding]:
+    events = scope.events
+    for lic in licenses:
         if not lic.assigned_to:
             continue
         for event in events(lic):

@@ -7,19 +7,19 @@ extends the cover: such an asset is not reported.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from itamctl.facts import running_on
-from itamctl.model import Registry
-from itamctl.rules.finding import Finding
-from itamctl.tracking.events import events_of
+from itamctl.model import Asset, Registry
+from itamctl.rules.finding import Finding, Scope
 
 ID = "expired_warranty"
 DESCRIPTION = "an asset that is deployed, in stock or in repair has a warranty end before the as-of date"
 DEFAULT_SEVERITY = "error"
 TAKES_AS_OF = True
 WAIVABLE = True
+ITEMS = ("assets",)
 
 
 def extended(registry: Registry, as_of: date) -> set[str]:
@@ -31,10 +31,15 @@ def extended(registry: Registry, as_of: date) -> set[str]:
     return covered
 
 
-def check(registry: Registry, as_of: date) -> Iterator[Finding]:
-    events = events_of(registry, as_of)
-    covered = extended(registry, as_of)
-    for asset in registry.assets:
+def context(registry: Registry, as_of: date) -> tuple[str, ...]:
+    """What the findings of an asset depend on beside the asset: the ids that extensions cover."""
+    return tuple(sorted(extended(registry, as_of)))
+
+
+def check_items(assets: Iterable[Asset], as_of: date, scope: Scope) -> Iterator[Finding]:
+    events = scope.events
+    covered = frozenset(scope.context)
+    for asset in assets:
         if not asset.in_service or asset.id in covered:
             continue
         for event in events(asset):

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-from itamctl.model import Registry
-from itamctl.rules.finding import Finding
-from itamctl.tracking.events import events_of
+from itamctl.model import Contract, License
+from itamctl.rules.finding import Finding, Scope
 
 ID = "notice_passed"
 TITLE = "Notice deadline passed"  # optional; else derived from the id
@@ -15,11 +14,12 @@ DESCRIPTION = "the cancel-by date (end of the current term - notice_days) of an 
 DEFAULT_SEVERITY = "warning"
 TAKES_AS_OF = True
 WAIVABLE = True
+ITEMS = ("licenses", "contracts")
 
 
-def check(registry: Registry, as_of: date) -> Iterator[Finding]:
-    events_of_item = events_of(registry, as_of)
-    for item in (*registry.licenses, *registry.contracts):
+def check_items(items: Iterable[License | Contract], as_of: date, scope: Scope) -> Iterator[Finding]:
+    events_of_item = scope.events
+    for item in items:
         events = {e.event: e for e in events_of_item(item)}
         cancel_by = events.get("cancel_by")
         if cancel_by is not None and cancel_by.status == "expired":

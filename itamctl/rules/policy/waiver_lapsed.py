@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from datetime import date
 
-from itamctl.model import Registry
-from itamctl.rules.finding import Finding
+from itamctl.model import Asset, Contract, License
+from itamctl.rules.finding import Finding, Scope
 from itamctl.rules.waivers import lapsed
 
 ID = "waiver_lapsed"
@@ -14,10 +14,11 @@ DESCRIPTION = "a waiver's `until` date has passed; remove it or extend it with a
 DEFAULT_SEVERITY = "warning"
 TAKES_AS_OF = True
 WAIVABLE = True
+ITEMS = ("assets", "licenses", "contracts")
 
 
-def check(registry: Registry, as_of: date) -> Iterator[Finding]:
-    for item in (*registry.assets, *registry.licenses, *registry.contracts):
+def check_items(items: Iterable[Asset | License | Contract], as_of: date, scope: Scope) -> Iterator[Finding]:
+    for item in items:
         if getattr(item, "retired", False):
             continue
         for waiver in lapsed(item, as_of):

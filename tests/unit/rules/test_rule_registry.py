@@ -52,6 +52,13 @@ def test_every_rule_module_declares_the_contract_without_computing_it():
                     if isinstance(t, ast.Name)}
         assert {"ID", "DESCRIPTION", "DEFAULT_SEVERITY", "TAKES_AS_OF", "WAIVABLE"} <= assigned, rule.id
         functions = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+        if rule.items is not None:  # a rule that judges items one at a time (itamctl.rules.itemwise)
+            assert rule.group == "policy" and "ITEMS" in assigned and "check" not in functions, rule.id
+            assert rule.items and set(rule.items) <= {"assets", "licenses", "contracts"}, rule.id
+            assert [a.arg for a in functions["check_items"].args.args][1:] == ["as_of", "scope"], rule.id
+            if "context" in functions:
+                assert [a.arg for a in functions["context"].args.args] == ["registry", "as_of"], rule.id
+            continue
         params = [a.arg for a in functions["check"].args.args]
         assert params == (["registry", "as_of"] if rule.takes_as_of else ["registry"]), rule.id
 
