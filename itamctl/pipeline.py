@@ -671,14 +671,21 @@ def _known_items(loaded: _Loaded, cache: FileCache | None, items: dict[int, tupl
 def _keep_items(root: Path, loaded: _Loaded, cache: FileCache | None, registry: Registry,
                 items: dict[int, tuple] | None, seen: set[bytes]) -> None:
     """Put in the cache the model items of each chunk of files not in ``seen`` (not from the cache), and
-    name every item's place to a new store of facts (:mod:`itamctl.factpack`; none for diff's sides)."""
+    name every item's place to a new store of facts (:mod:`itamctl.factpack`; one for both of diff's sides)."""
     if cache is None or items is None:
         return
     from itamctl import factpack
 
-    # diff's sides (opened together) keep no facts: the two sides' rows held for pickling took its peak
-    # at 10^5 assets from 977 to 1,116 MiB, and a diff's figures are computed once for both sides anyway
-    store = factpack.current = factpack.FactStore(root, cache.salt) if _shared is None else None
+    if _shared is None:
+        store = factpack.current = factpack.FactStore(root, cache.salt)
+    else:
+        # diff's sides (opened together) share a store that keeps no facts of one item (the two sides'
+        # rows held for pickling took its peak at 10^5 assets from 977 to 1,116 MiB, and a diff's figures
+        # are computed once for both sides anyway), only chunks' policy findings: most are check's
+        store = factpack.current
+        if store is None or store.shared is not _shared:
+            store = factpack.current = factpack.FactStore(root, cache.salt, kept=frozenset())
+            store.shared = _shared
     currency = registry.settings.currency
     for key, chunk in _chunks(loaded, cache, currency):
         if store is not None:

@@ -8,7 +8,7 @@ import re
 from collections.abc import Sequence
 from itertools import zip_longest
 
-from itamctl.render.escape import CONTROL, no_mentions, terminal
+from itamctl.render.escape import no_control, no_mentions, terminal
 
 Cell = object
 
@@ -25,7 +25,7 @@ def _cell(value: Cell) -> str:
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
     """An aligned plain-text table; columns listed in ``right`` are right-aligned (numbers)."""
     cells = [[c if type(c) is str else _text(c) for c in row] for row in rows]
-    if CONTROL.search(" ".join(" ".join(row) for row in cells)):  # one scan of every cell; escaped only if needed
+    if not no_control(" ".join([" ".join(row) for row in cells])):  # one scan of every cell; escaped only if needed
         cells = [[terminal(c) for c in row] for row in cells]
     headers = [_cell(h) for h in headers]
     # padded a column at a time (one comprehension a column, not a call a cell); a short row's missing

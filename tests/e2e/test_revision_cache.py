@@ -131,4 +131,5 @@ def test_a_revision_is_listed_and_loaded_with_one_opening_of_the_pack(registry, 
     assert opened == ["files", "facts"]  # the files' pack once, and the facts' (itamctl.factpack) once
     opened.clear()
     assert run_cli("diff", "--registry", registry.root, "--base", "HEAD", "--as-of", AS_OF) == cold_diff
-    assert opened == ["files", "files"]  # a side each; the sides keep no facts
+    # a side each, and the facts' once for both (the chunks' policy findings; the sides keep no item's facts)
+    assert opened == ["files", "facts", "files"]

@@ -174,3 +174,37 @@ def test_text_and_github_lines_are_the_same_whether_or_not_anything_needs_escapi
     assert "\x1b" not in render_text(hostile, files=5) and "%0A" in render_github(hostile, files=5)
     assert terminal_text("ok\tline\n") == "ok\tline\n"
     assert terminal_text("bell\x07 and \x9b and \u202e") == "bell\\x07 and \\x9b and \\u202e"
+
+
+def test_diff_reads_the_findings_check_kept_and_reports_what_a_change_introduces_and_resolves(tmp_path, cached,
+                                                                                           monkeypatch):
+    import git
+
+    from tests.helpers_git import commit
+
+    root = _demo(tmp_path, copies=1)
+    commit(git.Repo.init(root), "registry")
+    assert _check(root)[0] == 0  # fills the findings of every chunk on this date
+    judged = _judged(monkeypatch)
+    # a change that resolves findings (an asset retired) and introduces one (a lapsed waiver)
+    found = json.loads(_check(root, "--format", "json", "--no-cache")[1])["diagnostics"]
+    retired = next(d for d in found if d["rule"] == "expired_warranty")
+    path = root.parent / retired["file"]
+    path.write_text(path.read_text().replace("status: deployed", "status: retired")
+                    .replace("status: in_stock", "status: retired"))
+    other = next(p for p in sorted((root / "assets").rglob("*.yaml"))
+                 if p != path and "status: deployed" in p.read_text())
+    other.write_text(other.read_text().rstrip("\n") + "\nwaivers:\n  - rule: eol_passed\n    until: 2025-01-31\n"
+                     "    reason: old\n")
+    args = ("diff", "--registry", str(root), "--base", "HEAD", "--as-of", AS_OF, "--format", "json")
+    expected = run_cli(*args, "--no-cache")
+    report = json.loads(expected[1])
+    assert report["findings"]["resolved"] and report["findings"]["introduced"]
+    del judged[:]
+    assert run_cli(*args) == expected
+    assert run_cli(*args) == expected
+    judged_ids = set(judged)
+    del judged[:]
+    assert run_cli(*args) == expected
+    registry = open_registry(root).registry
+    assert judged_ids and len(judged_ids) < len(registry.assets)  # the edited files' chunks, not both sides
