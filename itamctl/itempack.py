@@ -60,9 +60,10 @@ def chunks(keyed: Chunk) -> list[Chunk]:
     return out
 
 
-def cached(cache: FileCache, chunk_key: bytes, chunk: Chunk) -> list[tuple[Document, Item]] | None:
-    """The items the cache keeps under ``chunk_key`` (:func:`key`) for ``chunk``'s files, each with its
-    document; None if it has none (or they do not load)."""
+def cached(cache: FileCache, chunk_key: bytes, chunk: Chunk) -> list[tuple[int, int, Item]] | None:
+    """The items the cache keeps under ``chunk_key`` (:func:`key`) for ``chunk``'s files, each given its
+    document, as ``(file in the chunk, document in the file, item)``; None if it has none (or they do not
+    load)."""
     raw = cache.record(chunk_key)
     if raw is None:
         return None
@@ -137,15 +138,15 @@ def dump_items(items: Sequence[tuple[int, int, Item]]) -> bytes | None:
     return out.getvalue()
 
 
-def load_items(raw: bytes, chunk: Chunk) -> list[tuple[Document, Item]]:
-    """The items :func:`dump_items` wrote, each given its document (from the chunk's files' documents);
-    raises on bytes it did not write."""
+def load_items(raw: bytes, chunk: Chunk) -> list[tuple[int, int, Item]]:
+    """The ``(file, document, item)`` triples :func:`dump_items` wrote, each item given its document (from
+    the chunk's files' documents); raises on bytes it did not write."""
     set_doc = Item.__dict__["doc"].__set__
-    out = []
-    for file, at, item in pickle.loads(raw):
+    triples = pickle.loads(raw)
+    if type(triples) is not list:
+        raise ValueError("not a list of items")
+    for file, at, item in triples:
         if not isinstance(item, Item):
             raise ValueError("not an item")
-        doc = chunk[file][1][at]
-        set_doc(item, doc)
-        out.append((doc, item))
-    return out
+        set_doc(item, chunk[file][1][at])
+    return triples

@@ -131,7 +131,7 @@ def keep(value: R) -> R:
 
 
 #: Inside :func:`shared_files`: entries by cache key and model items by document, for every registry opened.
-_shared: tuple[dict[bytes, Entry], dict[int, tuple], set[bytes]] | None = None
+_shared: tuple[dict[bytes, Entry], dict[int, tuple], dict[bytes, list]] | None = None
 
 
 @contextlib.contextmanager
@@ -145,7 +145,7 @@ def shared_files() -> Iterator[None]:
     """
     global _shared
     outer = _shared
-    _shared = ({}, {}, set())
+    _shared = ({}, {}, {})
     try:
         with sharing():  # and facts of the items they share are computed once (itamctl.sharing)
             yield
@@ -642,7 +642,8 @@ def _check(root: Path, loaded: _Loaded, cache: FileCache | None = None) -> Check
         else:
             valid.append(doc)
     items = _shared[1] if _shared is not None else {} if cache is not None else None
-    seen = _shared[2] if _shared is not None else set()  # chunks whose items are in ``items`` already
+    # chunks whose items are in ``items`` already, each with its items as (file, document, item)
+    seen: dict[bytes, list] = _shared[2] if _shared is not None else {}
     registry, found = build_registry(root, valid, result.documents, result.files, items=items,
                                      known_items=_known_items(loaded, cache, items, seen))
     diagnostics.extend(found)
@@ -651,25 +652,26 @@ def _check(root: Path, loaded: _Loaded, cache: FileCache | None = None) -> Check
     return Checked(registry, tuple(sorted_diagnostics(diagnostics)))
 
 
-def _known_items(loaded: _Loaded, cache: FileCache | None, items: dict[int, tuple] | None, seen: set[bytes]
-                 ) -> Callable[[str], Iterator[tuple[Document, Any]]] | None:
+def _known_items(loaded: _Loaded, cache: FileCache | None, items: dict[int, tuple] | None,
+                 seen: dict[bytes, list]) -> Callable[[str], Iterator[tuple[Document, Any]]] | None:
     """The model items the cache keeps for the files of ``loaded``, chunk by chunk (for
-    :func:`build_registry`); ``seen`` gets the key of each chunk found (or already in ``items``: diff's
-    other side has the same files, so the same documents and items)."""
+    :func:`build_registry`); ``seen`` gets the key of each chunk found, with its items (or has it already:
+    diff's other side has the same files, so the same documents and items)."""
     if cache is None or items is None:
         return None
 
     def known(currency: str) -> Iterator[tuple[Document, Any]]:
         for key, chunk in _chunks(loaded, cache, currency):
             if key not in seen and (found := itempack.cached(cache, key, chunk)) is not None:
-                seen.add(key)
-                yield from found
+                seen[key] = found
+                for _file, _at, item in found:
+                    yield item.doc, item
 
     return known
 
 
 def _keep_items(root: Path, loaded: _Loaded, cache: FileCache | None, registry: Registry,
-                items: dict[int, tuple] | None, seen: set[bytes]) -> None:
+                items: dict[int, tuple] | None, seen: dict[bytes, list]) -> None:
     """Put in the cache the model items of each chunk of files not in ``seen`` (not from the cache), and
     name every item's place to a new store of facts (:mod:`itamctl.factpack`; one for both of diff's sides)."""
     if cache is None or items is None:
@@ -688,18 +690,17 @@ def _keep_items(root: Path, loaded: _Loaded, cache: FileCache | None, registry: 
             store.shared = _shared
     currency = registry.settings.currency
     for key, chunk in _chunks(loaded, cache, currency):
+        if key not in seen:
+            found = []
+            for file, (_key, docs) in enumerate(chunk):
+                for at, doc in enumerate(docs):
+                    known = items.get(id(doc))
+                    if known is not None and known[0] is doc and known[1] == currency:
+                        found.append((file, at, known[2]))
+            itempack.keep(cache, key, sum(len(docs) for _, docs in chunk), found)
+            seen[key] = found
         if store is not None:
-            store.add(key, chunk, items, currency)
-        if key in seen:
-            continue
-        found = []
-        for file, (_key, docs) in enumerate(chunk):
-            for at, doc in enumerate(docs):
-                known = items.get(id(doc))
-                if known is not None and known[0] is doc and known[1] == currency:
-                    found.append((file, at, known[2]))
-        itempack.keep(cache, key, sum(len(docs) for _, docs in chunk), found)
-        seen.add(key)
+            store.add(key, seen[key])
 
 
 def load_valid_registry(root: Path, *, limit: int = 10, at: str | None = None) -> Registry:

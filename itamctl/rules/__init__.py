@@ -155,8 +155,9 @@ def run_validation(registry: Registry) -> Iterator[Diagnostic]:
 
 
 def run_policy(registry: Registry, as_of: date) -> list[Diagnostic]:
-    """Diagnostics of every policy rule that is not off, after exemptions and waivers, sorted by file and
-    line (:meth:`Diagnostic.sort_key`) whichever way they were found."""
+    """Diagnostics of every policy rule that is not off, after exemptions and waivers. Those of one item come
+    in rule order (the item-by-item rules' first); items come chunk of files by chunk or in registry
+    order, whichever way the findings were found: a caller that shows them sorts them (check, the site)."""
     from itamctl.rules import itemwise
     from itamctl.rules.waivers import waived, waivers_of
     from itamctl.sharing import per_item
@@ -184,5 +185,4 @@ def run_policy(registry: Registry, as_of: date) -> list[Diagnostic]:
                     f"(rules: {', '.join(known)})",
                     Severity.WARNING,
                 ))
-    found.sort(key=Diagnostic.sort_key)
     return found

@@ -157,8 +157,7 @@ def test_item_rules_find_the_same_one_item_at_a_time_as_over_the_registry(tmp_pa
         assert sorted(one_by_one) == sorted(whole), rule.id
         total += len(whole)
     assert total
-    findings = run_policy(registry, as_of)
-    assert findings == sorted(findings, key=Diagnostic.sort_key)
+    assert run_policy(registry, as_of)
 
 
 def test_text_and_github_lines_are_the_same_whether_or_not_anything_needs_escaping():
