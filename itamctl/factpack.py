@@ -177,6 +177,7 @@ class FactStore:
         self._keys: dict[tuple, _Record] = {}  # (kind of fact, chunk, settings, as_of) -> its record
         self._pending: list[bytes] = []  # chunks added, their items not placed yet
         self.triples: dict[bytes, list[tuple[int, int, Item]]] = {}  # chunk -> its items, placed
+        self._sides: dict[int, tuple[Registry, list[bytes]]] = {}  # id(registry) -> it, its chunks
 
     @property
     def cache(self) -> FileCache:
@@ -187,12 +188,24 @@ class FactStore:
             self._cache.defer_from = 0
         return self._cache
 
-    def add(self, key: bytes, items: list[tuple[int, int, Item]]) -> None:
-        """The items of the chunk of files whose items key is ``key``, as ``(file in the chunk, document in
-        the file, item)``. Where each item is is worked out when a fact is first asked for (``validate``
-        never does); diff's other side adds the same chunks again (once is kept)."""
+    def add(self, registry: Registry, key: bytes, items: list[tuple[int, int, Item]]) -> None:
+        """The items of ``registry``'s chunk of files whose items key is ``key``, as ``(file in the chunk,
+        document in the file, item)``. Where each item is is worked out when a fact is first asked for
+        (``validate`` never does); diff's other side adds the same chunks again (once is kept), and may
+        hold an unchanged file's items in a chunk of its own (an edited file's neighbours)."""
         self.triples.setdefault(key, items)
+        side = self._sides.get(id(registry))
+        if side is None or side[0] is not registry:
+            side = self._sides[id(registry)] = (registry, [])
+        side[1].append(key)
         self._pending.append(key)
+
+    def same_chunks(self, registry: Registry, like: Registry) -> None:
+        """``registry`` is ``like`` with other metadata (a revision's: its name, its schema extensions):
+        the same items in the same chunks of files."""
+        side = self._sides.get(id(like))
+        if side is not None and side[0] is like:
+            self._sides[id(registry)] = (registry, side[1])
 
     def _place(self) -> None:
         where, chunks, triples = self.where, self.chunks, self.triples
@@ -250,19 +263,28 @@ class FactStore:
                     record.values = {}
         return record, (*where[1], fact)
 
-    def chunked(self, items: Iterable[Item]) -> tuple[dict[bytes, list[tuple[int, int, Item]]], list[Item]]:
-        """Those of ``items`` each chunk of files holds (chunk key -> ``(file, document, item)`` in the
-        chunk's order), and those no chunk of this store holds, in the order given. Made without placing
-        every item (:meth:`_place`, ~2 us an item at 10^5)."""
-        given = {id(item): item for item in items}
+    def chunked(self, registry: Registry, items: Iterable[Item]
+                ) -> tuple[dict[bytes, list[tuple[int, int, Item]]], list[Item]]:
+        """Those of ``items`` (of ``registry``) each of the registry's chunks of files holds (chunk key ->
+        ``(file, document, item)`` in the chunk's order), and those none holds, in the order given. Made
+        without placing every item (:meth:`_place`, ~2 us an item at 10^5)."""
+        # by document: diff's second side may hold the first side's item of a document they share where
+        # its own chunk has an equal one (made from the same document)
+        given = {id(item.doc): item for item in items}
         by_chunk: dict[bytes, list[tuple[int, int, Item]]] = {}
         held: set[int] = set()
-        for key, triples in self.triples.items():
-            here = [t for t in triples if given.get(id(t[2])) is t[2]]
+        side = self._sides.get(id(registry))
+        for key in dict.fromkeys(side[1] if side is not None and side[0] is registry else ()):
+            here = []
+            for file, at, item in self.triples[key]:
+                doc = item.doc
+                own = given.get(id(doc))
+                if own is not None and own.doc is doc and id(doc) not in held:
+                    here.append((file, at, own))
+                    held.add(id(doc))
             if here:
                 by_chunk[key] = here
-                held.update(id(t[2]) for t in here)
-        return by_chunk, [item for item in given.values() if id(item) not in held]
+        return by_chunk, [item for item in items if id(item.doc) not in held]
 
     def chunk_slot(self, family: str, chunk: bytes, items: Sequence[tuple[int, int, Item]], settings: Settings,
                    as_of: date, extra: bytes) -> _Record | None:

@@ -619,6 +619,9 @@ def open_snapshot(root: Path, snapshot: Snapshot, cache: FileCache | None = None
     if cache is not None:
         cache.save()
     registry = replace(checked.registry, schema_extensions=extensions, revision=current[0].revision)
+    factpack = sys.modules.get("itamctl.factpack")
+    if factpack is not None and factpack.current is not None:
+        factpack.current.same_chunks(registry, checked.registry)  # its items in the same chunks
     return Checked(registry, checked.diagnostics)
 
 
@@ -700,7 +703,7 @@ def _keep_items(root: Path, loaded: _Loaded, cache: FileCache | None, registry: 
             itempack.keep(cache, key, sum(len(docs) for _, docs in chunk), found)
             seen[key] = found
         if store is not None:
-            store.add(key, seen[key])
+            store.add(registry, key, seen[key])
 
 
 def load_valid_registry(root: Path, *, limit: int = 10, at: str | None = None) -> Registry:

@@ -57,7 +57,7 @@ def findings(registry: Registry, as_of: date, rules: Sequence[tuple[Rule, Severi
     store = factpack.current if factpack is not None else None
     if store is None:
         return _judge(items, as_of, rules, scopes, settings)
-    by_chunk, rest = store.chunked(items)
+    by_chunk, rest = store.chunked(registry, items)
     extra = hashlib.sha256(repr([(r.id, level.value, scope.context) for (r, level), scope
                                  in zip(rules, scopes, strict=True)]).encode("utf-8", "surrogateescape")).digest()
     found: list[Diagnostic] = []

@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO_ROOT, run_cli
 
-from itamctl import cache
+from itamctl import cache, factpack, itempack
+from itamctl.cache import FileCache
 from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.pipeline import open_registry
 from itamctl.render.diagnostics import github_command, render_github, render_text, summary_line
@@ -41,20 +42,33 @@ def _demo(tmp_path: Path, copies: int = 0) -> Path:
 
 
 def _judged(monkeypatch) -> list[str]:
-    """The ids of the items the item-by-item rules are given from now on (the rules run as they are)."""
+    """The ids of the assets the rule ``eol_passed`` (one of the item-by-item rules) is given from now on;
+    the rule runs as it is."""
     seen: list[str] = []
-    for rule in policy_rules():
-        if rule.items is None:
-            continue
-        real = rule.module.check_items
+    rule = next(r for r in policy_rules() if r.id == "eol_passed")
+    assert rule.items == ("assets",)
+    real = rule.module.check_items
 
-        def spy(items, as_of, scope, real=real):
-            items = list(items)
-            seen.extend(item.id for item in items)
-            return real(items, as_of, scope)
+    def spy(items, as_of, scope):
+        items = list(items)
+        seen.extend(item.id for item in items)
+        return real(items, as_of, scope)
 
-        monkeypatch.setattr(rule.module, "check_items", spy)
+    monkeypatch.setattr(rule.module, "check_items", spy)
     return seen
+
+
+def _chunk_ids(root: Path, registry, edited: Path) -> set[str]:
+    """The ids of the items of the chunk of files (itamctl.itempack) that holds ``edited``."""
+    same = FileCache(root, cache.salt())
+    by_file: dict[str, list] = {}
+    for doc in registry.documents:
+        by_file.setdefault(doc.file, []).append(doc)
+    keyed = [(same.key(f, cache.blob_id(Path(f).read_bytes())), by_file[f]) for f in registry.files if f in by_file]
+    same.close()
+    [chunk] = [c for c in itempack.chunks(keyed) if any(Path(docs[0].file) == edited for _, docs in c)]
+    files = {docs[0].file for _, docs in chunk}
+    return {item.id for item in (*registry.assets, *registry.licenses, *registry.contracts) if item.file in files}
 
 
 def _check(root: Path, *args: str) -> tuple:
@@ -77,8 +91,10 @@ def test_a_warm_check_judges_only_the_edited_files_chunk(tmp_path, cached, monke
     assert _check(root, "--format", "json") == now
     registry = open_registry(root).registry
     (edited_id,) = {a.id for a in registry.assets if a.file.endswith("/" + edited.name)}
-    # the edited file's chunk (about 64 files), not the registry's 250
-    assert edited_id in judged and len(set(judged)) < len(registry.assets) + len(registry.licenses), judged
+    assert edited_id in judged and set(judged) <= _chunk_ids(root, registry, edited)  # its chunk alone
+    del judged[:]
+    assert _check(root, "--format", "json") == now
+    assert judged == []  # and that chunk's findings were kept in turn
 
 
 @pytest.mark.parametrize("change", ["asset", "waiver", "settings", "as_of", "coverage", "removed", "duplicate"])
@@ -175,15 +191,14 @@ def test_text_and_github_lines_are_the_same_whether_or_not_anything_needs_escapi
     assert terminal_text("bell\x07 and \x9b and \u202e") == "bell\\x07 and \\x9b and \\u202e"
 
 
-def test_diff_reads_the_findings_check_kept_and_reports_what_a_change_introduces_and_resolves(tmp_path, cached,
-                                                                                           monkeypatch):
+def test_diffs_sides_judge_the_chunks_they_share_once_and_keep_them_for_the_next_diff(tmp_path, cached,
+                                                                                    monkeypatch):
     import git
 
     from tests.helpers_git import commit
 
-    root = _demo(tmp_path, copies=1)
+    root = _demo(tmp_path, copies=3)
     commit(git.Repo.init(root), "registry")
-    assert _check(root)[0] == 0  # fills the findings of every chunk on this date
     judged = _judged(monkeypatch)
     # a change that resolves findings (an asset retired) and introduces one (a lapsed waiver)
     found = json.loads(_check(root, "--format", "json", "--no-cache")[1])["diagnostics"]
@@ -199,11 +214,23 @@ def test_diff_reads_the_findings_check_kept_and_reports_what_a_change_introduces
     expected = run_cli(*args, "--no-cache")
     report = json.loads(expected[1])
     assert report["findings"]["resolved"] and report["findings"]["introduced"]
+    asked: list[tuple[bytes, bool]] = []  # (chunk, its findings were there already), as the sides ask
+    real = factpack.FactStore.chunk_slot
+
+    def spy(self, family, chunk, *rest):
+        record = real(self, family, chunk, *rest)
+        asked.append((chunk, record is not None and (family,) in record.values))
+        return record
+
+    monkeypatch.setattr(factpack.FactStore, "chunk_slot", spy)
     del judged[:]
     assert run_cli(*args) == expected
+    base, head = asked[:len(asked) // 2], asked[len(asked) // 2:]  # (both sides have as many chunks here)
+    # a chunk both sides have is judged once, for the base side (the first and last chunks may differ: a
+    # revision lists its files in git's order, the working tree top-level files first)
+    shared = {chunk for chunk, _ in base} & {chunk for chunk, _ in head}
+    assert all(hit for chunk, hit in head if chunk in shared)
+    assert not shared or len(judged) < 2 * len(open_registry(root).registry.assets)
+    del judged[:], asked[:]
     assert run_cli(*args) == expected
-    judged_ids = set(judged)
-    del judged[:]
-    assert run_cli(*args) == expected
-    registry = open_registry(root).registry
-    assert judged_ids and len(judged_ids) < len(registry.assets)  # the edited files' chunks, not both sides
+    assert judged == [] and all(hit for _, hit in asked)  # both sides' findings kept for the next diff
