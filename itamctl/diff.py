@@ -160,7 +160,7 @@ def _figures(registry: Registry, as_of: date, kept: set[str]
 def _budget(registry: Registry, as_of: date) -> dict[str, Decimal]:
     if not registry.files:
         return {}
-    report = budget_report(registry, as_of, years=BUDGET_YEARS, history=0)
+    report = budget_report(registry, as_of, years=BUDGET_YEARS, history=0, lines=False)  # totals alone
     return {year.year.label: year.total for year in report.years}
 
 

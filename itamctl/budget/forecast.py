@@ -45,10 +45,11 @@ one, no service life, no cost) are returned as :class:`Unplaced`.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from itamctl.budget.lines import NONE_KEY, Line, convert
 from itamctl.dates import FiscalYear, add_months, months_between
@@ -102,10 +103,27 @@ class Window:
 
 def forecast_lines(registry: Registry, as_of: date, window: Window) -> tuple[list[Line], list[Unplaced]]:
     """Every forecast line in ``window`` and the assets that could not be placed."""
+    lines, unplaced = _assets_lines(registry, registry.assets, as_of, window, _successors(registry))
+    lines.extend(_payments(registry, window))
+    lines = [line for line in lines if line.amount]  # a zero line is noise
+    lines.sort(key=_line_order)
+    return lines, unplaced
+
+
+def _line_order(line: Line) -> tuple:
+    return (line.date, line.kind, line.id)
+
+
+def _successors(registry: Registry) -> dict[str, Asset]:
+    """The planned or ordered asset that ``replaces`` each asset that has one."""
+    return {a.replaces: a for a in registry.assets if a.replaces and a.status in NOT_PURCHASED}
+
+
+def _assets_lines(registry: Registry, assets: Iterable[Asset], as_of: date, window: Window,
+                  replaced_by: dict[str, Asset]) -> tuple[list[Line], list[Unplaced]]:
     lines: list[Line] = []
     unplaced: list[Unplaced] = []
-    replaced_by = {a.replaces: a for a in registry.assets if a.replaces and a.status in NOT_PURCHASED}
-    for asset in registry.assets:
+    for asset in assets:
         if asset.retired:
             continue
         successor = replaced_by.get(asset.id)
@@ -113,12 +131,127 @@ def forecast_lines(registry: Registry, as_of: date, window: Window) -> tuple[lis
                                          _asset_lines, registry, asset, as_of, window, successor, also=(successor,))
         lines.extend(asset_lines)
         unplaced.extend(problems)
-    levels = {a.id: a.service_level for a in registry.assets}
-    for item in (*registry.licenses, *registry.contracts):
-        lines.extend(_payment_lines(registry, item, window, levels))
-    lines = [line for line in lines if line.amount]  # a zero line is noise
-    lines.sort(key=lambda line: (line.date, line.kind, line.id))
     return lines, unplaced
+
+
+def _payments(registry: Registry, window: Window) -> list[Line]:
+    levels = {a.id: a.service_level for a in registry.assets}
+    return [line for item in (*registry.licenses, *registry.contracts)
+            for line in _payment_lines(registry, item, window, levels)]
+
+
+#: Notes of the lines a text or Markdown budget shows one by one (render/budget.py); it sums the others.
+SHOWN_NOTES = ("overdue", "needs decision")
+#: What a year's lines are summed by: every ``--by`` grouping and the service levels.
+SumKey = tuple[str, str, str, str, str]  # kind, service_level, category, cost_center, vendor
+
+
+@dataclass(frozen=True)
+class Summed:
+    """A forecast summed (:func:`forecast_sums`): per fiscal year (label) the reported total of the lines
+    of each :data:`SumKey`, the lines whose note starts with one of :data:`SHOWN_NOTES` (in
+    :func:`forecast_lines`' order), and the assets that could not be placed."""
+
+    sums: dict[str, dict[SumKey, Decimal]]
+    shown: list[Line]
+    unplaced: list[Unplaced]
+
+
+def forecast_sums(registry: Registry, as_of: date, window: Window) -> Summed:
+    """:func:`forecast_lines` summed: what a report that lists no line but the :data:`SHOWN_NOTES` needs.
+    With the cache, the assets' part is summed a chunk of files at a time and kept in the facts pack
+    (:mod:`itamctl.factpack`), keyed by the chunk's items, which of them the registry holds, the Settings,
+    the as-of date, the window and the planned replacements (a successor's purchase date moves its
+    predecessor's lines): a warm report sums the edited file's chunk alone."""
+    import hashlib
+    import sys
+
+    replaced_by = _successors(registry)
+    assets: list[Asset] = list(registry.assets)
+    factpack = sys.modules.get("itamctl.factpack")
+    store = factpack.current if factpack is not None else None
+    parts: list[tuple] = []
+    if store is None:
+        parts.append(_summed(registry, assets, as_of, window, replaced_by))
+    else:
+        from itamctl.sharing import MISS
+
+        by_chunk, rest = store.chunked(registry, assets)
+        extra = hashlib.sha256(repr((
+            [(y.label, y.start.isoformat(), y.end.isoformat()) for y in window.years], as_of.isoformat(),
+            sorted((old, s.purchase.date.isoformat() if s.purchase and s.purchase.date else None)
+                   for old, s in replaced_by.items()), SHOWN_NOTES,
+        )).encode("utf-8", "surrogateescape")).digest()
+        for chunk, triples in by_chunk.items():
+            record = store.chunk_slot("budget sums", chunk, triples, registry.settings, as_of, extra)
+            kept = record.values.get(("budget sums",), MISS) if record is not None else MISS
+            part = _thaw(kept) if kept is not MISS else None
+            if part is None:
+                part = _summed(registry, [t[2] for t in triples], as_of, window, replaced_by)
+                if record is not None:
+                    store.put((record, ("budget sums",)), _freeze(part))
+            parts.append(part)
+        if rest:
+            parts.append(_summed(registry, rest, as_of, window, replaced_by))
+    payments = [line for line in _payments(registry, window) if line.amount]
+    parts.append(_sum_lines(payments, [], window))
+    sums: dict[str, dict[SumKey, Decimal]] = {y.label: {} for y in window.years}
+    shown: list[Line] = []
+    unplaced: list[Unplaced] = []
+    for part_sums, part_shown, part_unplaced in parts:
+        for label, by_key in part_sums.items():
+            into = sums[label]
+            for key, total in by_key.items():
+                into[key] = into.get(key, ZERO) + total
+        shown.extend(part_shown)
+        unplaced.extend(part_unplaced)
+    shown.sort(key=_line_order)
+    order = {asset.id: i for i, asset in enumerate(assets)}
+    unplaced.sort(key=lambda u: order.get(u.id, len(order)))  # in the registry's order, as forecast_lines
+    return Summed(sums, shown, unplaced)
+
+
+def _summed(registry: Registry, assets: Sequence[Asset], as_of: date, window: Window,
+            replaced_by: dict[str, Asset]) -> tuple:
+    lines, unplaced = _assets_lines(registry, assets, as_of, window, replaced_by)
+    return _sum_lines([line for line in lines if line.amount], unplaced, window)
+
+
+def _sum_lines(lines: list[Line], unplaced: list[Unplaced], window: Window) -> tuple:
+    sums: dict[str, dict[SumKey, Decimal]] = {}
+    shown = []
+    for line in lines:
+        year = next((y for y in window.years if line.date in y), None)
+        if year is None:
+            continue
+        by_key = sums.setdefault(year.label, {})
+        key = (line.kind, line.service_level, line.category, line.cost_center, line.vendor)
+        by_key[key] = by_key.get(key, ZERO) + line.reported
+        if line.note.startswith(SHOWN_NOTES):
+            shown.append(line)
+    return sums, shown, unplaced
+
+
+def _freeze(part: tuple) -> tuple:
+    """A part as plain values for the facts pack (money as text, dates as ordinals)."""
+    sums, shown, unplaced = part
+    return ({label: {key: str(total) for key, total in by_key.items()} for label, by_key in sums.items()},
+            [(ln.id, ln.name, ln.kind, ln.date.toordinal(), str(ln.amount), ln.note, ln.category,
+              ln.cost_center, ln.vendor, ln.service_level) for ln in shown],
+            [(u.id, u.name, u.reason) for u in unplaced])
+
+
+def _thaw(kept: Any) -> tuple | None:
+    """What :func:`_freeze` made, back; None for anything else (computed again)."""
+    try:
+        sums, shown, unplaced = kept
+        return ({label: {tuple(key): Decimal(total) for key, total in by_key.items()}
+                 for label, by_key in sums.items()},
+                [Line(i, n, k, date.fromordinal(d), Decimal(a), note, c, cc, v, lv)
+                 for i, n, k, d, a, note, c, cc, v, lv in shown],
+                [Unplaced(i, n, r) for i, n, r in unplaced])
+    except (TypeError, ValueError, ArithmeticError):
+        return None
 
 
 def _asset_facts(asset: Asset) -> dict[str, str]:

@@ -35,7 +35,7 @@ from datetime import date
 from decimal import Decimal
 
 from itamctl.budget.actuals import YearActuals, actuals
-from itamctl.budget.forecast import Unplaced, Window, forecast_lines
+from itamctl.budget.forecast import Unplaced, Window, forecast_lines, forecast_sums
 from itamctl.budget.lines import NONE_KEY, Line
 from itamctl.dates import FiscalYear, fiscal_year_of
 from itamctl.model import Registry
@@ -43,6 +43,8 @@ from itamctl.money import ZERO, money_str
 
 FORECAST_KINDS = ("replacement", "license", "contract", "maintenance")
 BY_CHOICES = ("kind", "category", "cost_center", "vendor", "service_level")
+#: Where each ``--by`` grouping is in a sum's key (:data:`itamctl.budget.forecast.SumKey`).
+_SUM_AT = {"kind": 0, "service_level": 1, "category": 2, "cost_center": 3, "vendor": 4}
 
 
 def _sum(lines: list[Line] | tuple[Line, ...]) -> Decimal:
@@ -56,32 +58,52 @@ class YearForecast:
     by: str
     levels: tuple[str, ...]  # keys of by_service_level, in order
     first_day: date  # the first day forecast: the year's start, or the day after as_of in the current year
+    #: The year summed (:func:`itamctl.budget.forecast.forecast_sums`): the reported total of its lines by
+    #: (kind, service_level, category, cost_center, vendor), and ``lines`` holds only those a text report
+    #: shows one by one (``SHOWN_NOTES``). None: ``lines`` holds every line.
+    sums: Mapping[tuple[str, str, str, str, str], Decimal] | None = None
 
     @property
     def partial(self) -> bool:
         """The current year: forecast only from the day after ``as_of`` (its actuals hold the rest)."""
         return self.first_day > self.year.start
 
+    def _by(self, at: int, key: str) -> Decimal:
+        assert self.sums is not None
+        return sum((total for k, total in self.sums.items() if k[at] == key), ZERO)
+
     @property
     def total(self) -> Decimal:
+        if self.sums is not None:
+            return sum(self.sums.values(), ZERO)
         return _sum(self.lines)
 
     @property
     def by_kind(self) -> dict[str, Decimal]:
+        if self.sums is not None:
+            return {kind: self._by(0, kind) for kind in FORECAST_KINDS}
         return {kind: _sum([ln for ln in self.lines if ln.kind == kind]) for kind in FORECAST_KINDS}
 
     @property
     def by_service_level(self) -> dict[str, Decimal]:
+        if self.sums is not None:
+            return {lv: self._by(1, lv) for lv in self.levels}
         return {lv: _sum([ln for ln in self.lines if ln.service_level == lv]) for lv in self.levels}
 
     @property
     def groups(self) -> list[tuple[str, Decimal]]:
         """``(key, total)`` per ``--by`` group, largest first."""
-        keys = {line.key(self.by) for line in self.lines}
-        totals = [(k, _sum([ln for ln in self.lines if ln.key(self.by) == k])) for k in keys]
+        if self.sums is not None:
+            at = _SUM_AT[self.by]
+            totals = [(k, self._by(at, k)) for k in {key[at] for key in self.sums}]
+        else:
+            keys = {line.key(self.by) for line in self.lines}
+            totals = [(k, _sum([ln for ln in self.lines if ln.key(self.by) == k])) for k in keys]
         return sorted(totals, key=lambda kt: (-kt[1], kt[0]))
 
     def to_json(self) -> dict:
+        if self.sums is not None:
+            raise ValueError("a summed forecast year lists only some of its lines: made with lines=True for JSON")
         return {
             "label": self.year.label,
             "start": self.year.start.isoformat(),
@@ -164,8 +186,11 @@ def history_years(first: FiscalYear, fy_start: tuple[int, int], count: int) -> l
 
 
 def budget_report(registry: Registry, as_of: date, *, years: int = 3, history: int = 3,
-                  by: str = "kind") -> BudgetReport:
-    """The budget of ``years`` fiscal years from ``as_of`` and the actuals of ``history`` years before."""
+                  by: str = "kind", lines: bool = True) -> BudgetReport:
+    """The budget of ``years`` fiscal years from ``as_of`` and the actuals of ``history`` years before.
+    ``lines=False``: each forecast year summed, its ``lines`` only those a text report shows one by one
+    (:func:`itamctl.budget.forecast.forecast_sums`: kept by chunk of files with the cache); JSON and CSV
+    need ``lines=True``."""
     if years < 1:
         raise ValueError("a forecast needs at least one year")
     if by not in BY_CHOICES:
@@ -174,12 +199,21 @@ def budget_report(registry: Registry, as_of: date, *, years: int = 3, history: i
     fy_start = settings.fiscal_year_start
     current = fiscal_year_of(as_of, fy_start)
     window = Window((current, *forecast_years(as_of, fy_start, years)), as_of)
-    lines, unplaced = forecast_lines(registry, as_of, window)
     levels = (*sorted(settings.service_levels), NONE_KEY)
-    per_year = tuple(
-        YearForecast(y, tuple(ln for ln in lines if ln.date in y), by, levels, max(y.start, window.first_day))
-        for y in window.years
-    )
+    if lines:
+        every, unplaced = forecast_lines(registry, as_of, window)
+        per_year = tuple(
+            YearForecast(y, tuple(ln for ln in every if ln.date in y), by, levels, max(y.start, window.first_day))
+            for y in window.years
+        )
+    else:
+        summed = forecast_sums(registry, as_of, window)
+        unplaced = summed.unplaced
+        per_year = tuple(
+            YearForecast(y, tuple(ln for ln in summed.shown if ln.date in y), by, levels,
+                         max(y.start, window.first_day), sums=summed.sums[y.label])
+            for y in window.years
+        )
     rest, per_year = per_year[0], per_year[1:]
     # the current year is actual to date (here) and forecast for the rest (``current``)
     # (``history`` counts it, as before: history=3 is two full years and the current one)

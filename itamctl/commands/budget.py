@@ -36,5 +36,7 @@ def budget(registry: Path, at: str | None, as_of: date, years: int, history: int
     flagged "needs decision"), and maintenance at the last 12 months' spend
     times the service level's factor.
     """
-    report = budget_report(load_valid_registry(registry, at=at), as_of, years=years, history=history, by=by)
+    # text and Markdown show each year's sums and a few lines (unless --lines): the lines summed by chunk
+    report = budget_report(load_valid_registry(registry, at=at), as_of, years=years, history=history, by=by,
+                           lines=show_lines or fmt not in ("text", "markdown"))
     emit(report, fmt, output, force, lines=show_lines)

@@ -18,7 +18,7 @@ from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.pipeline import open_registry
 from itamctl.render.diagnostics import github_command, render_github, render_text, summary_line
 from itamctl.render.escape import terminal, terminal_text
-from itamctl.rules import policy_rules, run_policy
+from itamctl.rules import itemwise, policy_rules, run_policy
 from itamctl.rules.finding import Scope
 from itamctl.tracking.events import events_of
 
@@ -214,18 +214,26 @@ def test_diffs_sides_judge_the_chunks_they_share_once_and_keep_them_for_the_next
     expected = run_cli(*args, "--no-cache")
     report = json.loads(expected[1])
     assert report["findings"]["resolved"] and report["findings"]["introduced"]
-    asked: list[tuple[bytes, bool]] = []  # (chunk, its findings were there already), as the sides ask
-    real = factpack.FactStore.chunk_slot
+    asked: list[tuple[bytes, bool] | None] = []  # (chunk, its findings were there already); None: a side
+    real, real_findings = factpack.FactStore.chunk_slot, itemwise.findings
 
     def spy(self, family, chunk, *rest):
         record = real(self, family, chunk, *rest)
-        asked.append((chunk, record is not None and (family,) in record.values))
+        if family == itemwise.FAMILY:
+            asked.append((chunk, record is not None and (family,) in record.values))
         return record
 
+    def side(*given):
+        asked.append(None)  # the findings of a side are asked for from here on
+        return real_findings(*given)
+
     monkeypatch.setattr(factpack.FactStore, "chunk_slot", spy)
+    monkeypatch.setattr(itemwise, "findings", side)
     del judged[:]
     assert run_cli(*args) == expected
-    base, head = asked[:len(asked) // 2], asked[len(asked) // 2:]  # (both sides have as many chunks here)
+    assert asked[0] is None and asked.count(None) == 2
+    at = asked.index(None, 1)
+    base, head = asked[1:at], asked[at + 1:]
     # a chunk both sides have is judged once, for the base side (the first and last chunks may differ: a
     # revision lists its files in git's order, the working tree top-level files first)
     shared = {chunk for chunk, _ in base} & {chunk for chunk, _ in head}
@@ -233,4 +241,4 @@ def test_diffs_sides_judge_the_chunks_they_share_once_and_keep_them_for_the_next
     assert not shared or len(judged) < 2 * len(open_registry(root).registry.assets)
     del judged[:], asked[:]
     assert run_cli(*args) == expected
-    assert judged == [] and all(hit for _, hit in asked)  # both sides' findings kept for the next diff
+    assert judged == [] and all(entry[1] for entry in asked if entry)  # both sides' findings kept
