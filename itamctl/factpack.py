@@ -331,7 +331,7 @@ class FactStore:
         self.records, self._keys = {}, {}
         if fresh:  # else nothing to add: the records of other reports and dates stay as they are
             # a report's facts of every chunk, for a few kinds of facts and dates
-            cache.keep_old = max(cache.keep_old, KEEP_RECORDS * len(self.chunks))
+            cache.keep_old = max(cache.keep_old, KEEP_RECORDS * len(self.triples))
             cache.save()
         else:
             cache.close()
@@ -365,8 +365,8 @@ def _keepable(value: Any, refs: dict[int, tuple], settings: Settings) -> bool:
 #: with them kept, costs -15%).
 KEPT = frozenset({"costs"})
 
-#: Records kept a chunk of files (the rest, least recently used first, are dropped): four kinds of facts
-#: (costs, budget lines, events, policy findings) on two dates.
+#: Records kept a chunk of files (the rest, least recently used first, are dropped): the kinds of facts
+#: kept (costs rows, policy findings, budget sums) on two dates or so.
 KEEP_RECORDS = 8
 
 #: The store of the registries being opened (None: facts are not kept).

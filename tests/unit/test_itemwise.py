@@ -242,3 +242,16 @@ def test_diffs_sides_judge_the_chunks_they_share_once_and_keep_them_for_the_next
     del judged[:], asked[:]
     assert run_cli(*args) == expected
     assert judged == [] and all(entry[1] for entry in asked if entry)  # both sides' findings kept
+
+
+def test_each_reports_facts_outlive_the_others_saves(tmp_path, cached, monkeypatch):
+    """A pack keeps at most KEEP_OLD earlier records, or more (KEEP_RECORDS a chunk of files): check's
+    findings must outlive costs' and budget's saves."""
+    monkeypatch.setattr(cache, "KEEP_OLD", 1)
+    root = _demo(tmp_path, copies=1)
+    expected = _check(root)
+    for command in ("costs", "budget"):
+        assert run_cli(command, "--registry", str(root), "--as-of", AS_OF)[0] == 0
+    judged = _judged(monkeypatch)
+    assert _check(root) == expected
+    assert judged == []
