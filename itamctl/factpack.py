@@ -150,12 +150,13 @@ def _loads(raw: bytes, items: dict[tuple, Item], settings: Settings) -> Any:
 class _Record:
     """One chunk's facts of one kind with one Settings on one date."""
 
-    __slots__ = ("chunk", "fresh", "settings", "values")
+    __slots__ = ("chunk", "fresh", "readonly", "settings", "values")
 
     def __init__(self, settings: Settings, chunk: bytes) -> None:
         self.settings, self.chunk = settings, chunk
         self.values: dict[tuple, Any] = {}
         self.fresh = False
+        self.readonly = False
 
 
 class FactStore:
@@ -163,10 +164,14 @@ class FactStore:
     keeps no fact of one item (both sides' costs rows held for pickling took diff's peak at 10^5 assets
     from 977 to 1,116 MiB) but reads and keeps chunks' policy findings (:mod:`itamctl.rules.itemwise`)."""
 
-    def __init__(self, root: Path, salt: bytes, *, kept: frozenset[str] | None = None) -> None:
+    def __init__(self, root: Path, salt: bytes, *, kept: frozenset[str] | None = None,
+                 read: frozenset[str] = frozenset()) -> None:
         self.root, self.salt = root, salt
         #: The kinds of facts of one item kept (:data:`KEPT` unless told otherwise: diff's sides keep none).
         self.kept = KEPT if kept is None else kept
+        #: The kinds of facts of one item read from the pack but never added to it (diff's sides: costs rows
+        #: another command kept; adding both sides' rows took diff's peak over 1 GiB at 10^5 assets).
+        self.read = read
         #: The registries opened together this store serves (diff's two sides), if any.
         self.shared: object = None
         self._cache: FileCache | None = None  # opened when a fact is first asked for (validate never does)
@@ -237,7 +242,7 @@ class FactStore:
         key in it; None if it is not kept (a kind not in :data:`KEPT`, an item not placed, Settings without
         a fingerprint). Look it up in ``record.values``; :meth:`put` a value computed."""
         family = fact if isinstance(fact, str) else fact[0]
-        if family not in self.kept:
+        if family not in self.kept and family not in self.read:
             return None
         if self._pending:
             self._place()
@@ -253,6 +258,7 @@ class FactStore:
             key = self.cache.derived_key(b"facts", str(family).encode("utf-8", "surrogateescape"), where[0],
                                          fingerprint, as_of.isoformat().encode())
             record = self.records[key] = self._keys[known] = _Record(settings, where[0])
+            record.readonly = family not in self.kept
             raw = self.cache.record(key)
             if raw is not None:
                 try:
@@ -313,8 +319,10 @@ class FactStore:
 
     @staticmethod
     def put(found: tuple[_Record, tuple], value: Any) -> None:
-        """Keep ``value`` in the slot ``found`` (:meth:`slot`)."""
+        """Keep ``value`` in the slot ``found`` (:meth:`slot`); nothing for a kind only read."""
         record, inner = found
+        if record.readonly:
+            return
         record.values[inner] = value
         record.fresh = True
 

@@ -684,12 +684,12 @@ def _keep_items(root: Path, loaded: _Loaded, cache: FileCache | None, registry: 
     if _shared is None:
         store = factpack.current = factpack.FactStore(root, cache.salt)
     else:
-        # diff's sides (opened together) share a store that keeps no facts of one item (the two sides'
+        # diff's sides (opened together) share a store that adds no facts of one item (the two sides'
         # rows held for pickling took its peak at 10^5 assets from 977 to 1,116 MiB, and a diff's figures
-        # are computed once for both sides anyway), only chunks' policy findings: most are check's
+        # are computed once for both sides anyway) but reads those costs kept, and keeps chunks' findings
         store = factpack.current
         if store is None or store.shared is not _shared:
-            store = factpack.current = factpack.FactStore(root, cache.salt, kept=frozenset())
+            store = factpack.current = factpack.FactStore(root, cache.salt, kept=frozenset(), read=factpack.KEPT)
             store.shared = _shared
     currency = registry.settings.currency
     for key, chunk in _chunks(loaded, cache, currency):

@@ -140,3 +140,34 @@ def test_settings_without_a_repr_of_their_own_are_not_kept(tmp_path, cached):
 
     assert store.slot("costs", registry.assets[0], Opaque(), AS_OF) is None
     assert store.slot("events", registry.assets[0], registry.settings, AS_OF) is None  # not a kept kind
+
+
+def test_diffs_sides_read_the_costs_rows_costs_kept_and_add_none(tmp_path, cached, monkeypatch):
+    import git
+
+    from tests.helpers_git import commit
+
+    root = _demo(tmp_path)
+    commit(git.Repo.init(root), "registry")
+    run_cli("costs", "--registry", str(root), "--as-of", "2026-11-28")  # keeps the rows of this date
+    path = next(p for p in sorted((root / "assets").rglob("*.yaml")) if "cost:" in p.read_text())
+    path.write_text(path.read_text().rstrip("\n") + "\nx-note: edited\n")
+    args = ("diff", "--registry", str(root), "--base", "HEAD", "--as-of", "2026-11-28", "--format", "json")
+    expected = run_cli(*args, "--no-cache")
+    read, added = [], []
+    real_slot, real_save = factpack.FactStore.slot, factpack.FactStore.save
+
+    def slot(self, fact, item, settings, as_of):
+        found = real_slot(self, fact, item, settings, as_of)
+        if fact == "costs" and found is not None:
+            read.append(found[1] in found[0].values)
+        return found
+
+    def save(self):
+        added.extend(r for r in self.records.values() if r.fresh and r.readonly)
+        return real_save(self)
+
+    monkeypatch.setattr(factpack.FactStore, "slot", slot)
+    monkeypatch.setattr(factpack.FactStore, "save", save)
+    assert run_cli(*args) == expected
+    assert any(read) and added == []  # rows read back, none added for the sides
