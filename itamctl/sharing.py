@@ -61,7 +61,12 @@ def per_item(fact: Hashable, item: object, settings: object, as_of: date, comput
     factpack = sys.modules.get("itamctl.factpack")  # imported by the pipeline when it keeps facts
     store = factpack.current if factpack is not None and not any(a is not None for a in also) else None
     slot = store.slot(fact, item, settings, as_of) if store is not None else None
-    value = slot[0].values.get(slot[1], MISS) if slot is not None else MISS
+    if slot is None:
+        value = MISS
+    elif slot[0].readonly:  # never saved: not held by the record once read (diff's sides forget them)
+        value = slot[0].values.pop(slot[1], MISS)
+    else:
+        value = slot[0].values.get(slot[1], MISS)
     if value is MISS:
         value = compute(*args)
         if slot is not None:
