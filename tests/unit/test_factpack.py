@@ -148,12 +148,19 @@ def test_diffs_sides_read_the_costs_rows_costs_kept_and_add_none(tmp_path, cache
     from tests.helpers_git import commit
 
     root = _demo(tmp_path)
+    for i in range(400):  # files enough for chunks between the first and the last (which a revision, listing
+        # its files in git's order, chunks differently)
+        (root / "assets" / f"S-{i:04d}.yaml").write_text(
+            f"apiVersion: itam/v1\nkind: Asset\nid: S-{i:04d}\nname: Spare {i}\ncategory: laptop\n"
+            f"status: in_stock\nowner: tkoch\nlocation: dc-frankfurt\n"
+            f"purchase: {{date: 2025-01-{1 + i % 28:02d}, cost: {900 + i}.25, vendor: dell}}\n")
     commit(git.Repo.init(root), "registry")
     run_cli("costs", "--registry", str(root), "--as-of", "2026-11-28")  # keeps the rows of this date
     path = next(p for p in sorted((root / "assets").rglob("*.yaml")) if "cost:" in p.read_text())
     path.write_text(path.read_text().rstrip("\n") + "\nx-note: edited\n")
     args = ("diff", "--registry", str(root), "--base", "HEAD", "--as-of", "2026-11-28", "--format", "json")
     expected = run_cli(*args, "--no-cache")
+    assert expected[0] == 0, expected
     read, added = [], []
     real_slot, real_save = factpack.FactStore.slot, factpack.FactStore.save
 
