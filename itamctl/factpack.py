@@ -257,17 +257,24 @@ class FactStore:
         if record is None:
             key = self.cache.derived_key(b"facts", str(family).encode("utf-8", "surrogateescape"), where[0],
                                          fingerprint, as_of.isoformat().encode())
-            record = self.records[key] = self._keys[known] = _Record(settings, where[0])
+            record = self.records[key] = self._keys[known] = self._read(key, settings, where[0],
+                                                                       self.chunks[where[0]])
             record.readonly = family not in self.kept
-            raw = self.cache.record(key)
-            if raw is not None:
-                try:
-                    values = _loads(raw, self.chunks[where[0]], settings)
-                    if isinstance(values, dict):
-                        record.values = values
-                except Exception:  # a damaged record is a miss: computed again and written anew
-                    record.values = {}
         return record, (*where[1], fact)
+
+    def _read(self, key: bytes, settings: Settings, chunk: bytes, items: dict[tuple, Item]) -> _Record:
+        """The record under ``key`` from the cache (``items``: the chunk's by place, for the values that name
+        one); empty if there is none or it does not load (a damaged record is a miss: written anew)."""
+        record = _Record(settings, chunk)
+        raw = self.cache.record(key)
+        if raw is not None:
+            try:
+                values = _loads(raw, items, settings)
+                if isinstance(values, dict):
+                    record.values = values
+            except Exception:
+                record.values = {}
+        return record
 
     def chunked(self, registry: Registry, items: Iterable[Item]
                 ) -> tuple[dict[bytes, list[tuple[int, int, Item]]], list[Item]]:
@@ -306,15 +313,7 @@ class FactStore:
                                      as_of.isoformat().encode(), extra, places)
         record = self.records.get(key)
         if record is None:
-            record = self.records[key] = _Record(settings, chunk)
-            raw = self.cache.record(key)
-            if raw is not None:
-                try:
-                    values = _loads(raw, {}, settings)  # plain values: no item of the chunk named
-                    if isinstance(values, dict):
-                        record.values = values
-                except Exception:  # a damaged record is a miss: computed again and written anew
-                    record.values = {}
+            record = self.records[key] = self._read(key, settings, chunk, {})  # plain values: no item named
         return record
 
     @staticmethod

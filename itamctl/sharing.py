@@ -14,6 +14,7 @@ second. Outside that context nothing is kept in memory; across runs,
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import sys
 from collections.abc import Callable, Hashable, Iterator
 from datetime import date
@@ -74,3 +75,31 @@ def per_item(fact: Hashable, item: object, settings: object, as_of: date, comput
     if memo is not None:
         memo[key] = (held, value)  # held here: their ids stay theirs
     return value
+
+
+def per_chunk(fact: str, registry: Any, items: list, settings: object, as_of: date, context: object,
+              compute: Callable[[list], T], freeze: Callable[[T], Any], thaw: Callable[[Any], T | None]) -> list[T]:
+    """``compute(items of one chunk)`` for each of ``registry``'s chunks of files that holds some of ``items``,
+    then for those none holds: the parts, in that order. ``compute`` depends only on the items given, the
+    Settings, ``as_of`` and ``context`` (a value with a stable repr). With the cache a chunk's part is kept
+    in the facts pack (:meth:`itamctl.factpack.FactStore.chunk_slot`) as ``freeze(part)`` and read back
+    with ``thaw`` (None for what it does not recognise: computed again). Without it: one part of all."""
+    factpack = sys.modules.get("itamctl.factpack")  # imported by the pipeline when it keeps facts
+    store = factpack.current if factpack is not None else None
+    if store is None:
+        return [compute(items)]
+    by_chunk, rest = store.chunked(registry, items)
+    extra = hashlib.sha256(repr(context).encode("utf-8", "surrogateescape")).digest()
+    parts = []
+    for chunk, triples in by_chunk.items():
+        record = store.chunk_slot(fact, chunk, triples, settings, as_of, extra)
+        kept = record.values.get((fact,), MISS) if record is not None else MISS
+        part = thaw(kept) if kept is not MISS else None
+        if part is None:
+            part = compute([t[2] for t in triples])
+            if record is not None:
+                store.put((record, (fact,)), freeze(part))
+        parts.append(part)
+    if rest:
+        parts.append(compute(rest))
+    return parts

@@ -163,36 +163,15 @@ def forecast_sums(registry: Registry, as_of: date, window: Window) -> Summed:
     (:mod:`itamctl.factpack`), keyed by the chunk's items, which of them the registry holds, the Settings,
     the as-of date, the window and the planned replacements (a successor's purchase date moves its
     predecessor's lines): a warm report sums the edited file's chunk alone."""
-    import hashlib
-    import sys
+    from itamctl.sharing import per_chunk
 
     replaced_by = _successors(registry)
     assets: list[Asset] = list(registry.assets)
-    factpack = sys.modules.get("itamctl.factpack")
-    store = factpack.current if factpack is not None else None
-    parts: list[tuple] = []
-    if store is None:
-        parts.append(_summed(registry, assets, as_of, window, replaced_by))
-    else:
-        from itamctl.sharing import MISS
-
-        by_chunk, rest = store.chunked(registry, assets)
-        extra = hashlib.sha256(repr((
-            [(y.label, y.start.isoformat(), y.end.isoformat()) for y in window.years], as_of.isoformat(),
-            sorted((old, s.purchase.date.isoformat() if s.purchase and s.purchase.date else None)
-                   for old, s in replaced_by.items()), SHOWN_NOTES,
-        )).encode("utf-8", "surrogateescape")).digest()
-        for chunk, triples in by_chunk.items():
-            record = store.chunk_slot("budget sums", chunk, triples, registry.settings, as_of, extra)
-            kept = record.values.get(("budget sums",), MISS) if record is not None else MISS
-            part = _thaw(kept) if kept is not MISS else None
-            if part is None:
-                part = _summed(registry, [t[2] for t in triples], as_of, window, replaced_by)
-                if record is not None:
-                    store.put((record, ("budget sums",)), _freeze(part))
-            parts.append(part)
-        if rest:
-            parts.append(_summed(registry, rest, as_of, window, replaced_by))
+    context = ([(y.label, y.start.isoformat(), y.end.isoformat()) for y in window.years], as_of.isoformat(),
+               sorted((old, s.purchase.date.isoformat() if s.purchase and s.purchase.date else None)
+                      for old, s in replaced_by.items()), SHOWN_NOTES)
+    parts = per_chunk("budget sums", registry, assets, registry.settings, as_of, context,
+                      lambda chunk: _summed(registry, chunk, as_of, window, replaced_by), _freeze, _thaw)
     payments = [line for line in _payments(registry, window) if line.amount]
     parts.append(_sum_lines(payments, [], window))
     sums: dict[str, dict[SumKey, Decimal]] = {y.label: {} for y in window.years}

@@ -43,9 +43,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from types import ModuleType
+from typing import TYPE_CHECKING
 
 from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.model import Registry, Settings
+
+if TYPE_CHECKING:
+    from itamctl.rules.finding import Scope
 
 GROUPS = ("validation", "policy")
 
@@ -71,14 +75,18 @@ class Rule:
     def check(self, registry: Registry, as_of: date | None = None) -> Iterator:
         """The rule's findings on ``registry`` (on ``as_of``)."""
         if self.items is not None:
-            from itamctl.rules.finding import Scope
-            from itamctl.tracking.events import events_of
-
             assert as_of is not None
-            context = self.module.context(registry, as_of) if hasattr(self.module, "context") else None
             items = [item for kind in self.items for item in getattr(registry, kind)]
-            return self.module.check_items(items, as_of, Scope(registry.settings, events_of(registry, as_of), context))
+            return self.module.check_items(items, as_of, self.scope(registry, as_of))
         return self.module.check(registry, as_of) if self.takes_as_of else self.module.check(registry)
+
+    def scope(self, registry: Registry, as_of: date) -> Scope:
+        """What a rule that judges items one at a time may read of ``registry`` beside each item."""
+        from itamctl.rules.finding import Scope
+        from itamctl.tracking.events import events_of
+
+        context = self.module.context(registry, as_of) if hasattr(self.module, "context") else None
+        return Scope(registry.settings, events_of(registry, as_of), context)
 
 
 @functools.cache
@@ -159,22 +167,14 @@ def run_policy(registry: Registry, as_of: date) -> list[Diagnostic]:
     in rule order (the item-by-item rules' first); items come chunk of files by chunk or in registry
     order, whichever way the findings were found: a caller that shows them sorts them (check, the site)."""
     from itamctl.rules import itemwise
-    from itamctl.rules.waivers import waived, waivers_of
-    from itamctl.sharing import per_item
+    from itamctl.rules.finding import diagnostics
+    from itamctl.rules.waivers import waivers_of
 
     active = [(rule, level) for rule in policy_rules() if (level := severity(registry.settings, rule)) is not None]
     found = itemwise.findings(registry, as_of, [(rule, level) for rule, level in active if rule.items is not None])
     for rule, level in active:
-        if rule.items is not None:
-            continue
-        for finding in rule.check(registry, as_of):
-            item = finding.item
-            if getattr(item, "retired", False) or (rule.waivable and waived(item, rule.id, as_of)):
-                continue
-            # the same finding of the very same item (diff's sides): its position is looked up once
-            found.append(per_item(("policy finding", rule.id, tuple(finding.path), finding.message, level), item,
-                                  registry.settings, as_of, item.diagnostic, finding.path, rule.id, finding.message,
-                                  level))
+        if rule.items is None:
+            found.extend(diagnostics(rule, level, rule.check(registry, as_of), registry.settings, as_of))
     known = waivable_ids()
     for item in (*registry.assets, *registry.licenses, *registry.contracts):
         for waiver in waivers_of(item):

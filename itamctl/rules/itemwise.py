@@ -19,17 +19,14 @@ come in the same order (by rule).
 
 from __future__ import annotations
 
-import hashlib
-import sys
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from itamctl.diagnostics import Diagnostic, Severity
-from itamctl.model import Asset, Contract, Item, License, Registry
-from itamctl.rules.finding import Scope
-from itamctl.rules.waivers import waived
-from itamctl.sharing import MISS, per_item
+from itamctl.model import Asset, Contract, Item, License, Registry, Settings
+from itamctl.rules.finding import Scope, diagnostics
+from itamctl.sharing import per_chunk
 
 if TYPE_CHECKING:
     from itamctl.rules import Rule
@@ -46,56 +43,34 @@ def findings(registry: Registry, as_of: date, rules: Sequence[tuple[Rule, Severi
     after exemptions (retired items) and waivers."""
     if not rules:
         return []
-    from itamctl.tracking.events import events_of
-
     settings = registry.settings
-    events = events_of(registry, as_of)
-    scopes = [Scope(settings, events, r.module.context(registry, as_of) if hasattr(r.module, "context") else None)
-              for r, _ in rules]
-    items = [*registry.assets, *registry.licenses, *registry.contracts]
-    factpack = sys.modules.get("itamctl.factpack")  # imported by the pipeline when it keeps facts
-    store = factpack.current if factpack is not None else None
-    if store is None:
-        return _judge(items, as_of, rules, scopes, settings)
-    by_chunk, rest = store.chunked(registry, items)
-    extra = hashlib.sha256(repr([(r.id, level.value, scope.context) for (r, level), scope
-                                 in zip(rules, scopes, strict=True)]).encode("utf-8", "surrogateescape")).digest()
-    found: list[Diagnostic] = []
-    for chunk, triples in by_chunk.items():
-        record = store.chunk_slot(FAMILY, chunk, triples, settings, as_of, extra)
-        kept = record.values.get((FAMILY,), MISS) if record is not None else MISS
-        if kept is not MISS:
-            try:
-                found.extend([Diagnostic(file, line, column, rule, _SEVERITY[level], message)
-                              for file, line, column, rule, level, message in kept])
-                continue
-            except (TypeError, ValueError, KeyError):  # not what this module writes: judged again
-                pass
-        judged = _judge([t[2] for t in triples], as_of, rules, scopes, settings)
-        found.extend(judged)
-        if record is not None:
-            store.put((record, (FAMILY,)), [(d.file, d.line, d.column, d.rule, d.severity.value, d.message)
-                                            for d in judged])
-    if rest:
-        found.extend(_judge(rest, as_of, rules, scopes, settings))
-    return found
+    scopes = [rule.scope(registry, as_of) for rule, _ in rules]
+    context = [(r.id, level.value, scope.context) for (r, level), scope in zip(rules, scopes, strict=True)]
+    parts = per_chunk(FAMILY, registry, [*registry.assets, *registry.licenses, *registry.contracts], settings,
+                      as_of, context, lambda items: _judge(items, as_of, rules, scopes, settings), _freeze, _thaw)
+    return [d for part in parts for d in part]
+
+
+def _freeze(found: list[Diagnostic]) -> list[tuple]:
+    return [(d.file, d.line, d.column, d.rule, d.severity.value, d.message) for d in found]
+
+
+def _thaw(kept: Any) -> list[Diagnostic] | None:
+    try:
+        return [Diagnostic(file, line, column, rule, _SEVERITY[level], message)
+                for file, line, column, rule, level, message in kept]
+    except (TypeError, ValueError, KeyError):  # not what this module writes: judged again
+        return None
 
 
 def _judge(items: Sequence[Item], as_of: date, rules: Sequence[tuple[Rule, Severity]], scopes: Sequence[Scope],
-           settings: Any) -> list[Diagnostic]:
+           settings: Settings) -> list[Diagnostic]:
     of_kind: dict[type, list[Item]] = {cls: [] for cls in KINDS.values()}
     for item in items:
         of_kind[next(cls for cls in KINDS.values() if isinstance(item, cls))].append(item)
     found: list[Diagnostic] = []
     for (rule, level), scope in zip(rules, scopes, strict=True):
         chosen = [item for kind in rule.items for item in of_kind[KINDS[kind]]]
-        if not chosen:
-            continue
-        for finding in rule.module.check_items(chosen, as_of, scope):
-            item = finding.item
-            if getattr(item, "retired", False) or (rule.waivable and waived(item, rule.id, as_of)):
-                continue
-            # the same finding of the very same item (diff's sides): its position is looked up once
-            found.append(per_item(("policy finding", rule.id, tuple(finding.path), finding.message, level), item,
-                                  settings, as_of, item.diagnostic, finding.path, rule.id, finding.message, level))
+        if chosen:
+            found.extend(diagnostics(rule, level, rule.module.check_items(chosen, as_of, scope), settings, as_of))
     return found
