@@ -98,7 +98,11 @@ def test_an_edit_builds_again_the_items_of_its_chunk_only(tmp_path, cached):
     flagged = {d.file for d in warm.diagnostics}
     docs = warm.registry.documents
     unpacked = {file for file, _ in _unpacked(docs)}
-    assert rebuilt - flagged <= unpacked  # from_document read them
+    # a file the composer parsed (the demo's people.yaml) is kept whole, its documents never packed: which
+    # chunk it falls in depends on the keys, which depend on tmp_path
+    packed = {d.file for d in docs if isinstance(d, PackedDocument)}
+    assert (rebuilt & packed) - flagged <= unpacked  # from_document read them
+    assert len(rebuilt & packed) >= len(rebuilt) - 1
     assert unpacked <= rebuilt | flagged | {d.file for d in docs if not d.clean or d.kind == "Settings"}
 
 
