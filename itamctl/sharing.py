@@ -84,10 +84,19 @@ def per_chunk(fact: str, registry: Any, items: list, settings: object, as_of: da
     Settings, ``as_of`` and ``context`` (a value with a stable repr). With the cache a chunk's part is kept
     in the facts pack (:meth:`itamctl.factpack.FactStore.chunk_slot`) as ``freeze(part)`` and read back
     with ``thaw`` (None for what it does not recognise: computed again). Without it: one part of all."""
+    return [part for _, part in per_chunk_items(fact, registry, items, settings, as_of, context, compute, freeze,
+                                                thaw)]
+
+
+def per_chunk_items(fact: str, registry: Any, items: list, settings: object, as_of: date, context: object,
+                    compute: Callable[[list], T], freeze: Callable[[T], Any], thaw: Callable[[Any], T | None]
+                    ) -> list[tuple[list, T]]:
+    """:func:`per_chunk`'s parts, each with the items it was computed of (a part read back was computed of
+    those very items' equals)."""
     factpack = sys.modules.get("itamctl.factpack")  # imported by the pipeline when it keeps facts
     store = factpack.current if factpack is not None else None
     if store is None:
-        return [compute(items)]
+        return [(items, compute(items))]
     by_chunk, rest = store.chunked(registry, items)
     extra = hashlib.sha256(repr(context).encode("utf-8", "surrogateescape")).digest()
     parts = []
@@ -95,11 +104,12 @@ def per_chunk(fact: str, registry: Any, items: list, settings: object, as_of: da
         record = store.chunk_slot(fact, chunk, triples, settings, as_of, extra)
         kept = record.values.get((fact,), MISS) if record is not None else MISS
         part = thaw(kept) if kept is not MISS else None
+        held = [t[2] for t in triples]
         if part is None:
-            part = compute([t[2] for t in triples])
+            part = compute(held)
             if record is not None:
                 store.put((record, (fact,)), freeze(part))
-        parts.append(part)
+        parts.append((held, part))
     if rest:
-        parts.append(compute(rest))
+        parts.append((rest, compute(rest)))
     return parts

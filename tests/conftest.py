@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pytest
@@ -227,3 +227,95 @@ def run_cli(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, st
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise result.exception
     return result.exit_code, result.stdout, result.stderr
+
+
+def chunk_ids(root: Path, registry, edited: Path) -> set[str]:
+    """The ids of the assets, licenses and contracts in the chunk of files (:mod:`itamctl.itempack`) that
+    holds ``edited``."""
+    from itamctl import cache, itempack
+    from itamctl.cache import FileCache
+
+    same = FileCache(root, cache.salt())
+    by_file: dict[str, list] = {}
+    for doc in registry.documents:
+        by_file.setdefault(doc.file, []).append(doc)
+    keyed = [(same.key(f, cache.blob_id(Path(f).read_bytes())), by_file[f]) for f in registry.files if f in by_file]
+    same.close()
+    [chunk] = [c for c in itempack.chunks(keyed) if any(Path(docs[0].file) == edited for _, docs in c)]
+    files = {docs[0].file for _, docs in chunk}
+    return {item.id for item in (*registry.assets, *registry.licenses, *registry.contracts) if item.file in files}
+
+
+def edit_in_chunk(root: Path, path: Path, text: str) -> set[str]:
+    """Write ``text`` to ``path`` (a file of the registry at ``root``): the ids of the assets, licenses and
+    contracts in the chunks of files that hold it before and after (an edit can end a chunk at it, or no
+    longer: then the chunk after it is made anew too)."""
+    from itamctl.pipeline import open_registry
+
+    before = chunk_ids(root, open_registry(root).registry, path)
+    path.write_text(text)
+    return before | chunk_ids(root, open_registry(root).registry, path)
+
+
+def demo_copy(tmp_path: Path, copies: int = 0, folders: tuple[str, ...] = ("assets",)) -> Path:
+    """The demo registry in ``tmp_path / "registry"``, with ``copies`` more copies of the one-item files in
+    ``folders`` (ids suffixed ``-C<n>``, files prefixed ``c<n>-``) so that it spans chunks of files."""
+    import shutil
+
+    root = tmp_path / "registry"
+    shutil.copytree(REPO_ROOT / "registry", root)
+    originals = [p for folder in folders for p in sorted((root / folder).rglob("*.yaml"))]
+    for n in range(copies):
+        for path in originals:
+            text = path.read_text(encoding="utf-8")
+            ids = [line[4:].strip() for line in text.splitlines() if line.startswith("id: ")]
+            if len(ids) != 1:
+                continue
+            target = path.with_name(f"c{n}-{path.name}")
+            target.write_text(text.replace(f"id: {ids[0]}", f"id: {ids[0]}-C{n}"), encoding="utf-8")
+    return root
+
+
+def warm_runs_compute_the_edited_chunk_alone(monkeypatch, command: tuple[str, ...], module: object, name: str,
+                                            root: Path, edit: Callable[[str], str]) -> None:
+    """A warm ``command`` (run once, with the cache on) calls ``module.name`` (a function whose first
+    argument is an item) for no item; after ``edit`` of the text of a deployed copy's file, for that item
+    and others of its chunk of files alone (:func:`edit_in_chunk`); then for none again. Its output is
+    the same as without the cache each time."""
+    from itamctl.pipeline import open_registry
+
+    expected = run_cli(*command, "--no-cache")
+    assert run_cli(*command) == expected  # makes and keeps every chunk's part
+    computed: list[str] = []
+    real = getattr(module, name)
+
+    def spy(item, *args, **kwargs):
+        computed.append(item.id)
+        return real(item, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, spy)
+    assert run_cli(*command) == expected
+    assert computed == []  # every unchanged chunk's part read back
+    own = [a for a in open_registry(root).registry.assets if "-C" in a.id and a.status == "deployed"]
+    chosen = own[len(own) // 2]
+    edited = Path(chosen.file)
+    around = edit_in_chunk(root, edited, edit(edited.read_text()))
+    now = run_cli(*command, "--no-cache")
+    assert now != expected
+    del computed[:]
+    assert run_cli(*command) == now
+    assert chosen.id in computed and set(computed) <= around
+    del computed[:]
+    assert run_cli(*command) == now
+    assert computed == []  # and that chunk's part was kept in turn
+
+
+def same_with_the_cache(*command: str) -> tuple:
+    """``command``'s (exit code, stdout, stderr) without the cache, asserted a success and the same from a
+    run that fills the cache and from one that reads it back."""
+    expected = run_cli(*command, "--no-cache")
+    assert expected[0] == 0, expected
+    assert run_cli(*command) == expected
+    assert run_cli(*command) == expected  # read back
+    return expected
+

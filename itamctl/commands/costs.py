@@ -12,6 +12,7 @@ from itamctl.errors import UsageError
 from itamctl.finance.costs import GROUP_KEYS, CostsReport, costs_report, select_assets
 from itamctl.pipeline import load_valid_registry
 from itamctl.render import formats
+from itamctl.render.costs import row_cells
 
 
 @click.command("costs")
@@ -36,7 +37,9 @@ def costs(registry: Path, at: str | None, as_of: date, ids: tuple[str, ...], by:
         select_assets(reg, ids)
     except KeyError as exc:
         raise UsageError(_unknown(reg, exc.args[0])) from None
-    emit(costs_report(reg, as_of, ids=ids, by=by), fmt, output, force)
+    # text and Markdown list each asset's cells: kept by chunk of files (the figures themselves are not shown)
+    cells = row_cells if fmt in ("text", "markdown") else None
+    emit(costs_report(reg, as_of, ids=ids, by=by, cells=cells), fmt, output, force)
 
 
 def _unknown(reg, item_id: str) -> str:

@@ -110,9 +110,13 @@ class CostsReport:
     totals: CostTotals
     by: str | None = None
     groups: tuple[CostTotals, ...] = ()
+    #: Each asset's row as the renderer's text cells, in ``items``' order, when the report was made with
+    #: ``cells`` (:func:`costs_report`): then ``items`` is empty (text and Markdown show no other figure).
+    rows: tuple[tuple[str, ...], ...] | None = None
 
     def to_json(self) -> dict:
         """The JSON form (``itamctl costs --format json``; the site reads it too)."""
+        self.need_items()
         payload: dict = {
             "as_of": self.as_of.isoformat(),
             "currency": self.currency,
@@ -123,6 +127,11 @@ class CostsReport:
             payload["by"] = self.by
             payload["groups"] = [g.to_json(key=True) for g in self.groups]
         return payload
+
+    def need_items(self) -> None:
+        """Raises ValueError for a report of text cells (:attr:`rows`): it holds no item's figures."""
+        if self.rows is not None:
+            raise ValueError("this costs report holds text cells, not the assets' figures")
 
 
 def select_assets(registry: Registry, ids: Iterable[str] = ()) -> tuple[Asset, ...]:
@@ -142,8 +151,18 @@ def _unlinked_costs(asset: Asset, registry: Registry, as_of: date, links: CostLi
     return asset_costs(asset, registry, as_of, links=links)
 
 
-def costs_report(registry: Registry, as_of: date, *, ids: Iterable[str] = (), by: str | None = None) -> CostsReport:
-    """Costs of the assets (all, or those in ``ids``) as of ``as_of``, grouped ``by`` a field."""
+Cells = Callable[[AssetCosts], tuple[str, ...]]
+
+
+def costs_report(registry: Registry, as_of: date, *, ids: Iterable[str] = (), by: str | None = None,
+                 cells: Cells | None = None) -> CostsReport:
+    """Costs of the assets (all, or those in ``ids``) as of ``as_of``, grouped ``by`` a field.
+
+    With ``cells`` (a renderer's text cells of a row) and neither ``ids`` nor ``by``, the report holds
+    each asset's cells (:attr:`CostsReport.rows`) and the totals, and no item: with the cache, the cells
+    and sums of the assets whose costs are their own are made a chunk of files at a time and kept in the
+    facts pack (:func:`itamctl.sharing.per_chunk_items`), so a warm run reads them back for the chunks
+    no file of which changed."""
     if by is not None and by not in GROUP_KEYS:
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUP_KEYS)}")
     links = CostLinks.of(registry)
@@ -154,9 +173,54 @@ def costs_report(registry: Registry, as_of: date, *, ids: Iterable[str] = (), by
             return asset_costs(asset, registry, as_of, links=links)
         return per_item("costs", asset, settings, as_of, _unlinked_costs, asset, registry, as_of, links)
 
+    ids = tuple(ids)
+    if cells is not None and not ids and by is None:
+        return _cells_report(registry, as_of, links, row, cells)
     items = tuple(map(row, select_assets(registry, ids)))
     groups = group_totals(items, by) if by is not None else ()
     return CostsReport(as_of, registry.settings.currency, items, CostTotals.of(None, items), by, groups)
+
+
+def _cells_report(registry: Registry, as_of: date, links: CostLinks, row: Callable[[Asset], AssetCosts],
+                  cells: Cells) -> CostsReport:
+    from itamctl.sharing import per_chunk_items
+
+    own = [a for a in registry.assets if a.id not in links.contracts and a.id not in links.licenses]
+
+    def part(assets: list[Asset]) -> tuple[list[tuple[str, ...]], CostTotals]:
+        found = list(map(row, assets))
+        return [cells(r) for r in found], CostTotals.of(None, found)
+
+    context = ("cells", cells.__module__, cells.__qualname__)
+    parts = per_chunk_items("costs cells", registry, own, registry.settings, as_of, context, part, _freeze_cells,
+                            _thaw_cells)
+    by_item: dict[int, tuple[str, ...]] = {}
+    totals: list[CostTotals] = []
+    for assets, (rows, sums) in parts:
+        by_item.update(zip(map(id, assets), rows, strict=True))
+        totals.append(sums)
+    linked = [row(a) for a in registry.assets if id(a) not in by_item]
+    by_item.update(zip(map(id, (r.asset for r in linked)), map(cells, linked), strict=True))
+    totals.append(CostTotals.of(None, linked))
+    rows = tuple(by_item[id(a)] for a in registry.assets)
+    total = CostTotals(None, sum(t.count for t in totals),
+                       **{name: sum((getattr(t, name) for t in totals), ZERO) for name in MONEY_FIELDS})
+    return CostsReport(as_of, registry.settings.currency, (), total, rows=rows)
+
+
+def _freeze_cells(part: tuple[list[tuple[str, ...]], CostTotals]) -> tuple:
+    rows, sums = part
+    return tuple(rows), sums.count, tuple(str(getattr(sums, name)) for name in MONEY_FIELDS)
+
+
+def _thaw_cells(kept: object) -> tuple[list[tuple[str, ...]], CostTotals] | None:
+    try:
+        rows, count, sums = kept  # type: ignore[misc]
+        if not (isinstance(rows, tuple) and all(type(r) is tuple for r in rows) and type(count) is int):
+            return None
+        return list(rows), CostTotals(None, count, **dict(zip(MONEY_FIELDS, map(Decimal, sums), strict=True)))
+    except (TypeError, ValueError, ArithmeticError):
+        return None
 
 
 def group_totals(items: Iterable[AssetCosts], by: str) -> tuple[CostTotals, ...]:

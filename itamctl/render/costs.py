@@ -45,6 +45,7 @@ def _money_cells(item: AssetCosts, *, say: bool = True, show=money_str) -> list[
 
 def render_csv(report: CostsReport, options: Options = PLAIN) -> str:
     """One row per asset; with ``--by`` the group's field comes first (once: not again among the others)."""
+    report.need_items()
     fields = [f for f in _ITEM_FIELDS if f != report.by]
     headers = [*fields, *MONEY_FIELDS, "months_in_service", "tco_per_month"]
     rows = []
@@ -61,6 +62,13 @@ def render_csv(report: CostsReport, options: Options = PLAIN) -> str:
     return csv_text(headers, rows)
 
 
+def row_cells(item: AssetCosts) -> tuple[str, ...]:
+    """An asset's row of the text and Markdown tables (:func:`itamctl.finance.costs.costs_report` keeps
+    them by chunk of files when given this)."""
+    return (item.id, item.asset.category or "", item.asset.status or "", *_money_cells(item, show=amount),
+            amount(item.tco_per_month))
+
+
 def _table(report: CostsReport) -> tuple[list[str], list[list], list[int]]:
     money_headings = [_HEADINGS[n] for n in MONEY_FIELDS]
     if report.by is not None:
@@ -69,8 +77,7 @@ def _table(report: CostsReport) -> tuple[list[str], list[list], list[int]]:
                  *(amount(getattr(g, n)) for n in MONEY_FIELDS)] for g in report.groups]
     else:
         headers = ["ID", "Category", "Status", *money_headings, "TCO/month"]
-        rows = [[i.id, i.asset.category, i.asset.status, *_money_cells(i, show=amount), amount(i.tco_per_month)]
-                for i in report.items]
+        rows = list(report.rows) if report.rows is not None else [row_cells(i) for i in report.items]
     first_money = 2 if report.by is not None else 3
     total = ["Total", str(report.totals.count)] if report.by is not None else [
         "Total", f"{report.totals.count} asset{'s' * (report.totals.count != 1)}", ""]

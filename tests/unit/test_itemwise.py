@@ -10,10 +10,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import REPO_ROOT, run_cli
+from conftest import REPO_ROOT, edit_in_chunk, run_cli
 
-from itamctl import cache, factpack, itempack
-from itamctl.cache import FileCache
+from itamctl import cache, factpack
 from itamctl.diagnostics import Diagnostic, Severity
 from itamctl.pipeline import open_registry
 from itamctl.render.diagnostics import github_command, render_github, render_text, summary_line
@@ -58,19 +57,6 @@ def _judged(monkeypatch) -> list[str]:
     return seen
 
 
-def _chunk_ids(root: Path, registry, edited: Path) -> set[str]:
-    """The ids of the items of the chunk of files (itamctl.itempack) that holds ``edited``."""
-    same = FileCache(root, cache.salt())
-    by_file: dict[str, list] = {}
-    for doc in registry.documents:
-        by_file.setdefault(doc.file, []).append(doc)
-    keyed = [(same.key(f, cache.blob_id(Path(f).read_bytes())), by_file[f]) for f in registry.files if f in by_file]
-    same.close()
-    [chunk] = [c for c in itempack.chunks(keyed) if any(Path(docs[0].file) == edited for _, docs in c)]
-    files = {docs[0].file for _, docs in chunk}
-    return {item.id for item in (*registry.assets, *registry.licenses, *registry.contracts) if item.file in files}
-
-
 def _check(root: Path, *args: str) -> tuple:
     return run_cli("check", "--registry", str(root), "--as-of", AS_OF, "--exit-zero", *args)
 
@@ -84,14 +70,14 @@ def test_a_warm_check_judges_only_the_edited_files_chunk(tmp_path, cached, monke
     assert _check(root, "--format", "json") == expected
     assert judged == []  # every finding read back
     edited = next(p for p in sorted((root / "assets").rglob("*.yaml")) if "status: deployed" in p.read_text())
-    edited.write_text(edited.read_text().replace("status: deployed", "status: in_stock"))
+    around = edit_in_chunk(root, edited, edited.read_text().replace("status: deployed", "status: in_stock"))
     now = _check(root, "--format", "json", "--no-cache")
     assert now != expected
     del judged[:]
     assert _check(root, "--format", "json") == now
     registry = open_registry(root).registry
     (edited_id,) = {a.id for a in registry.assets if a.file.endswith("/" + edited.name)}
-    assert edited_id in judged and set(judged) <= _chunk_ids(root, registry, edited)  # its chunk alone
+    assert edited_id in judged and set(judged) <= around  # its chunk alone
     del judged[:]
     assert _check(root, "--format", "json") == now
     assert judged == []  # and that chunk's findings were kept in turn
