@@ -10,7 +10,8 @@ import click
 from itamctl.commands._options import as_of_option, at_option, emit, format_option, output_options, registry_option
 from itamctl.pipeline import load_valid_registry
 from itamctl.render import formats
-from itamctl.tracking.events import EVENT_TYPES, ITEM_KINDS, STATUSES, ExpiriesReport, registry_events, select
+from itamctl.render.expiries import row_cells
+from itamctl.tracking.events import EVENT_TYPES, ITEM_KINDS, STATUSES, ExpiriesReport, expiries_report
 
 
 @click.command("expiries")
@@ -41,9 +42,10 @@ def expiries(registry: Path, at: str | None, as_of: date, within: int | None, ki
     each lead time (none on a past event).
     """
     reg = load_valid_registry(registry, at=at)
-    events = select(
-        registry_events(reg, as_of), within=within,
-        kinds=[k for k in kinds if k in ITEM_KINDS], event_types=[k for k in kinds if k in EVENT_TYPES],
-        statuses=statuses, include_closed=show_all,
+    # text and Markdown list each event's cells: kept by chunk of files (the events themselves are not shown)
+    report = expiries_report(
+        reg, as_of, within=within, kinds=[k for k in kinds if k in ITEM_KINDS],
+        event_types=[k for k in kinds if k in EVENT_TYPES], statuses=statuses, include_closed=show_all,
+        cells=row_cells if fmt in ("text", "markdown") else None,
     )
-    emit(ExpiriesReport(as_of, tuple(events)), fmt, output, force)
+    emit(report, fmt, output, force)

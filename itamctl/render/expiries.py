@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from itamctl.render import PLAIN, Options
 from itamctl.render.table import csv_text, markdown_table, text_table
-from itamctl.tracking.events import Event, ExpiriesReport
+from itamctl.tracking.events import Event, ExpiriesReport, Tally
 
 HEADERS = ("date", "days_left", "status", "stage", "kind", "id", "event", "name", "file", "line",
            "waiver_rule", "waiver_until", "waiver_reason")
@@ -28,28 +28,34 @@ def _where(event: Event) -> str:
     return f"{event.file}:{line}" if line else event.file
 
 
-def _row(event: Event) -> list:
-    return [event.date.isoformat(), event.days_left, status_text(event), event.kind, event.id,
-            event.event, event.name, _where(event), _waiver(event)]
+def row_cells(event: Event) -> tuple[str, ...]:
+    """An event's row of the text and Markdown tables (:func:`itamctl.tracking.events.expiries_report` keeps
+    them by chunk of files when given this)."""
+    return (event.date.isoformat(), str(event.days_left), status_text(event), event.kind, event.id,
+            event.event, event.name or "", _where(event), _waiver(event))
 
 
-def counts_line(events: Sequence[Event]) -> str:
-    by = {s: sum(1 for e in events if e.status == s) for s in ("expired", "due", "later", "closed")}
-    waived = sum(1 for e in events if e.waiver is not None)
-    return (f"{len(events)} event{'s' * (len(events) != 1)}: "
-            f"{by['expired']} expired, {by['due']} due, {by['later']} later"
-            + (f", {by['closed']} closed" if by["closed"] else "") + (f"; {waived} waived" if waived else ""))
+def counts_line(tally: Tally) -> str:
+    n = tally.events
+    return (f"{n} event{'s' * (n != 1)}: {tally.expired} expired, {tally.due} due, {tally.later} later"
+            + (f", {tally.closed} closed" if tally.closed else "") + (f"; {tally.waived} waived" if tally.waived
+                                                                      else ""))
+
+
+def _rows(report: ExpiriesReport) -> list[Sequence[str]]:
+    return list(report.rows) if report.rows is not None else [row_cells(e) for e in report.events]
 
 
 def render_text(report: ExpiriesReport, options: Options = PLAIN) -> str:
-    events = report.events
+    rows = _rows(report)
     head = f"Expiries as of {report.as_of.isoformat()}\n\n"
-    if not events:
+    if not rows:
         return head + "No events.\n"
-    return head + text_table(_TITLES, [_row(e) for e in events], right=(1,)) + "\n" + counts_line(events) + "\n"
+    return head + text_table(_TITLES, rows, right=(1,)) + "\n" + counts_line(report.tally) + "\n"
 
 
 def render_csv(report: ExpiriesReport, options: Options = PLAIN) -> str:
+    report.need_events()
     rows = [[e.date.isoformat(), e.days_left, e.status, e.stage, e.kind, e.id, e.event, e.name, e.file, e.line,
              *((e.waiver.rule, e.waiver.until.isoformat(), e.waiver.reason) if e.waiver else ("", "", ""))]
             for e in report.events]
@@ -57,12 +63,12 @@ def render_csv(report: ExpiriesReport, options: Options = PLAIN) -> str:
 
 
 def markdown_events(events: Sequence[Event]) -> str:
-    return markdown_table(_TITLES, [_row(e) for e in events], right=(1,))
+    return markdown_table(_TITLES, [row_cells(e) for e in events], right=(1,))
 
 
 def render_markdown(report: ExpiriesReport, options: Options = PLAIN) -> str:
-    events = report.events
+    rows = _rows(report)
     head = f"## Expiries as of {report.as_of.isoformat()}\n\n"
-    if not events:
+    if not rows:
         return head + "No events.\n"
-    return head + markdown_events(events) + "\n" + counts_line(events) + "\n"
+    return head + markdown_table(_TITLES, rows, right=(1,)) + "\n" + counts_line(report.tally) + "\n"

@@ -306,27 +306,126 @@ def select(
 
     Closed events are left out unless ``include_closed`` or ``statuses`` names ``closed``.
     """
+    keep = _selected(within=within, kinds=kinds, event_types=event_types, statuses=statuses,
+                     include_closed=include_closed)
+    return [e for e in events if keep(e.status, e.days_left, e.kind, e.event)]
+
+
+def _selected(*, within: int | None, kinds: Iterable[str], event_types: Iterable[str], statuses: Iterable[str],
+              include_closed: bool) -> Callable[[str, int, str, str], bool]:
+    """Whether :func:`select` keeps an event of this ``(status, days_left, kind, event)``."""
     kinds, event_types, statuses = set(kinds), set(event_types), set(statuses)
     include_closed = include_closed or "closed" in statuses
-    return [
-        e for e in events
-        if (include_closed or e.status != "closed")
-        and (within is None or e.days_left <= within)
-        and (not kinds or e.kind in kinds)
-        and (not event_types or e.event in event_types)
-        and (not statuses or e.status in statuses)
-    ]
+
+    def keep(status: str, days_left: int, kind: str, event: str) -> bool:
+        return ((include_closed or status != "closed") and (within is None or days_left <= within)
+                and (not kinds or kind in kinds) and (not event_types or event in event_types)
+                and (not statuses or status in statuses))
+
+    return keep
+
+
+@dataclass(frozen=True)
+class Tally:
+    """How many events a listing holds, by status, and how many of them are waived."""
+
+    events: int
+    expired: int
+    due: int
+    later: int
+    closed: int
+    waived: int
+
+    @classmethod
+    def of(cls, statuses: Iterable[tuple[str, bool]]) -> Tally:
+        """Of ``(status, waived)`` pairs."""
+        by = dict.fromkeys(STATUSES, 0)
+        total = waived = 0
+        for status, is_waived in statuses:
+            by[status] += 1
+            total += 1
+            waived += is_waived
+        return cls(total, by["expired"], by["due"], by["later"], by["closed"], waived)
 
 
 @dataclass(frozen=True)
 class ExpiriesReport:
-    """The report of ``itamctl expiries`` (and the site's calendar): events on ``as_of``, soonest first."""
+    """The report of ``itamctl expiries`` (and the site's calendar): events on ``as_of``, soonest first.
+
+    Made by :func:`expiries_report` with ``cells``, it holds each event's row as a renderer's text cells
+    (:attr:`rows`, soonest first) and their :attr:`tally`, and no event (text and Markdown show nothing
+    else)."""
 
     as_of: date
     events: tuple[Event, ...]
+    rows: tuple[tuple[str, ...], ...] | None = None
+    counted: Tally | None = None
+
+    @property
+    def tally(self) -> Tally:
+        if self.counted is not None:
+            return self.counted
+        return Tally.of((e.status, e.waiver is not None) for e in self.events)
 
     def to_json(self) -> dict:
+        self.need_events()
         return {"as_of": self.as_of.isoformat(), "events": [e.to_json() for e in self.events]}
+
+    def need_events(self) -> None:
+        """Raises ValueError for a report of text cells (:attr:`rows`): it holds no event."""
+        if self.rows is not None:
+            raise ValueError("this expiries report holds text cells, not the events")
+
+
+Cells = Callable[[Event], tuple[str, ...]]
+
+
+def expiries_report(registry: Registry, as_of: date, *, within: int | None = None, kinds: Iterable[str] = (),
+                    event_types: Iterable[str] = (), statuses: Iterable[str] = (), include_closed: bool = False,
+                    cells: Cells | None = None) -> ExpiriesReport:
+    """The events of ``registry`` on ``as_of`` that :func:`select` keeps, soonest first.
+
+    With ``cells`` (a renderer's text cells of an event's row), the report holds the rows and their tally
+    and no event: with the cache, the rows of the events of a chunk of files' items are made once and kept
+    in the facts pack (:func:`itamctl.sharing.per_chunk_items`), and a warm run reads back those of the
+    chunks no file of which changed (an event's line is where its document says, which a row read back
+    does not unpack)."""
+    keep = _selected(within=within, kinds=kinds, event_types=event_types, statuses=statuses,
+                     include_closed=include_closed)
+    if cells is None:
+        events = [e for e in registry_events(registry, as_of) if keep(e.status, e.days_left, e.kind, e.event)]
+        return ExpiriesReport(as_of, tuple(events))
+    from itamctl.sharing import per_chunk_items
+
+    of = events_of(registry, as_of)
+
+    def part(items: list[Item]) -> list[list[tuple]]:
+        return [[(e.date.toordinal(), e.id, EVENT_TYPES.index(e.event), e.status, e.days_left, e.kind, e.event,
+                  e.waiver is not None, cells(e)) for e in of(item)] for item in items]
+
+    items: list[Item] = [*registry.assets, *registry.licenses, *registry.contracts]
+    context = ("cells", cells.__module__, cells.__qualname__)
+    by_item: dict[int, list[tuple]] = {}
+    for held, rows in per_chunk_items("event rows", registry, items, registry.settings, as_of, context, part,
+                                      tuple, _thaw_rows):
+        by_item.update(zip(map(id, held), rows, strict=True))
+    found = [row for item in items for row in by_item[id(item)] if keep(row[3], row[4], row[5], row[6])]
+    found.sort(key=_row_order)  # as registry_events: by date, id and type, else in the registry's order
+    tally = Tally.of((row[3], row[7]) for row in found)
+    return ExpiriesReport(as_of, (), tuple(row[8] for row in found), tally)
+
+
+def _row_order(row: tuple) -> tuple:
+    return row[:3]
+
+
+def _thaw_rows(kept: object) -> list[list[tuple]] | None:
+    """What a part of :func:`expiries_report` was kept as (a tuple of each item's rows), back; None for
+    anything else."""
+    if type(kept) is not tuple or not all(type(rows) is list and all(type(r) is tuple and len(r) == 9
+                                                                      for r in rows) for rows in kept):
+        return None
+    return list(kept)
 
 
 def calendar_events(events: Iterable[Event], as_of: date) -> list[Event]:
