@@ -24,6 +24,9 @@ def _cell(value: Cell) -> str:
 
 def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right: Sequence[int] = ()) -> str:
     """An aligned plain-text table; columns listed in ``right`` are right-aligned (numbers)."""
+    width = len(headers)
+    if all(len(row) == width for row in rows) and all(type(c) is str for row in rows for c in row):
+        return _uniform_table([_cell(h) for h in headers], rows, frozenset(right))
     cells = [[c if type(c) is str else _text(c) for c in row] for row in rows]
     if not no_control(" ".join([" ".join(row) for row in cells])):  # one scan of every cell; escaped only if needed
         cells = [[terminal(c) for c in row] for row in cells]
@@ -38,6 +41,18 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[Cell]], *, right:
     lines = ["  ".join(row).rstrip() for row in zip(*padded, strict=True)]
     rule = "  ".join("-" * w if h else " " * w for h, w in zip(headers, widths, strict=False)).rstrip()
     lines.insert(1, rule)
+    return "\n".join(lines) + "\n"
+
+
+def _uniform_table(headers: list[str], rows: Sequence[Sequence[str]], right: frozenset[int]) -> str:
+    """:func:`text_table` of rows of text cells as many as the headers: each line one ``%`` format (a
+    10^4-row report's table in half the time of padding each cell)."""
+    if not no_control(" ".join([" ".join(row) for row in rows])):  # one scan of every cell; escaped only if needed
+        rows = [[terminal(c) for c in row] for row in rows]
+    widths = [max(map(len, column)) for column in zip(headers, *rows, strict=True)]
+    line = "  ".join(f"%{w}s" if i in right else f"%-{w}s" for i, w in enumerate(widths))
+    rule = "  ".join("-" * w if h else " " * w for h, w in zip(headers, widths, strict=True)).rstrip()
+    lines = [(line % tuple(headers)).rstrip(), rule, *[(line % tuple(row)).rstrip() for row in rows]]
     return "\n".join(lines) + "\n"
 
 
