@@ -33,6 +33,7 @@ ids sorted; money as strings with two decimals; ``change`` is ``added``,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -42,10 +43,11 @@ from itamctl.budget import budget_report
 from itamctl.dates import add_months
 from itamctl.diagnostics import Diagnostic
 from itamctl.facts import payments_in, purchase_date, renews
-from itamctl.finance.costs import costs_report
+from itamctl.finance.costs import Rows
+from itamctl.finance.tco import AssetCosts
 from itamctl.history import FieldChange, field_changes
 from itamctl.model import Asset, Contract, Item, License, Registry
-from itamctl.money import ZERO, MissingRate, money_str
+from itamctl.money import ZERO, MissingRate, exact_add, money_str
 from itamctl.rules import run_policy
 from itamctl.sharing import forget
 
@@ -135,26 +137,65 @@ def recurring(item: Item, registry: Registry, as_of: date) -> Decimal:
     return total
 
 
+#: An asset's figures.
+ASSET_FIGURES = ("purchase_cost", "book_value", "tco")
+def asset_figures(row: AssetCosts, registry: Registry) -> dict[str, Decimal]:
+    """An asset's figures, of its costs row: nothing on the books when not purchased yet."""
+    return {"purchase_cost": capital(row.asset, registry), "book_value": row.book_value or ZERO,
+            "tco": row.tco or ZERO}
+
+
 def _figures(registry: Registry, as_of: date, kept: set[str]
              ) -> tuple[dict[str, dict[str, Decimal]], dict[str, Decimal]]:
     """The figures of the items whose ids are in ``kept`` (only those that apply to their kind), and the
     sum of every item's. Per-item figures of the items that did not change are summed, not held (200,000
-    small tables at 10^5 assets, for nothing)."""
+    small tables at 10^5 assets, for nothing). With the cache, the sums of the assets whose costs are
+    their own are made a chunk of files at a time and kept in the facts pack
+    (:func:`itamctl.sharing.per_chunk`): a warm diff sums the chunks its change is in."""
+    from itamctl.sharing import per_chunk
+
     kept_figures: dict[str, dict[str, Decimal]] = {}
-    totals = dict.fromkeys(FIGURES, ZERO)
-
-    def add(item_id: str, values: dict[str, Decimal]) -> None:
-        for name, amount in values.items():
-            totals[name] += amount
-        if item_id in kept:
-            kept_figures[item_id] = values
-
-    for row in costs_report(registry, as_of).items:
-        add(row.id, {"purchase_cost": capital(row.asset, registry), "book_value": row.book_value or ZERO,
-                     "tco": row.tco or ZERO})  # not purchased yet: nothing on the books
+    rows = Rows(registry, as_of)
+    own = [a for a in registry.assets if rows.own(a)]
+    parts = per_chunk("diff figures", registry, own, registry.settings, as_of, ASSET_FIGURES,
+                      lambda assets: _sum((asset_figures(rows.of(a), registry) for a in assets), ASSET_FIGURES),
+                      _freeze_sums, _thaw_sums)
+    for asset in registry.assets:
+        if not rows.own(asset) or asset.id in kept:
+            values = asset_figures(rows.of(asset), registry)
+            if not rows.own(asset):
+                parts.append(values)
+            if asset.id in kept:
+                kept_figures[asset.id] = values
     for item in (*registry.licenses, *registry.contracts):
-        add(item.id, {"recurring_12m": recurring(item, registry, as_of)})
-    return kept_figures, totals
+        values = {"recurring_12m": recurring(item, registry, as_of)}
+        parts.append(values)
+        if item.id in kept:
+            kept_figures[item.id] = values
+    return kept_figures, _sum(parts, FIGURES)
+
+
+def _sum(figures: Iterable[dict[str, Decimal]], names: tuple[str, ...]) -> dict[str, Decimal]:
+    """Each of ``names`` summed over ``figures`` (a figure a dict lacks adds nothing), exactly
+    (:data:`itamctl.money.exact_add`: the same by chunk or all at once)."""
+    sums = dict.fromkeys(names, ZERO)
+    for values in figures:
+        for name, amount in values.items():
+            sums[name] = exact_add(sums[name], amount)
+    return sums
+
+
+def _freeze_sums(sums: dict[str, Decimal]) -> tuple[str, ...]:
+    return tuple(str(sums[name]) for name in ASSET_FIGURES)
+
+
+def _thaw_sums(kept: Any) -> dict[str, Decimal] | None:
+    try:
+        if type(kept) is not tuple or len(kept) != len(ASSET_FIGURES):
+            return None
+        return dict(zip(ASSET_FIGURES, map(Decimal, kept), strict=True))
+    except (TypeError, ValueError, ArithmeticError):
+        return None
 
 
 def _budget(registry: Registry, as_of: date) -> dict[str, Decimal]:

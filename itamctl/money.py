@@ -47,6 +47,12 @@ _HALF_UP = Context(prec=MAX_PREC, rounding=ROUND_HALF_UP, Emax=MAX_EMAX, Emin=MI
 _quantize = _HALF_UP.quantize
 
 
+#: ``a + b`` with no rounding, however many digits (an FX product has the rate's and the amount's): a sum
+#: taken with it is the same whatever order its amounts are added in, a chunk of files at a time or all at
+#: once (Python's default context keeps 28 digits).
+exact_add = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN).add
+
+
 def cents(amount: Decimal) -> Decimal:
     """Round half-up to cents: only where a figure is reported."""
     return _quantize(amount, CENT)

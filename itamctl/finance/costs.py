@@ -165,27 +165,40 @@ def costs_report(registry: Registry, as_of: date, *, ids: Iterable[str] = (), by
     no file of which changed."""
     if by is not None and by not in GROUP_KEYS:
         raise ValueError(f"cannot group by {by!r}; choose one of {', '.join(GROUP_KEYS)}")
-    links = CostLinks.of(registry)
-    settings = registry.settings
-
-    def row(asset: Asset) -> AssetCosts:
-        if asset.id in links.contracts or asset.id in links.licenses:  # its shares depend on other items
-            return asset_costs(asset, registry, as_of, links=links)
-        return per_item("costs", asset, settings, as_of, _unlinked_costs, asset, registry, as_of, links)
-
+    rows = Rows(registry, as_of)
     ids = tuple(ids)
     if cells is not None and not ids and by is None:
-        return _cells_report(registry, as_of, links, row, cells)
-    items = tuple(map(row, select_assets(registry, ids)))
+        return _cells_report(registry, as_of, rows, cells)
+    items = tuple(map(rows.of, select_assets(registry, ids)))
     groups = group_totals(items, by) if by is not None else ()
     return CostsReport(as_of, registry.settings.currency, items, CostTotals.of(None, items), by, groups)
 
 
-def _cells_report(registry: Registry, as_of: date, links: CostLinks, row: Callable[[Asset], AssetCosts],
-                  cells: Cells) -> CostsReport:
+class Rows:
+    """The assets' costs rows of one registry on one date, as the costs report has them."""
+
+    def __init__(self, registry: Registry, as_of: date) -> None:
+        self.registry, self.as_of = registry, as_of
+        self.links = CostLinks.of(registry)
+
+    def own(self, asset: Asset) -> bool:
+        """Whether the asset's costs are its own: no contract covers it, no per-seat license is assigned to
+        it (else its shares depend on other items). Only such a row is kept (by item, or a chunk's part)."""
+        return asset.id not in self.links.contracts and asset.id not in self.links.licenses
+
+    def of(self, asset: Asset) -> AssetCosts:
+        """The asset's row (an own one computed once for the item: :func:`itamctl.sharing.per_item`)."""
+        registry, as_of, links = self.registry, self.as_of, self.links
+        if not self.own(asset):
+            return asset_costs(asset, registry, as_of, links=links)
+        return per_item("costs", asset, registry.settings, as_of, _unlinked_costs, asset, registry, as_of, links)
+
+
+def _cells_report(registry: Registry, as_of: date, rows: Rows, cells: Cells) -> CostsReport:
     from itamctl.sharing import per_chunk_items
 
-    own = [a for a in registry.assets if a.id not in links.contracts and a.id not in links.licenses]
+    own = [a for a in registry.assets if rows.own(a)]
+    row = rows.of
 
     def part(assets: list[Asset]) -> tuple[list[tuple[str, ...]], CostTotals]:
         found = list(map(row, assets))
@@ -196,16 +209,16 @@ def _cells_report(registry: Registry, as_of: date, links: CostLinks, row: Callab
                             _thaw_cells)
     by_item: dict[int, tuple[str, ...]] = {}
     totals: list[CostTotals] = []
-    for assets, (rows, sums) in parts:
-        by_item.update(zip(map(id, assets), rows, strict=True))
+    for assets, (shown, sums) in parts:
+        by_item.update(zip(map(id, assets), shown, strict=True))
         totals.append(sums)
     linked = [row(a) for a in registry.assets if id(a) not in by_item]
     by_item.update(zip(map(id, (r.asset for r in linked)), map(cells, linked), strict=True))
     totals.append(CostTotals.of(None, linked))
-    rows = tuple(by_item[id(a)] for a in registry.assets)
+    table = tuple(by_item[id(a)] for a in registry.assets)
     total = CostTotals(None, sum(t.count for t in totals),
                        **{name: sum((getattr(t, name) for t in totals), ZERO) for name in MONEY_FIELDS})
-    return CostsReport(as_of, registry.settings.currency, (), total, rows=rows)
+    return CostsReport(as_of, registry.settings.currency, (), total, rows=table)
 
 
 def _freeze_cells(part: tuple[list[tuple[str, ...]], CostTotals]) -> tuple:
