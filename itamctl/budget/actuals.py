@@ -23,16 +23,17 @@ the sum of its rounded kinds.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from itamctl.budget.lines import convert
 from itamctl.dates import FiscalYear
 from itamctl.facts import payments, purchased
-from itamctl.model import Registry
-from itamctl.money import ZERO, cents, money_str
+from itamctl.model import Asset, Registry, Settings
+from itamctl.money import ZERO, cents, exact_add, money_str
 
 ACTUAL_KINDS = ("purchase", "license", "contract", "maintenance")
 
@@ -63,29 +64,68 @@ class YearActuals:
 
 
 def actuals(registry: Registry, as_of: date, years: Sequence[FiscalYear]) -> list[YearActuals]:
-    """Spending per kind in each of ``years`` (oldest first), up to ``as_of``."""
+    """Spending per kind in each of ``years`` (oldest first), up to ``as_of``. With the cache, the assets'
+    part is summed a chunk of files at a time and kept in the facts pack (:func:`itamctl.sharing.per_chunk`,
+    keyed by the years and the last day counted); sums are exact (:data:`itamctl.money.exact_add`), so
+    the same by chunk or all at once."""
+    from itamctl.sharing import per_chunk
+
     if not years:
         return []
     first, until = years[0].start, min(years[-1].end, as_of)
+    settings = registry.settings
+
+    def summed(spending: Iterable[tuple[str, date, Decimal]]) -> dict[str, dict[str, Decimal]]:
+        sums: dict[str, dict[str, Decimal]] = {}
+        for kind, day, amount in spending:
+            if day < first:
+                continue
+            year = next((y for y in years if day in y), None)
+            if year is not None:
+                by_kind = sums.setdefault(year.label, {})
+                by_kind[kind] = exact_add(by_kind.get(kind, ZERO), amount)
+        return sums
+
+    context = ([(y.label, y.start.isoformat(), y.end.isoformat()) for y in years], until.isoformat())
+    parts = per_chunk("budget actuals", registry, list(registry.assets), settings, as_of, context,
+                      lambda assets: summed(_asset_spending(settings, assets, until)), _freeze, _thaw)
+    parts.append(summed(_payments(registry, until)))
     sums = {y.label: dict.fromkeys(ACTUAL_KINDS, ZERO) for y in years}
-    for kind, day, amount in _spending(registry, until):
-        if day < first:
-            continue
-        year = next((y for y in years if day in y), None)
-        if year is not None:
-            sums[year.label][kind] += amount
+    for part in parts:
+        for label, by_kind in part.items():
+            into = sums[label]
+            for kind, amount in by_kind.items():
+                into[kind] = exact_add(into[kind], amount)
     return [YearActuals.of(y, y.end > as_of, sums[y.label]) for y in years]
 
 
-def _spending(registry: Registry, until: date) -> Iterator[tuple[str, date, Decimal]]:
-    settings = registry.settings
-    for asset in registry.assets:
+def _freeze(part: dict[str, dict[str, Decimal]]) -> dict[str, dict[str, str]]:
+    return {label: {kind: str(amount) for kind, amount in by_kind.items()} for label, by_kind in part.items()}
+
+
+def _thaw(kept: Any) -> dict[str, dict[str, Decimal]] | None:
+    """What :func:`_freeze` made, back; None for anything else (summed again)."""
+    try:
+        part = {label: {kind: Decimal(amount) for kind, amount in by_kind.items()} for label, by_kind in kept.items()}
+    except (AttributeError, TypeError, ValueError, ArithmeticError):
+        return None
+    if not all(type(label) is str and all(kind in ACTUAL_KINDS for kind in by_kind) for label, by_kind in part.items()):
+        return None
+    return part
+
+
+def _asset_spending(settings: Settings, assets: Iterable[Asset], until: date) -> Iterator[tuple[str, date, Decimal]]:
+    for asset in assets:
         p = asset.purchase
         if p and p.date and p.cost and purchased(asset, until):
             yield "purchase", p.date, convert(settings, asset, ("purchase", "cost"), p.cost, p.date)
         for m in asset.maintenance:
             if m.cost is not None and m.date <= until:
                 yield "maintenance", m.date, convert(settings, asset, ("maintenance", m.index, "cost"), m.cost, m.date)
+
+
+def _payments(registry: Registry, until: date) -> Iterator[tuple[str, date, Decimal]]:
+    settings = registry.settings
     for kind, items in (("license", registry.licenses), ("contract", registry.contracts)):
         for item in items:
             for pay in payments(item, until):
