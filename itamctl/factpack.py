@@ -373,8 +373,10 @@ def _keepable(value: Any, refs: dict[int, tuple], settings: Settings) -> bool:
 KEPT = frozenset({"costs"})
 
 #: Records kept a chunk of files (the rest, least recently used first, are dropped): the kinds of facts
-#: kept (costs rows, policy findings, budget sums) on two dates or so.
-KEEP_RECORDS = 8
+#: kept on two dates or so. A date's are about 8 a chunk: policy findings, costs rows, costs cells, event
+#: rows, budget sums, the actuals of the past and of the current year, diff's figures (and a revision's
+#: first and last chunks, which differ from the working tree's).
+KEEP_RECORDS = 16
 
 #: The store of the registries being opened (None: facts are not kept).
 current: FactStore | None = None

@@ -241,3 +241,31 @@ def test_each_reports_facts_outlive_the_others_saves(tmp_path, cached, monkeypat
     judged = _judged(monkeypatch)
     assert _check(root) == expected
     assert judged == []
+
+
+def test_every_reports_facts_outlive_the_others_saves(tmp_path, cached, monkeypatch):
+    """check, costs, budget, expiries and diff each keep facts of every chunk (findings, costs rows and
+    cells, budget sums and actuals, event rows, diff's figures): run once each, none has any to make again
+    when run a second time, however small KEEP_OLD is (KEEP_RECORDS a chunk are kept)."""
+    import git
+
+    from tests.helpers_git import commit
+
+    monkeypatch.setattr(cache, "KEEP_OLD", 1)
+    root = _demo(tmp_path, copies=1)
+    commit(git.Repo.init(root), "registry")
+    edited = next(p for p in sorted((root / "assets").rglob("*.yaml")) if "status: deployed" in p.read_text())
+    edited.write_text(edited.read_text().replace("status: deployed", "status: in_stock"))
+    commands = [("check", "--exit-zero"), ("costs",), ("budget",), ("expiries",), ("diff", "--base", "HEAD")]
+    first = [run_cli(*command, "--registry", str(root), "--as-of", AS_OF) for command in commands]
+    fresh: list[bytes] = []
+    real_save = factpack.FactStore.save
+
+    def save(self):
+        fresh.extend(key for key, record in self.records.items() if record.fresh)
+        return real_save(self)
+
+    monkeypatch.setattr(factpack.FactStore, "save", save)
+    for command, out in zip(commands, first, strict=True):
+        assert out[0] in (0, 1) and run_cli(*command, "--registry", str(root), "--as-of", AS_OF) == out
+    assert fresh == []
