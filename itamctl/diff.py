@@ -139,6 +139,8 @@ def recurring(item: Item, registry: Registry, as_of: date) -> Decimal:
 
 #: An asset's figures.
 ASSET_FIGURES = ("purchase_cost", "book_value", "tco")
+
+
 def asset_figures(row: AssetCosts, registry: Registry) -> dict[str, Decimal]:
     """An asset's figures, of its costs row: nothing on the books when not purchased yet."""
     return {"purchase_cost": capital(row.asset, registry), "book_value": row.book_value or ZERO,
@@ -161,12 +163,14 @@ def _figures(registry: Registry, as_of: date, kept: set[str]
                       lambda assets: _sum((asset_figures(rows.of(a), registry) for a in assets), ASSET_FIGURES),
                       _freeze_sums, _thaw_sums)
     for asset in registry.assets:
-        if not rows.own(asset) or asset.id in kept:
-            values = asset_figures(rows.of(asset), registry)
-            if not rows.own(asset):
-                parts.append(values)
-            if asset.id in kept:
-                kept_figures[asset.id] = values
+        is_own = rows.own(asset)  # an own asset's figures are in its chunk's sum already
+        if is_own and asset.id not in kept:
+            continue
+        values = asset_figures(rows.of(asset), registry)
+        if not is_own:
+            parts.append(values)
+        if asset.id in kept:
+            kept_figures[asset.id] = values
     for item in (*registry.licenses, *registry.contracts):
         values = {"recurring_12m": recurring(item, registry, as_of)}
         parts.append(values)
@@ -179,7 +183,7 @@ def _sum(figures: Iterable[dict[str, Decimal]], names: tuple[str, ...]) -> dict[
     """Each of ``names`` summed over ``figures`` (a figure a dict lacks adds nothing), exactly
     (:data:`itamctl.money.exact_add`: the same by chunk or all at once)."""
     sums = dict.fromkeys(names, ZERO)
-    for values in figures:
+    for values in figures:  # one pass: ``figures`` may be every asset's, made one by one
         for name, amount in values.items():
             sums[name] = exact_add(sums[name], amount)
     return sums

@@ -53,6 +53,15 @@ _quantize = _HALF_UP.quantize
 exact_add = Context(prec=MAX_PREC, Emax=MAX_EMAX, Emin=MIN_EMIN).add
 
 
+def exact_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """The sum of ``amounts`` with no rounding (:data:`exact_add`): what every sum taken by chunk of files
+    and then across chunks uses, so that it equals the sum taken all at once."""
+    total = ZERO
+    for amount in amounts:
+        total = exact_add(total, amount)
+    return total
+
+
 def cents(amount: Decimal) -> Decimal:
     """Round half-up to cents: only where a figure is reported."""
     return _quantize(amount, CENT)

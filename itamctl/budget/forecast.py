@@ -63,7 +63,7 @@ from itamctl.facts import (
     service_life_months,
 )
 from itamctl.model import IN_SERVICE, Asset, Contract, License, Registry
-from itamctl.money import ZERO, cents
+from itamctl.money import ZERO, cents, exact_add
 from itamctl.quickinit import quick_init
 from itamctl.sharing import per_item
 
@@ -181,7 +181,7 @@ def forecast_sums(registry: Registry, as_of: date, window: Window) -> Summed:
         for label, by_key in part_sums.items():
             into = sums[label]
             for key, total in by_key.items():
-                into[key] = into.get(key, ZERO) + total
+                into[key] = exact_add(into.get(key, ZERO), total)
         shown.extend(part_shown)
         unplaced.extend(part_unplaced)
     shown.sort(key=_line_order)
@@ -205,7 +205,7 @@ def _sum_lines(lines: list[Line], unplaced: list[Unplaced], window: Window) -> t
             continue
         by_key = sums.setdefault(year.label, {})
         key = (line.kind, line.service_level, line.category, line.cost_center, line.vendor)
-        by_key[key] = by_key.get(key, ZERO) + line.reported
+        by_key[key] = exact_add(by_key.get(key, ZERO), line.reported)
         if line.note.startswith(SHOWN_NOTES):
             shown.append(line)
     return sums, shown, unplaced

@@ -33,7 +33,7 @@ from decimal import Decimal
 from itamctl.facts import payments_in
 from itamctl.finance.tco import AssetCosts, CostLinks, _missing_rate, asset_costs
 from itamctl.model import Asset, Contract, License, Registry, Settings
-from itamctl.money import ZERO, MissingRate, cents, money_str
+from itamctl.money import ZERO, MissingRate, cents, exact_sum, money_str
 from itamctl.sharing import per_item
 
 GROUP_KEYS: dict[str, Callable[[Asset], str | None]] = {
@@ -68,8 +68,15 @@ class CostTotals:
     @classmethod
     def of(cls, key: str | None, items: Iterable[AssetCosts]) -> CostTotals:
         items = list(items)
-        sums = {name: sum((v for i in items if (v := getattr(i, name)) is not None), ZERO) for name in MONEY_FIELDS}
+        sums = {name: exact_sum(v for i in items if (v := getattr(i, name)) is not None) for name in MONEY_FIELDS}
         return cls(key, len(items), **sums)
+
+    @classmethod
+    def combined(cls, parts: Iterable[CostTotals]) -> CostTotals:
+        """The totals of the items of every part (sums of parts: :func:`costs_report` by chunk of files)."""
+        parts = list(parts)
+        return cls(None, sum(t.count for t in parts),
+                   **{name: exact_sum(getattr(t, name) for t in parts) for name in MONEY_FIELDS})
 
     def to_json(self, *, key: bool = False) -> dict:
         head = {"key": self.key} if key else {}
@@ -216,9 +223,7 @@ def _cells_report(registry: Registry, as_of: date, rows: Rows, cells: Cells) -> 
     by_item.update(zip(map(id, (r.asset for r in linked)), map(cells, linked), strict=True))
     totals.append(CostTotals.of(None, linked))
     table = tuple(by_item[id(a)] for a in registry.assets)
-    total = CostTotals(None, sum(t.count for t in totals),
-                       **{name: sum((getattr(t, name) for t in totals), ZERO) for name in MONEY_FIELDS})
-    return CostsReport(as_of, registry.settings.currency, (), total, rows=table)
+    return CostsReport(as_of, registry.settings.currency, (), CostTotals.combined(totals), rows=table)
 
 
 def _freeze_cells(part: tuple[list[tuple[str, ...]], CostTotals]) -> tuple:
